@@ -1,0 +1,235 @@
+//! The disk and its parts.
+
+use core::num::NonZeroU32;
+
+use crate::{Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, ReadErrorPolicy, Source, Text, Unknown};
+
+/// A libvirt `<disk>` device.
+///
+/// Every optional part is an `Option` (or `false`): absent means absent, and the writer
+/// writes nothing for it; no default is hidden in the model. `disk@type` follows from
+/// [`Disk::source`].
+///
+/// ```
+/// use diskxml_model::{Bus, Disk, FileSource, Source, Target, Text};
+///
+/// let mut disk = Disk::new(Source::File(FileSource {
+///     path: Some(Text::new("source.file", "/var/lib/images/guest.qcow2")?),
+///     ..FileSource::default()
+/// }));
+/// disk.target = Some(Target::new("vda", Some(Bus::Virtio))?);
+/// assert_eq!(disk.disk_type(), "file");
+/// assert!(disk.driver.is_none());
+/// # Ok::<(), diskxml_model::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Disk {
+    /// `disk@device`; libvirt reads an absent one as `disk`.
+    pub device: Option<DeviceKind>,
+    /// The source, which also fixes `disk@type`.
+    pub source: Source,
+    /// `<driver>`.
+    pub driver: Option<Driver>,
+    /// `<target>`.
+    pub target: Option<Target>,
+    /// `<readonly/>`.
+    pub readonly: bool,
+    /// `<shareable/>`.
+    pub shareable: bool,
+    /// `<serial>`: what the guest sees as the disk's serial number.
+    pub serial: Option<Text>,
+    /// `<boot>`.
+    pub boot: Option<Boot>,
+    /// `<alias>`.
+    pub alias: Option<Alias>,
+    /// `<address>`.
+    pub address: Option<Address>,
+    /// Attributes and child elements of `<disk>` the model does not know.
+    pub unknown: Unknown,
+}
+
+impl Disk {
+    /// A disk with the given source and nothing else.
+    #[must_use]
+    pub fn new(source: Source) -> Self {
+        Self {
+            device: None,
+            source,
+            driver: None,
+            target: None,
+            readonly: false,
+            shareable: false,
+            serial: None,
+            boot: None,
+            alias: None,
+            address: None,
+            unknown: Unknown::default(),
+        }
+    }
+
+    /// The value of `disk@type`, which follows from the source.
+    #[must_use]
+    pub fn disk_type(&self) -> &str {
+        self.source.disk_type()
+    }
+}
+
+/// `<driver>`: the hypervisor's driver and how it treats the image. Every attribute is
+/// optional and absent by default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Driver {
+    /// `name` (`qemu` for QEMU/KVM).
+    pub name: Option<Text>,
+    /// `type`: the image format.
+    pub format: Option<Format>,
+    /// `cache`.
+    pub cache: Option<Cache>,
+    /// `error_policy`.
+    pub error_policy: Option<ErrorPolicy>,
+    /// `rerror_policy`.
+    pub rerror_policy: Option<ReadErrorPolicy>,
+    /// `io`.
+    pub io: Option<Io>,
+    /// `discard`.
+    pub discard: Option<Discard>,
+    /// `iothread`: the IOThread the disk runs in.
+    pub iothread: Option<u32>,
+    /// `detect_zeroes`.
+    pub detect_zeroes: Option<DetectZeroes>,
+    /// Attributes and children of `<driver>` the model does not know.
+    pub unknown: Unknown,
+}
+
+impl Driver {
+    /// `<driver name='qemu' type='raw'/>`, what nova and libvirt's QEMU driver use for
+    /// block and network volumes.
+    #[must_use]
+    pub fn qemu_raw() -> Self {
+        Self {
+            name: Some(Text::new("driver.name", "qemu").expect("'qemu' holds only XML characters")),
+            format: Some(Format::Raw),
+            ..Self::default()
+        }
+    }
+}
+
+/// `<target>`: the device name the guest should see, and the bus.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Target {
+    /// `dev`, e.g. `vda`.
+    pub dev: Text,
+    /// `bus`.
+    pub bus: Option<Bus>,
+    /// Attributes and children of `<target>` the model does not know.
+    pub unknown: Unknown,
+}
+
+impl Target {
+    /// A target with a device name and an optional bus.
+    ///
+    /// # Errors
+    /// An empty `dev`, or a character XML cannot carry.
+    pub fn new(dev: impl Into<alloc::string::String>, bus: Option<Bus>) -> Result<Self, crate::Error> {
+        let dev = Text::new("target.dev", dev)?;
+        if dev.is_empty() {
+            return Err(crate::Error::Empty { field: "target.dev" });
+        }
+        Ok(Self { dev, bus, unknown: Unknown::default() })
+    }
+}
+
+/// `<boot order='N'/>`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Boot {
+    /// `order`: positive.
+    pub order: NonZeroU32,
+    /// Attributes and children of `<boot>` the model does not know.
+    pub unknown: Unknown,
+}
+
+impl Boot {
+    /// A boot entry with the given order.
+    #[must_use]
+    pub fn new(order: NonZeroU32) -> Self {
+        Self { order, unknown: Unknown::default() }
+    }
+}
+
+/// `<alias name='...'/>`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Alias {
+    /// `name`; user aliases start with `ua-`.
+    pub name: Text,
+    /// Attributes and children of `<alias>` the model does not know.
+    pub unknown: Unknown,
+}
+
+impl Alias {
+    /// An alias with the given name.
+    ///
+    /// # Errors
+    /// A character XML cannot carry.
+    pub fn new(name: impl Into<alloc::string::String>) -> Result<Self, crate::Error> {
+        Ok(Self { name: Text::new("alias.name", name)?, unknown: Unknown::default() })
+    }
+}
+
+/// `<address>`: where the disk sits on its bus.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Address {
+    /// The address type and its known attributes.
+    pub kind: AddressKind,
+    /// Attributes and children of `<address>` the model does not know (for an address
+    /// type the model does not know, all of its attributes but `type`).
+    pub unknown: Unknown,
+}
+
+/// The kinds of `<address>` the model knows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AddressKind {
+    /// `type='drive'`: controller, bus, target, unit (written in decimal).
+    Drive(DriveAddress),
+    /// `type='pci'`: domain, bus, slot, function (written in hexadecimal, as libvirt does).
+    Pci(PciAddress),
+    /// Another `type`, kept as written; its attributes are in [`Address::unknown`].
+    Other(Text),
+}
+
+impl AddressKind {
+    /// The value of `address@type`.
+    #[must_use]
+    pub fn type_name(&self) -> &str {
+        match self {
+            Self::Drive(_) => "drive",
+            Self::Pci(_) => "pci",
+            Self::Other(t) => t.as_str(),
+        }
+    }
+}
+
+/// A drive address (`type='drive'`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct DriveAddress {
+    /// `controller`.
+    pub controller: Option<u32>,
+    /// `bus`.
+    pub bus: Option<u32>,
+    /// `target`.
+    pub target: Option<u32>,
+    /// `unit`.
+    pub unit: Option<u32>,
+}
+
+/// A PCI address (`type='pci'`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PciAddress {
+    /// `domain`.
+    pub domain: Option<u32>,
+    /// `bus`.
+    pub bus: Option<u32>,
+    /// `slot`.
+    pub slot: Option<u32>,
+    /// `function`.
+    pub function: Option<u32>,
+}

@@ -1,0 +1,148 @@
+//! The Open vStorage Edge disk builder.
+
+use alloc::string::String;
+
+use crate::{Bus, DeviceKind, Discard, Disk, Driver, Error, Host, IntoHost, NetworkSource, Protocol, Source, Target, Text};
+
+/// The snapshot timeout of the original nova driver's preset, in seconds.
+pub const EDGE_SNAPSHOT_TIMEOUT: u32 = 120;
+
+/// Builds an Open vStorage Edge disk (`<source protocol='openvstorage'>`); start it with
+/// [`Disk::openvstorage_edge`].
+///
+/// Nothing is set unless you set it. [`EdgeDiskBuilder::original_defaults`] applies the
+/// values the original nova driver used (driver `qemu`/`raw`, `discard='ignore'`, snapshot
+/// timeout 120, target `vda` on `virtio`, `device='disk'`) where you have not set them yet.
+/// Errors of any step surface from [`EdgeDiskBuilder::build`].
+///
+/// ```
+/// use diskxml_model::{Bus, Disk, Host};
+///
+/// let disk = Disk::openvstorage_edge("vol1")
+///     .host(Host::rdma("ovs.include.gr", 12329))
+///     .snapshot_timeout(120)
+///     .target("vda", Bus::Virtio)
+///     .build()?;
+/// assert_eq!(disk.disk_type(), "network");
+/// assert!(disk.driver.is_none(), "no hidden default");
+///
+/// let preset = Disk::openvstorage_edge("vol1").original_defaults().build()?;
+/// assert_eq!(preset.driver.and_then(|d| d.discard).map(|d| d.to_string()).as_deref(), Some("ignore"));
+///
+/// let err = Disk::openvstorage_edge("vol1").host(Host::tcp("ovs", 0)).build().unwrap_err();
+/// assert_eq!(err.to_string(), "source.host.port: port 0 is out of range; expected 1-65535");
+/// # Ok::<(), diskxml_model::Error>(())
+/// ```
+#[derive(Debug)]
+#[must_use = "a builder does nothing until build() is called"]
+pub struct EdgeDiskBuilder {
+    volume: String,
+    host: Option<Result<Host, Error>>,
+    snapshot_timeout: Option<u32>,
+    target: Option<(String, Option<Bus>)>,
+    driver: Option<Driver>,
+    device: Option<DeviceKind>,
+    serial: Option<String>,
+    readonly: bool,
+}
+
+impl Disk {
+    /// Starts an Open vStorage Edge disk for `volume` (the `source@name`).
+    pub fn openvstorage_edge(volume: impl Into<String>) -> EdgeDiskBuilder {
+        EdgeDiskBuilder {
+            volume: volume.into(),
+            host: None,
+            snapshot_timeout: None,
+            target: None,
+            driver: None,
+            device: None,
+            serial: None,
+            readonly: false,
+        }
+    }
+}
+
+impl EdgeDiskBuilder {
+    /// The Edge host; none means shared memory. A second call replaces the first
+    /// (an Edge disk names at most one host).
+    pub fn host(mut self, host: impl IntoHost) -> Self {
+        self.host = Some(host.into_host());
+        self
+    }
+
+    /// `source@snapshot-timeout`, in seconds (0 waits for ever).
+    pub const fn snapshot_timeout(mut self, seconds: u32) -> Self {
+        self.snapshot_timeout = Some(seconds);
+        self
+    }
+
+    /// The guest device name and bus.
+    pub fn target(mut self, dev: impl Into<String>, bus: Bus) -> Self {
+        self.target = Some((dev.into(), Some(bus)));
+        self
+    }
+
+    /// The `<driver>` element.
+    pub fn driver(mut self, driver: Driver) -> Self {
+        self.driver = Some(driver);
+        self
+    }
+
+    /// `disk@device`.
+    pub fn device(mut self, device: DeviceKind) -> Self {
+        self.device = Some(device);
+        self
+    }
+
+    /// `<serial>`.
+    pub fn serial(mut self, serial: impl Into<String>) -> Self {
+        self.serial = Some(serial.into());
+        self
+    }
+
+    /// `<readonly/>`.
+    pub const fn readonly(mut self, readonly: bool) -> Self {
+        self.readonly = readonly;
+        self
+    }
+
+    /// The original nova driver's values, for whatever is not set yet: `device='disk'`,
+    /// `<driver name='qemu' type='raw' discard='ignore'/>`, snapshot timeout
+    /// [`EDGE_SNAPSHOT_TIMEOUT`], target `vda` on `virtio`. Its transport default (tcp) is
+    /// libvirt's own and needs no attribute.
+    pub fn original_defaults(mut self) -> Self {
+        self.device.get_or_insert(DeviceKind::Disk);
+        self.driver.get_or_insert_with(|| Driver { discard: Some(Discard::Ignore), ..Driver::qemu_raw() });
+        self.snapshot_timeout.get_or_insert(EDGE_SNAPSHOT_TIMEOUT);
+        self.target.get_or_insert_with(|| (String::from("vda"), Some(Bus::Virtio)));
+        self
+    }
+
+    /// Checks every value and builds the disk.
+    ///
+    /// # Errors
+    /// The first problem found: a character XML cannot carry (naming the field), an empty
+    /// volume name, a bad port, a host the `openvstorage` protocol does not take.
+    pub fn build(self) -> Result<Disk, Error> {
+        let name = Text::new("source.name", self.volume)?;
+        if name.is_empty() {
+            return Err(Error::Empty { field: "source.name" });
+        }
+        let mut source = NetworkSource::new(Protocol::Openvstorage, Some(name));
+        source.snapshot_timeout = self.snapshot_timeout;
+        if let Some(host) = self.host {
+            source.push_host(host?)?;
+        }
+        let mut disk = Disk::new(Source::Network(source));
+        disk.device = self.device;
+        disk.driver = self.driver;
+        disk.readonly = self.readonly;
+        if let Some((dev, bus)) = self.target {
+            disk.target = Some(Target::new(dev, bus)?);
+        }
+        if let Some(serial) = self.serial {
+            disk.serial = Some(Text::new("serial", serial)?);
+        }
+        Ok(disk)
+    }
+}

@@ -1,0 +1,152 @@
+//! Where a disk's data comes from; `disk@type` follows from it.
+
+use alloc::string::ToString;
+use alloc::vec::Vec;
+
+use crate::{Element, Error, Host, Protocol, Text, Transport, Unknown};
+
+/// The source of a disk. `disk@type` follows from the variant, so the two can never disagree.
+///
+/// More kinds (dir, volume, nvme, vhostuser) get their own variants later; until then they
+/// are kept whole in [`Source::Other`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Source {
+    /// `type='file'`: an image file (`<source file=.../>`).
+    File(FileSource),
+    /// `type='block'`: a host block device (`<source dev=.../>`).
+    Block(BlockSource),
+    /// `type='network'`: a volume reached over a network protocol.
+    Network(NetworkSource),
+    /// A disk type the model does not know yet, kept whole.
+    Other(OtherSource),
+}
+
+impl Source {
+    /// The value of `disk@type` for this source.
+    #[must_use]
+    pub fn disk_type(&self) -> &str {
+        match self {
+            Self::File(_) => "file",
+            Self::Block(_) => "block",
+            Self::Network(_) => "network",
+            Self::Other(other) => other.disk_type.as_str(),
+        }
+    }
+}
+
+/// The source of a `type='file'` disk. A cdrom or floppy without media has no path.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FileSource {
+    /// `source@file`.
+    pub path: Option<Text>,
+    /// Attributes and children of `<source>` the model does not know.
+    pub unknown: Unknown,
+}
+
+/// The source of a `type='block'` disk.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct BlockSource {
+    /// `source@dev`.
+    pub dev: Option<Text>,
+    /// Attributes and children of `<source>` the model does not know.
+    pub unknown: Unknown,
+}
+
+/// A disk type the model does not know yet: `disk@type` and the whole `<source>` element.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OtherSource {
+    /// `disk@type` as written.
+    pub disk_type: Text,
+    /// The `<source>` element, kept whole, if there was one.
+    pub source: Option<Element>,
+}
+
+/// The source of a `type='network'` disk: protocol, volume name and hosts.
+///
+/// Protocol and hosts are private so that the protocol's host rules hold by construction:
+/// `openvstorage` takes zero hosts (shared memory) or one, over tcp or rdma.
+///
+/// ```
+/// use diskxml_model::{Host, NetworkSource, Protocol, Text};
+///
+/// let mut source = NetworkSource::new(Protocol::Openvstorage, Some(Text::new("source.name", "vol1")?));
+/// source.push_host(Host::rdma("ovs.include.gr", 12329)?)?;
+/// assert!(source.push_host(Host::tcp("second.example", 26203)?).is_err());
+/// assert_eq!(source.hosts().len(), 1);
+/// # Ok::<(), diskxml_model::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct NetworkSource {
+    protocol: Protocol,
+    hosts: Vec<Host>,
+    /// `source@name`: the volume (for rbd `pool/image`, for iscsi `iqn/lun`).
+    pub name: Option<Text>,
+    /// `source@snapshot-timeout` (Open vStorage): seconds a snapshot waits, 0 for ever.
+    pub snapshot_timeout: Option<u32>,
+    /// Attributes and children of `<source>` the model does not know.
+    pub unknown: Unknown,
+}
+
+impl NetworkSource {
+    /// A source with no hosts yet.
+    #[must_use]
+    pub fn new(protocol: Protocol, name: Option<Text>) -> Self {
+        Self { protocol, hosts: Vec::new(), name, snapshot_timeout: None, unknown: Unknown::default() }
+    }
+
+    /// The protocol.
+    #[must_use]
+    pub const fn protocol(&self) -> &Protocol {
+        &self.protocol
+    }
+
+    /// The hosts, in document order.
+    #[must_use]
+    pub fn hosts(&self) -> &[Host] {
+        &self.hosts
+    }
+
+    /// Appends a host.
+    ///
+    /// # Errors
+    /// [`Error::TooManyHosts`] or [`Error::TransportNotAllowed`] when the protocol does not
+    /// take it (`openvstorage`: at most one host, tcp or rdma).
+    pub fn push_host(&mut self, host: Host) -> Result<(), Error> {
+        if self.protocol == Protocol::Openvstorage {
+            if !self.hosts.is_empty() {
+                return Err(Error::TooManyHosts {
+                    protocol: self.protocol.to_string(),
+                    max: 1,
+                    count: self.hosts.len() + 1,
+                });
+            }
+            let allowed = !host.is_unix()
+                && matches!(host.transport(), None | Some(Transport::Tcp | Transport::Rdma));
+            if !allowed {
+                let transport = host.transport().map_or_else(|| "unix".to_string(), ToString::to_string);
+                return Err(Error::TransportNotAllowed {
+                    protocol: self.protocol.to_string(),
+                    transport,
+                    allowed: "use tcp or rdma",
+                });
+            }
+        }
+        self.hosts.push(host);
+        Ok(())
+    }
+
+    /// Appends a host, builder style.
+    ///
+    /// # Errors
+    /// As [`NetworkSource::push_host`].
+    pub fn with_host(mut self, host: Host) -> Result<Self, Error> {
+        self.push_host(host)?;
+        Ok(self)
+    }
+
+    /// Removes every host.
+    pub fn clear_hosts(&mut self) {
+        self.hosts.clear();
+    }
+}
