@@ -1,1 +1,461 @@
-//! stub
+//! Writes a [`Disk`] as libvirt `<disk>` XML, into any [`core::fmt::Write`], without a
+//! single heap allocation.
+//!
+//! ```
+//! use diskxml_model::{Bus, Disk, Host};
+//!
+//! let disk = Disk::openvstorage_edge("vol1")
+//!     .host(Host::rdma("ovs.include.gr", 12329))
+//!     .snapshot_timeout(120)
+//!     .target("vda", Bus::Virtio)
+//!     .build()?;
+//! let mut xml = String::new();
+//! diskxml_writer::write_disk(&disk, &mut xml)?;
+//! assert_eq!(xml, "\
+//! <disk type='network'>
+//!   <source protocol='openvstorage' name='vol1' snapshot-timeout='120'>
+//!     <host name='ovs.include.gr' port='12329' transport='rdma'/>
+//!   </source>
+//!   <target dev='vda' bus='virtio'/>
+//! </disk>
+//! ");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Should I use this crate directly?
+//! Use it when you want the XML in a buffer of your own (a reused `String`, a fixed-size
+//! buffer, a formatter) with no allocation. The facade crate `diskxml` re-exports it as
+//! `diskxml::writer` and adds `to_xml()`, which allocates the `String` for you.
+//!
+//! # Style
+//! libvirt's own (`virsh dumpxml`): single-quoted attributes, two-space indentation,
+//! children in libvirt's order (driver, source, target, readonly, shareable, serial, boot,
+//! alias, address), `<x/>` for empty elements, a final newline. What the model does not
+//! know follows the known attributes and children of the same element, in its original order.
+//!
+//! # Errors
+//! [`Error::Format`] when the destination refuses a write, and [`Error::AttributeClash`]
+//! when a kept unknown attribute has the name of one the element writes itself (which
+//! would make the XML ill-formed). The clash check runs before the first byte is written,
+//! so an error never leaves half a disk behind, except a destination's own failure.
+//!
+//! # Input safety
+//! `& < > ' "` are escaped everywhere; in attribute values tab, LF and CR too (as `&#9;`
+//! `&#10;` `&#13;`, which a parser would otherwise turn into spaces), and CR in text. The
+//! model refuses characters that XML cannot carry, so any [`Disk`] writes well-formed XML.
+//!
+//! # Crate features
+//! None. The crate is `no_std` and needs `alloc` only for the model's types.
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+
+use core::fmt::{self, Write};
+
+use diskxml_model::{
+    Address, AddressKind, Disk, Driver, Element, Host, Name, NetworkSource, Node, Source, Target, Unknown,
+};
+
+/// Why a disk could not be written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The destination refused a write.
+    Format,
+    /// A kept unknown attribute has the name of an attribute the element writes itself.
+    AttributeClash {
+        /// The element, e.g. `driver`.
+        element: &'static str,
+        /// The clashing attribute's name.
+        attribute: Name,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Format => f.write_str("the destination refused a write"),
+            Self::AttributeClash { element, attribute } => write!(
+                f,
+                "<{element}>: the unknown attribute '{attribute}' has the name of a known one; \
+                 set the model's field instead"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+impl From<fmt::Error> for Error {
+    fn from(_: fmt::Error) -> Self {
+        Self::Format
+    }
+}
+
+/// Writes `disk` as a `<disk>` element at the left margin, ending with a newline.
+///
+/// # Errors
+/// See the [crate docs](crate#errors).
+pub fn write_disk<W: Write + ?Sized>(disk: &Disk, out: &mut W) -> Result<(), Error> {
+    write_disk_indented(disk, out, 0)
+}
+
+/// Writes `disk` indented by `depth` levels of two spaces, as it sits inside a domain's
+/// `<devices>` (depth 2), ending with a newline.
+///
+/// # Errors
+/// See the [crate docs](crate#errors).
+pub fn write_disk_indented<W: Write + ?Sized>(disk: &Disk, out: &mut W, depth: usize) -> Result<(), Error> {
+    check(disk)?;
+    let mut w = Writer { out, depth };
+    w.disk(disk)?;
+    Ok(())
+}
+
+const DISK_ATTRS: &[&str] = &["type", "device"];
+const DRIVER_ATTRS: &[&str] =
+    &["name", "type", "cache", "error_policy", "rerror_policy", "io", "discard", "iothread", "detect_zeroes"];
+const NETWORK_SOURCE_ATTRS: &[&str] = &["protocol", "name", "snapshot-timeout"];
+const HOST_ATTRS: &[&str] = &["name", "port", "transport", "socket"];
+const TARGET_ATTRS: &[&str] = &["dev", "bus"];
+const DRIVE_ATTRS: &[&str] = &["type", "controller", "bus", "target", "unit"];
+const PCI_ATTRS: &[&str] = &["type", "domain", "bus", "slot", "function"];
+
+/// Refuses a disk whose kept unknown attributes clash with known ones, before any output.
+fn check(disk: &Disk) -> Result<(), Error> {
+    fn no_clash(unknown: &Unknown, element: &'static str, known: &[&str]) -> Result<(), Error> {
+        match unknown.clash(known) {
+            Some(name) => Err(Error::AttributeClash { element, attribute: name.clone() }),
+            None => Ok(()),
+        }
+    }
+    no_clash(&disk.unknown, "disk", DISK_ATTRS)?;
+    if let Some(driver) = &disk.driver {
+        no_clash(&driver.unknown, "driver", DRIVER_ATTRS)?;
+    }
+    match &disk.source {
+        Source::File(file) => no_clash(&file.unknown, "source", &["file"])?,
+        Source::Block(block) => no_clash(&block.unknown, "source", &["dev"])?,
+        Source::Network(net) => {
+            no_clash(&net.unknown, "source", NETWORK_SOURCE_ATTRS)?;
+            for host in net.hosts() {
+                no_clash(&host.unknown, "host", HOST_ATTRS)?;
+            }
+        }
+        Source::Other(_) | _ => {}
+    }
+    if let Some(target) = &disk.target {
+        no_clash(&target.unknown, "target", TARGET_ATTRS)?;
+    }
+    if let Some(boot) = &disk.boot {
+        no_clash(&boot.unknown, "boot", &["order"])?;
+    }
+    if let Some(alias) = &disk.alias {
+        no_clash(&alias.unknown, "alias", &["name"])?;
+    }
+    if let Some(address) = &disk.address {
+        let known = match address.kind {
+            AddressKind::Drive(_) => DRIVE_ATTRS,
+            AddressKind::Pci(_) => PCI_ATTRS,
+            AddressKind::Other(_) | _ => &["type"],
+        };
+        no_clash(&address.unknown, "address", known)?;
+    }
+    Ok(())
+}
+
+struct Writer<'a, W: Write + ?Sized> {
+    out: &'a mut W,
+    depth: usize,
+}
+
+impl<W: Write + ?Sized> Writer<'_, W> {
+    fn indent(&mut self) -> fmt::Result {
+        for _ in 0..self.depth {
+            self.out.write_str("  ")?;
+        }
+        Ok(())
+    }
+
+    /// Writes the indentation and `<name`.
+    fn open(&mut self, name: &str) -> fmt::Result {
+        self.indent()?;
+        self.out.write_char('<')?;
+        self.out.write_str(name)
+    }
+
+    fn attr(&mut self, name: &str, value: &str) -> fmt::Result {
+        self.out.write_char(' ')?;
+        self.out.write_str(name)?;
+        self.out.write_str("='")?;
+        escape(self.out, value, true)?;
+        self.out.write_char('\'')
+    }
+
+    fn opt_attr(&mut self, name: &str, value: Option<&str>) -> fmt::Result {
+        match value {
+            Some(value) => self.attr(name, value),
+            None => Ok(()),
+        }
+    }
+
+    fn num_attr(&mut self, name: &str, value: Option<impl fmt::Display>) -> fmt::Result {
+        match value {
+            Some(value) => write!(self.out, " {name}='{value}'"),
+            None => Ok(()),
+        }
+    }
+
+    fn hex_attr(&mut self, name: &str, value: Option<u32>, width: usize) -> fmt::Result {
+        match value {
+            Some(value) => write!(self.out, " {name}='0x{value:0width$x}'"),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes the unknown attributes, then closes the start tag: `/>` when there are no
+    /// children (known ones included, `has_children`), else `>` and a newline.
+    fn finish_start(&mut self, unknown: &Unknown, has_children: bool) -> Result<bool, fmt::Error> {
+        for a in unknown.attributes() {
+            self.attr(a.name.as_str(), a.value.as_str())?;
+        }
+        let open = has_children || !unknown.children.is_empty();
+        self.out.write_str(if open { ">\n" } else { "/>\n" })?;
+        Ok(open)
+    }
+
+    /// Writes the unknown children one level deeper and the end tag, if the element is open.
+    fn finish(&mut self, name: &str, unknown: &Unknown, open: bool) -> fmt::Result {
+        if !open {
+            return Ok(());
+        }
+        self.depth += 1;
+        for node in &unknown.children {
+            self.indent()?;
+            self.node(node)?;
+            self.out.write_char('\n')?;
+        }
+        self.depth -= 1;
+        self.indent()?;
+        write!(self.out, "</{name}>\n")
+    }
+
+    fn disk(&mut self, disk: &Disk) -> fmt::Result {
+        self.open("disk")?;
+        self.attr("type", disk.disk_type())?;
+        self.opt_attr("device", disk.device.as_ref().map(|d| d.as_str()))?;
+        let open = self.finish_start(&disk.unknown, true)?;
+        self.depth += 1;
+        if let Some(driver) = &disk.driver {
+            self.driver(driver)?;
+        }
+        self.source(&disk.source)?;
+        if let Some(target) = &disk.target {
+            self.target(target)?;
+        }
+        if disk.readonly {
+            self.indent()?;
+            self.out.write_str("<readonly/>\n")?;
+        }
+        if disk.shareable {
+            self.indent()?;
+            self.out.write_str("<shareable/>\n")?;
+        }
+        if let Some(serial) = &disk.serial {
+            self.indent()?;
+            self.out.write_str("<serial>")?;
+            escape(self.out, serial, false)?;
+            self.out.write_str("</serial>\n")?;
+        }
+        if let Some(boot) = &disk.boot {
+            self.open("boot")?;
+            self.num_attr("order", Some(boot.order))?;
+            let open = self.finish_start(&boot.unknown, false)?;
+            self.finish("boot", &boot.unknown, open)?;
+        }
+        if let Some(alias) = &disk.alias {
+            self.open("alias")?;
+            self.attr("name", &alias.name)?;
+            let open = self.finish_start(&alias.unknown, false)?;
+            self.finish("alias", &alias.unknown, open)?;
+        }
+        if let Some(address) = &disk.address {
+            self.address(address)?;
+        }
+        self.depth -= 1;
+        self.finish("disk", &disk.unknown, open)
+    }
+
+    fn driver(&mut self, d: &Driver) -> fmt::Result {
+        self.open("driver")?;
+        self.opt_attr("name", d.name.as_deref())?;
+        self.opt_attr("type", d.format.as_ref().map(|v| v.as_str()))?;
+        self.opt_attr("cache", d.cache.as_ref().map(|v| v.as_str()))?;
+        self.opt_attr("error_policy", d.error_policy.as_ref().map(|v| v.as_str()))?;
+        self.opt_attr("rerror_policy", d.rerror_policy.as_ref().map(|v| v.as_str()))?;
+        self.opt_attr("io", d.io.as_ref().map(|v| v.as_str()))?;
+        self.opt_attr("discard", d.discard.as_ref().map(|v| v.as_str()))?;
+        self.num_attr("iothread", d.iothread)?;
+        self.opt_attr("detect_zeroes", d.detect_zeroes.as_ref().map(|v| v.as_str()))?;
+        let open = self.finish_start(&d.unknown, false)?;
+        self.finish("driver", &d.unknown, open)
+    }
+
+    fn source(&mut self, source: &Source) -> fmt::Result {
+        match source {
+            Source::File(file) => self.simple_source("file", file.path.as_deref(), &file.unknown),
+            Source::Block(block) => self.simple_source("dev", block.dev.as_deref(), &block.unknown),
+            Source::Network(net) => self.network_source(net),
+            Source::Other(other) => match &other.source {
+                Some(element) => {
+                    self.indent()?;
+                    self.element(element)?;
+                    self.out.write_char('\n')
+                }
+                None => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    fn simple_source(&mut self, attr: &str, value: Option<&str>, unknown: &Unknown) -> fmt::Result {
+        if value.is_none() && unknown.is_empty() {
+            return Ok(());
+        }
+        self.open("source")?;
+        self.opt_attr(attr, value)?;
+        let open = self.finish_start(unknown, false)?;
+        self.finish("source", unknown, open)
+    }
+
+    fn network_source(&mut self, net: &NetworkSource) -> fmt::Result {
+        self.open("source")?;
+        self.attr("protocol", net.protocol().as_str())?;
+        self.opt_attr("name", net.name.as_deref())?;
+        self.num_attr("snapshot-timeout", net.snapshot_timeout)?;
+        let open = self.finish_start(&net.unknown, !net.hosts().is_empty())?;
+        self.depth += 1;
+        for host in net.hosts() {
+            self.host(host)?;
+        }
+        self.depth -= 1;
+        self.finish("source", &net.unknown, open)
+    }
+
+    fn host(&mut self, host: &Host) -> fmt::Result {
+        self.open("host")?;
+        if let Some(socket) = host.socket() {
+            // libvirt's order for a unix host.
+            self.attr("transport", "unix")?;
+            self.attr("socket", socket)?;
+        } else {
+            self.opt_attr("name", host.name().map(|n| n.as_str()))?;
+            self.num_attr("port", host.port())?;
+            self.opt_attr("transport", host.transport().map(|t| t.as_str()))?;
+        }
+        let open = self.finish_start(&host.unknown, false)?;
+        self.finish("host", &host.unknown, open)
+    }
+
+    fn target(&mut self, target: &Target) -> fmt::Result {
+        self.open("target")?;
+        self.attr("dev", &target.dev)?;
+        self.opt_attr("bus", target.bus.as_ref().map(|b| b.as_str()))?;
+        let open = self.finish_start(&target.unknown, false)?;
+        self.finish("target", &target.unknown, open)
+    }
+
+    fn address(&mut self, address: &Address) -> fmt::Result {
+        self.open("address")?;
+        self.attr("type", address.kind.type_name())?;
+        match &address.kind {
+            AddressKind::Drive(d) => {
+                self.num_attr("controller", d.controller)?;
+                self.num_attr("bus", d.bus)?;
+                self.num_attr("target", d.target)?;
+                self.num_attr("unit", d.unit)?;
+            }
+            AddressKind::Pci(p) => {
+                self.hex_attr("domain", p.domain, 4)?;
+                self.hex_attr("bus", p.bus, 2)?;
+                self.hex_attr("slot", p.slot, 2)?;
+                self.hex_attr("function", p.function, 1)?;
+            }
+            AddressKind::Other(_) | _ => {}
+        }
+        let open = self.finish_start(&address.unknown, false)?;
+        self.finish("address", &address.unknown, open)
+    }
+
+    fn node(&mut self, node: &Node) -> fmt::Result {
+        match node {
+            Node::Element(element) => self.element(element),
+            Node::Text(text) => escape(self.out, text, false),
+        }
+    }
+
+    /// An unknown element, written as kept: its texts carry its own whitespace.
+    fn element(&mut self, element: &Element) -> fmt::Result {
+        self.out.write_char('<')?;
+        self.out.write_str(element.name.as_str())?;
+        for a in element.attributes() {
+            self.attr(a.name.as_str(), a.value.as_str())?;
+        }
+        if element.children.is_empty() {
+            return self.out.write_str("/>");
+        }
+        self.out.write_char('>')?;
+        for child in &element.children {
+            self.node(child)?;
+        }
+        write!(self.out, "</{}>", element.name)
+    }
+}
+
+/// Writes `s` with markup characters escaped; in attribute values (`attr`) also tab and LF,
+/// and CR everywhere (a parser would normalise them away otherwise).
+fn escape<W: Write + ?Sized>(out: &mut W, s: &str, attr: bool) -> fmt::Result {
+    let mut last = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\'' => "&apos;",
+            b'"' => "&quot;",
+            b'\r' => "&#13;",
+            b'\t' if attr => "&#9;",
+            b'\n' if attr => "&#10;",
+            _ => continue,
+        };
+        // Every byte matched above is ASCII, so `i` and `i + 1` are character boundaries.
+        out.write_str(&s[last..i])?;
+        out.write_str(replacement)?;
+        last = i + 1;
+    }
+    out.write_str(&s[last..])
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate alloc;
+    use alloc::string::String;
+
+    use super::*;
+
+    fn escaped(s: &str, attr: bool) -> String {
+        let mut out = String::new();
+        escape(&mut out, s, attr).unwrap();
+        out
+    }
+
+    #[test]
+    fn escapes_markup_everywhere_and_whitespace_in_attributes() {
+        assert_eq!(escaped("a&b<c>d'e\"f", false), "a&amp;b&lt;c&gt;d&apos;e&quot;f");
+        assert_eq!(escaped("\t\n\r", true), "&#9;&#10;&#13;");
+        assert_eq!(escaped("\t\n\r", false), "\t\n&#13;");
+        assert_eq!(escaped("é]]>𝄞", false), "é]]&gt;𝄞");
+        assert_eq!(escaped("", true), "");
+    }
+}
