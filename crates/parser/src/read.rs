@@ -1,0 +1,538 @@
+//! From roxmltree's tree to the model.
+
+use std::num::NonZeroU32;
+
+use diskxml_model::{
+    Address, AddressKind, Alias, BlockSource, Boot, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk,
+    DriveAddress, Driver, Element, ErrorPolicy, FileSource, Format, Host, Io, Name, NetworkSource, Node as MNode,
+    OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Source, Target, Text, Transport, Unknown,
+};
+use roxmltree::{Attribute, Document, Node, ParsingOptions};
+
+use crate::{Error, ErrorKind, Pos};
+
+/// Limits that keep hostile input from exhausting memory, stack or time.
+///
+/// ```
+/// let mut options = diskxml_parser::Options::default();
+/// options.max_size = 64;
+/// let err = diskxml_parser::parse_disk_with(&" ".repeat(100), &options).unwrap_err();
+/// assert_eq!(err.to_string(), "1:1: the input is 100 bytes, more than the limit of 64");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// The largest input accepted, in bytes. Default: 16 MiB.
+    pub max_size: usize,
+    /// The most XML nodes (elements, texts, attributes...) accepted. Default: 1,000,000.
+    pub max_nodes: u32,
+    /// The deepest element nesting accepted below the root. Default: 256.
+    pub max_depth: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { max_size: 16 * 1024 * 1024, max_nodes: 1_000_000, max_depth: 256 }
+    }
+}
+
+const START: Pos = Pos { line: 1, column: 1 };
+
+fn document<'i>(text: &'i str, options: &Options) -> Result<Document<'i>, Error> {
+    if text.len() > options.max_size {
+        return Err(Error::new(START, ErrorKind::TooLarge { size: text.len(), limit: options.max_size }));
+    }
+    let mut parsing = ParsingOptions::default();
+    parsing.allow_dtd = false;
+    parsing.nodes_limit = options.max_nodes;
+    Document::parse_with_options(text, parsing).map_err(|e| {
+        let pos = e.pos();
+        let message = e.to_string();
+        // roxmltree ends its messages with " at LINE:COL"; the position is ours to print.
+        let suffix = format!(" at {pos}");
+        let message = message.strip_suffix(&suffix).map_or(message.clone(), str::to_owned);
+        Error::new(Pos { line: pos.row, column: pos.col }, ErrorKind::Xml(message))
+    })
+}
+
+pub(crate) fn disk_document(text: &str, options: &Options) -> Result<Disk, Error> {
+    let doc = document(text, options)?;
+    let root = doc.root_element();
+    let reader = Reader { doc: &doc, options };
+    if root.tag_name().name() != "disk" || root.tag_name().namespace().is_some() {
+        return Err(reader.err(root.range().start, unexpected_root("disk", root)));
+    }
+    reader.disk(root)
+}
+
+pub(crate) fn domain_document(text: &str, options: &Options) -> Result<Vec<Disk>, Error> {
+    let doc = document(text, options)?;
+    let root = doc.root_element();
+    let reader = Reader { doc: &doc, options };
+    if root.tag_name().name() != "domain" || root.tag_name().namespace().is_some() {
+        return Err(reader.err(root.range().start, unexpected_root("domain", root)));
+    }
+    root.children()
+        .filter(|n| is_named(*n, "devices"))
+        .flat_map(|devices| devices.children().filter(|n| is_named(*n, "disk")))
+        .map(|disk| reader.disk(disk))
+        .collect()
+}
+
+fn unexpected_root(expected: &'static str, root: Node<'_, '_>) -> ErrorKind {
+    let found = match root.tag_name().namespace() {
+        Some(ns) => format!("{{{ns}}}{}", root.tag_name().name()),
+        None => root.tag_name().name().to_owned(),
+    };
+    ErrorKind::UnexpectedRoot { expected, found }
+}
+
+fn is_named(node: Node<'_, '_>, name: &str) -> bool {
+    node.is_element() && node.tag_name().name() == name && node.tag_name().namespace().is_none()
+}
+
+struct Reader<'d, 'i> {
+    doc: &'d Document<'i>,
+    options: &'d Options,
+}
+
+/// The known attributes of one element, read once; whatever is left is kept as unknown.
+struct Attrs<'a, 'i> {
+    attrs: Vec<Attribute<'a, 'i>>,
+}
+
+impl<'a, 'i> Attrs<'a, 'i> {
+    fn take(&mut self, name: &str) -> Option<Attribute<'a, 'i>> {
+        let at = self.attrs.iter().position(|a| a.name() == name && a.namespace().is_none())?;
+        Some(self.attrs.remove(at))
+    }
+}
+
+impl<'i> Reader<'_, 'i> {
+    fn pos(&self, byte: usize) -> Pos {
+        let p = self.doc.text_pos_at(byte);
+        Pos { line: p.row, column: p.col }
+    }
+
+    fn err(&self, byte: usize, kind: ErrorKind) -> Error {
+        Error::new(self.pos(byte), kind)
+    }
+
+    fn model_err(&self, byte: usize, e: diskxml_model::Error) -> Error {
+        self.err(byte, ErrorKind::Model(e))
+    }
+
+    fn attrs<'a>(&self, node: Node<'a, 'i>) -> Result<Attrs<'a, 'i>, Error> {
+        let attrs: Vec<_> = node.attributes().collect();
+        if let Some(a) = attrs.iter().find(|a| a.namespace().is_some()) {
+            let name = self.doc.input_text().get(a.range_qname()).unwrap_or(a.name()).to_owned();
+            return Err(self.err(a.range().start, ErrorKind::Namespaced { what: "attribute", name }));
+        }
+        Ok(Attrs { attrs })
+    }
+
+    fn text(&self, a: &Attribute<'_, '_>, field: &'static str) -> Result<Text, Error> {
+        Text::new(field, a.value()).map_err(|e| self.model_err(a.range_value().start, e))
+    }
+
+    fn opt_text(&self, a: Option<Attribute<'_, '_>>, field: &'static str) -> Result<Option<Text>, Error> {
+        a.map(|a| self.text(&a, field)).transpose()
+    }
+
+    fn required<'a>(
+        &self,
+        attrs: &mut Attrs<'a, 'i>,
+        node: Node<'_, '_>,
+        element: &'static str,
+        attribute: &'static str,
+    ) -> Result<Attribute<'a, 'i>, Error> {
+        attrs.take(attribute).ok_or_else(|| self.err(node.range().start, ErrorKind::MissingAttribute { element, attribute }))
+    }
+
+    fn vocab<T>(
+        &self,
+        a: Option<Attribute<'_, '_>>,
+        parse: fn(&str) -> Result<T, diskxml_model::Error>,
+    ) -> Result<Option<T>, Error> {
+        a.map(|a| parse(a.value()).map_err(|e| self.model_err(a.range_value().start, e))).transpose()
+    }
+
+    fn number(&self, a: &Attribute<'_, '_>, element: &'static str, attribute: &'static str) -> Result<u64, Error> {
+        parse_decimal(a.value()).ok_or_else(|| self.invalid(a, element, attribute, "a non-negative decimal integer"))
+    }
+
+    fn u32_attr(
+        &self,
+        a: Option<Attribute<'_, '_>>,
+        element: &'static str,
+        attribute: &'static str,
+    ) -> Result<Option<u32>, Error> {
+        a.map(|a| {
+            let n = self.number(&a, element, attribute)?;
+            u32::try_from(n).map_err(|_| self.invalid(&a, element, attribute, "an integer below 2^32"))
+        })
+        .transpose()
+    }
+
+    /// A PCI address component: hexadecimal with `0x`, or decimal, as libvirt reads it.
+    fn pci_attr(&self, a: Option<Attribute<'_, '_>>, attribute: &'static str) -> Result<Option<u32>, Error> {
+        a.map(|a| {
+            let v = a.value();
+            let parsed = match v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
+                Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    u32::from_str_radix(hex, 16).ok()
+                }
+                Some(_) => None,
+                None => parse_decimal(v).and_then(|n| u32::try_from(n).ok()),
+            };
+            parsed.ok_or_else(|| self.invalid(&a, "address", attribute, "a hexadecimal (0x..) or decimal integer below 2^32"))
+        })
+        .transpose()
+    }
+
+    fn invalid(&self, a: &Attribute<'_, '_>, element: &'static str, attribute: &'static str, expected: &'static str) -> Error {
+        self.err(
+            a.range_value().start,
+            ErrorKind::InvalidValue { element, attribute, expected, found: a.value().to_owned() },
+        )
+    }
+
+    /// Keeps the attributes nobody took.
+    fn rest(&self, attrs: Attrs<'_, '_>, unknown: &mut Unknown) -> Result<(), Error> {
+        for a in attrs.attrs {
+            let name = Name::new("attribute name", a.name()).map_err(|e| self.model_err(a.range().start, e))?;
+            unknown.set_attribute(name, self.text(&a, "attribute value")?);
+        }
+        Ok(())
+    }
+
+    /// Keeps an unknown child of a known element: elements whole, non-blank text trimmed;
+    /// comments and processing instructions are dropped.
+    fn keep(&self, node: Node<'_, '_>, unknown: &mut Unknown, depth: usize) -> Result<(), Error> {
+        if node.is_element() {
+            unknown.children.push(MNode::Element(self.element(node, depth)?));
+        } else if node.is_text() {
+            let text = node.text().unwrap_or_default().trim();
+            if !text.is_empty() {
+                let text = Text::new("text", text).map_err(|e| self.model_err(node.range().start, e))?;
+                unknown.children.push(MNode::Text(text));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_element_name(&self, node: Node<'_, '_>) -> Result<(), Error> {
+        if node.tag_name().namespace().is_some() {
+            let range = node.range();
+            let name = self.doc.input_text()[range.start + 1..range.end]
+                .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            return Err(self.err(node.range().start, ErrorKind::Namespaced { what: "element", name }));
+        }
+        Ok(())
+    }
+
+    /// An element the model does not know, kept whole.
+    fn element(&self, node: Node<'_, '_>, depth: usize) -> Result<Element, Error> {
+        if depth > self.options.max_depth {
+            return Err(self.err(node.range().start, ErrorKind::TooDeep { limit: self.options.max_depth }));
+        }
+        self.check_element_name(node)?;
+        let name =
+            Name::new("element name", node.tag_name().name()).map_err(|e| self.model_err(node.range().start, e))?;
+        let mut element = Element::new(name);
+        for a in self.attrs(node)?.attrs {
+            let name = Name::new("attribute name", a.name()).map_err(|e| self.model_err(a.range().start, e))?;
+            element.set_attribute(name, self.text(&a, "attribute value")?);
+        }
+        for child in node.children() {
+            if child.is_element() {
+                element.children.push(MNode::Element(self.element(child, depth + 1)?));
+            } else if child.is_text() {
+                let text = Text::new("text", child.text().unwrap_or_default())
+                    .map_err(|e| self.model_err(child.range().start, e))?;
+                element.children.push(MNode::Text(text));
+            }
+        }
+        Ok(element)
+    }
+
+    /// Reads the children of a known element that has no known children.
+    fn leaf_children(&self, node: Node<'_, '_>, unknown: &mut Unknown) -> Result<(), Error> {
+        for child in node.children() {
+            self.keep(child, unknown, 2)?;
+        }
+        Ok(())
+    }
+
+    fn disk(&self, node: Node<'_, 'i>) -> Result<Disk, Error> {
+        let mut attrs = self.attrs(node)?;
+        let disk_type = attrs.take("type");
+        let device = self.vocab(attrs.take("device"), DeviceKind::parse)?;
+        let mut unknown = Unknown::default();
+        self.rest(attrs, &mut unknown)?;
+
+        let mut source_node = None;
+        let mut driver = None;
+        let mut target = None;
+        let mut readonly = false;
+        let mut shareable = false;
+        let mut serial = None;
+        let mut boot = None;
+        let mut alias = None;
+        let mut address = None;
+        for child in node.children() {
+            if child.is_element() {
+                self.check_element_name(child)?;
+            }
+            let name = if child.is_element() { child.tag_name().name() } else { "" };
+            match name {
+                "driver" if driver.is_none() => driver = Some(self.driver(child)?),
+                "source" if source_node.is_none() => source_node = Some(child),
+                "target" if target.is_none() => target = Some(self.target(child)?),
+                "readonly" if !readonly => readonly = self.flag(child, "readonly")?,
+                "shareable" if !shareable => shareable = self.flag(child, "shareable")?,
+                "serial" if serial.is_none() => serial = Some(self.serial(child)?),
+                "boot" if boot.is_none() => boot = Some(self.boot(child)?),
+                "alias" if alias.is_none() => alias = Some(self.alias(child)?),
+                "address" if address.is_none() => address = Some(self.address(child)?),
+                _ => self.keep(child, &mut unknown, 1)?,
+            }
+        }
+
+        let source = match disk_type.as_ref().map(Attribute::value) {
+            None | Some("file") => {
+                let mut file = FileSource::default();
+                if let Some(src) = source_node {
+                    let mut attrs = self.attrs(src)?;
+                    file.path = self.opt_text(attrs.take("file"), "source.file")?;
+                    self.rest(attrs, &mut file.unknown)?;
+                    self.leaf_children(src, &mut file.unknown)?;
+                }
+                Source::File(file)
+            }
+            Some("block") => {
+                let mut block = BlockSource::default();
+                if let Some(src) = source_node {
+                    let mut attrs = self.attrs(src)?;
+                    block.dev = self.opt_text(attrs.take("dev"), "source.dev")?;
+                    self.rest(attrs, &mut block.unknown)?;
+                    self.leaf_children(src, &mut block.unknown)?;
+                }
+                Source::Block(block)
+            }
+            Some("network") => {
+                let src = source_node.ok_or_else(|| {
+                    self.err(
+                        node.range().start,
+                        ErrorKind::MissingElement {
+                            element: "disk",
+                            child: "source",
+                            why: "a network disk names its protocol there",
+                        },
+                    )
+                })?;
+                Source::Network(self.network_source(src)?)
+            }
+            Some(_) => {
+                let disk_type = disk_type.as_ref().map(|a| self.text(a, "disk.type")).transpose()?.unwrap_or_default();
+                let source = source_node.map(|s| self.element(s, 1)).transpose()?;
+                Source::Other(OtherSource { disk_type, source })
+            }
+        };
+
+        let mut disk = Disk::new(source);
+        disk.device = device;
+        disk.driver = driver;
+        disk.target = target;
+        disk.readonly = readonly;
+        disk.shareable = shareable;
+        disk.serial = serial;
+        disk.boot = boot;
+        disk.alias = alias;
+        disk.address = address;
+        disk.unknown = unknown;
+        Ok(disk)
+    }
+
+    fn flag(&self, node: Node<'_, '_>, element: &'static str) -> Result<bool, Error> {
+        if let Some(a) = node.attributes().next() {
+            return Err(self.err(a.range().start, ErrorKind::UnexpectedContent { element, found: format!("attribute '{}'", a.name()) }));
+        }
+        if let Some(child) = node.children().find(|c| c.is_element() || c.text().is_some_and(|t| !t.trim().is_empty())) {
+            return Err(self.err(child.range().start, ErrorKind::UnexpectedContent { element, found: "content".to_owned() }));
+        }
+        Ok(true)
+    }
+
+    fn serial(&self, node: Node<'_, '_>) -> Result<Text, Error> {
+        if let Some(a) = node.attributes().next() {
+            return Err(self.err(
+                a.range().start,
+                ErrorKind::UnexpectedContent { element: "serial", found: format!("attribute '{}'", a.name()) },
+            ));
+        }
+        if let Some(child) = node.children().find(Node::is_element) {
+            return Err(self.err(
+                child.range().start,
+                ErrorKind::UnexpectedContent { element: "serial", found: format!("element <{}>", child.tag_name().name()) },
+            ));
+        }
+        let text: String = node.children().filter_map(|c| c.text()).collect();
+        Text::new("serial", text).map_err(|e| self.model_err(node.range().start, e))
+    }
+
+    fn driver(&self, node: Node<'_, '_>) -> Result<Driver, Error> {
+        let mut attrs = self.attrs(node)?;
+        let mut driver = Driver {
+            name: self.opt_text(attrs.take("name"), "driver.name")?,
+            format: self.vocab(attrs.take("type"), Format::parse)?,
+            cache: self.vocab(attrs.take("cache"), Cache::parse)?,
+            error_policy: self.vocab(attrs.take("error_policy"), ErrorPolicy::parse)?,
+            rerror_policy: self.vocab(attrs.take("rerror_policy"), ReadErrorPolicy::parse)?,
+            io: self.vocab(attrs.take("io"), Io::parse)?,
+            discard: self.vocab(attrs.take("discard"), Discard::parse)?,
+            iothread: self.u32_attr(attrs.take("iothread"), "driver", "iothread")?,
+            detect_zeroes: self.vocab(attrs.take("detect_zeroes"), DetectZeroes::parse)?,
+            unknown: Unknown::default(),
+        };
+        self.rest(attrs, &mut driver.unknown)?;
+        self.leaf_children(node, &mut driver.unknown)?;
+        Ok(driver)
+    }
+
+    fn network_source(&self, node: Node<'_, '_>) -> Result<NetworkSource, Error> {
+        let mut attrs = self.attrs(node)?;
+        let protocol = self.required(&mut attrs, node, "source", "protocol")?;
+        let protocol = Protocol::parse(protocol.value()).map_err(|e| self.model_err(protocol.range_value().start, e))?;
+        let name = self.opt_text(attrs.take("name"), "source.name")?;
+        let mut source = NetworkSource::new(protocol, name);
+        source.snapshot_timeout = self.u32_attr(attrs.take("snapshot-timeout"), "source", "snapshot-timeout")?;
+        self.rest(attrs, &mut source.unknown)?;
+        for child in node.children() {
+            if is_named(child, "host") {
+                let host = self.host(child)?;
+                source.push_host(host).map_err(|e| self.model_err(child.range().start, e))?;
+            } else {
+                if child.is_element() {
+                    self.check_element_name(child)?;
+                }
+                self.keep(child, &mut source.unknown, 2)?;
+            }
+        }
+        Ok(source)
+    }
+
+    fn host(&self, node: Node<'_, '_>) -> Result<Host, Error> {
+        let mut attrs = self.attrs(node)?;
+        let name = attrs.take("name");
+        let port = attrs.take("port");
+        let transport = attrs.take("transport");
+        let socket = attrs.take("socket");
+        let mut host = if transport.as_ref().is_some_and(|t| t.value() == "unix") {
+            if let Some(extra) = name.as_ref().or(port.as_ref()) {
+                return Err(self.err(
+                    extra.range().start,
+                    ErrorKind::UnexpectedContent {
+                        element: "host",
+                        found: format!("attribute '{}' with transport='unix'", extra.name()),
+                    },
+                ));
+            }
+            let socket = socket.ok_or_else(|| {
+                self.err(node.range().start, ErrorKind::MissingAttribute { element: "host", attribute: "socket" })
+            })?;
+            Host::unix(socket.value()).map_err(|e| self.model_err(socket.range_value().start, e))?
+        } else {
+            if let Some(socket) = socket {
+                return Err(self.err(
+                    socket.range().start,
+                    ErrorKind::UnexpectedContent {
+                        element: "host",
+                        found: "attribute 'socket' without transport='unix'".to_owned(),
+                    },
+                ));
+            }
+            let name = name.ok_or_else(|| {
+                self.err(node.range().start, ErrorKind::MissingAttribute { element: "host", attribute: "name" })
+            })?;
+            let port = port
+                .map(|p| {
+                    let n = self.number(&p, "host", "port")?;
+                    Port::new("source.host.port", n).map_err(|e| self.model_err(p.range_value().start, e))
+                })
+                .transpose()?;
+            let transport = self.vocab(transport, Transport::parse)?;
+            Host::new(name.value(), port, transport).map_err(|e| self.model_err(name.range_value().start, e))?
+        };
+        self.rest(attrs, &mut host.unknown)?;
+        self.leaf_children(node, &mut host.unknown)?;
+        Ok(host)
+    }
+
+    fn target(&self, node: Node<'_, '_>) -> Result<Target, Error> {
+        let mut attrs = self.attrs(node)?;
+        let dev = self.required(&mut attrs, node, "target", "dev")?;
+        let bus = self.vocab(attrs.take("bus"), Bus::parse)?;
+        let mut target = Target::new(dev.value(), bus).map_err(|e| self.model_err(dev.range_value().start, e))?;
+        self.rest(attrs, &mut target.unknown)?;
+        self.leaf_children(node, &mut target.unknown)?;
+        Ok(target)
+    }
+
+    fn boot(&self, node: Node<'_, '_>) -> Result<Boot, Error> {
+        let mut attrs = self.attrs(node)?;
+        let order = self.required(&mut attrs, node, "boot", "order")?;
+        let n = self
+            .u32_attr(Some(order.clone()), "boot", "order")?
+            .and_then(NonZeroU32::new)
+            .ok_or_else(|| self.invalid(&order, "boot", "order", "a positive integer"))?;
+        let mut boot = Boot::new(n);
+        self.rest(attrs, &mut boot.unknown)?;
+        self.leaf_children(node, &mut boot.unknown)?;
+        Ok(boot)
+    }
+
+    fn alias(&self, node: Node<'_, '_>) -> Result<Alias, Error> {
+        let mut attrs = self.attrs(node)?;
+        let name = self.required(&mut attrs, node, "alias", "name")?;
+        let mut alias = Alias::new(name.value()).map_err(|e| self.model_err(name.range_value().start, e))?;
+        self.rest(attrs, &mut alias.unknown)?;
+        self.leaf_children(node, &mut alias.unknown)?;
+        Ok(alias)
+    }
+
+    fn address(&self, node: Node<'_, '_>) -> Result<Address, Error> {
+        let mut attrs = self.attrs(node)?;
+        let kind = self.required(&mut attrs, node, "address", "type")?;
+        let kind = match kind.value() {
+            "drive" => AddressKind::Drive(DriveAddress {
+                controller: self.u32_attr(attrs.take("controller"), "address", "controller")?,
+                bus: self.u32_attr(attrs.take("bus"), "address", "bus")?,
+                target: self.u32_attr(attrs.take("target"), "address", "target")?,
+                unit: self.u32_attr(attrs.take("unit"), "address", "unit")?,
+            }),
+            "pci" => AddressKind::Pci(PciAddress {
+                domain: self.pci_attr(attrs.take("domain"), "domain")?,
+                bus: self.pci_attr(attrs.take("bus"), "bus")?,
+                slot: self.pci_attr(attrs.take("slot"), "slot")?,
+                function: self.pci_attr(attrs.take("function"), "function")?,
+            }),
+            _ => AddressKind::Other(self.text(&kind, "address.type")?),
+        };
+        let mut address = Address { kind, unknown: Unknown::default() };
+        self.rest(attrs, &mut address.unknown)?;
+        self.leaf_children(node, &mut address.unknown)?;
+        Ok(address)
+    }
+}
+
+/// ASCII digits only: no sign, no spaces (Rust's `parse` would take a leading `+`).
+fn parse_decimal(s: &str) -> Option<u64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
