@@ -1,0 +1,162 @@
+//! What the volume service hands over, and what the caller says about the guest's view.
+
+use diskxml_model::{Bus, DeviceKind};
+use serde_json::{Map, Value};
+
+use crate::Error;
+
+/// A volume's connection info, as Cinder's `initialize_connection` returns it and nova
+/// completes it (`serial`).
+///
+/// ```
+/// use diskxml_connector::ConnectionInfo;
+///
+/// let info = ConnectionInfo::from_json(r#"{
+///     "driver_volume_type": "openvstorage_edge",
+///     "serial": "8d5e2a5c",
+///     "data": {"device_path": "openvstorage+tcp:10.130.11.202:26203/volume-8d5e2a5c"}
+/// }"#)?;
+/// assert_eq!(info.driver_volume_type(), "openvstorage_edge");
+/// assert_eq!(info.data_str("device_path")?, Some("openvstorage+tcp:10.130.11.202:26203/volume-8d5e2a5c"));
+///
+/// let err = ConnectionInfo::from_json(r#"{"driver_volume_type": 5, "data": {}}"#).unwrap_err();
+/// assert_eq!(err.to_string(), "driver_volume_type: expected a string, found a number");
+/// # Ok::<(), diskxml_connector::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConnectionInfo {
+    driver_volume_type: String,
+    serial: Option<String>,
+    data: Map<String, Value>,
+}
+
+impl ConnectionInfo {
+    /// Reads connection info from JSON text.
+    ///
+    /// # Errors
+    /// [`Error::Json`] with line and column for text that is not JSON;
+    /// [`Error::Field`] naming the field for a missing or mistyped one.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| Error::Json { line: e.line(), column: e.column(), message: json_message(&e) })?;
+        Self::from_value(value)
+    }
+
+    /// Reads connection info from a parsed JSON value.
+    ///
+    /// # Errors
+    /// [`Error::Field`] naming the field for a missing or mistyped one.
+    pub fn from_value(value: Value) -> Result<Self, Error> {
+        let Value::Object(mut top) = value else {
+            return Err(Error::field("(top level)", format!("expected an object, found {}", kind(&value))));
+        };
+        let driver_volume_type = match top.remove("driver_volume_type") {
+            Some(Value::String(s)) => s,
+            Some(other) => return Err(Error::field("driver_volume_type", format!("expected a string, found {}", kind(&other)))),
+            None => return Err(Error::field("driver_volume_type", "missing")),
+        };
+        let serial = match top.remove("serial") {
+            Some(Value::String(s)) => Some(s),
+            Some(Value::Null) | None => None,
+            Some(other) => return Err(Error::field("serial", format!("expected a string, found {}", kind(&other)))),
+        };
+        let data = match top.remove("data") {
+            Some(Value::Object(map)) => map,
+            Some(other) => return Err(Error::field("data", format!("expected an object, found {}", kind(&other)))),
+            None => return Err(Error::field("data", "missing")),
+        };
+        Ok(Self { driver_volume_type, serial, data })
+    }
+
+    /// `driver_volume_type`: which volume driver handles the volume.
+    #[must_use]
+    pub fn driver_volume_type(&self) -> &str {
+        &self.driver_volume_type
+    }
+
+    /// `serial`: nova sets it to the volume id.
+    #[must_use]
+    pub fn serial(&self) -> Option<&str> {
+        self.serial.as_deref()
+    }
+
+    /// `data`: the driver-specific part.
+    #[must_use]
+    pub const fn data(&self) -> &Map<String, Value> {
+        &self.data
+    }
+
+    /// `data.<key>` as a string; `None` when absent or null.
+    ///
+    /// # Errors
+    /// [`Error::Field`] when present with another type.
+    pub fn data_str(&self, key: &str) -> Result<Option<&str>, Error> {
+        match self.data.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(Error::field(format!("data.{key}"), format!("expected a string, found {}", kind(other)))),
+        }
+    }
+
+    /// `data.<key>` as a string that must be there.
+    ///
+    /// # Errors
+    /// [`Error::Field`] when absent, null, or of another type.
+    pub fn require_data_str(&self, key: &str) -> Result<&str, Error> {
+        self.data_str(key)?.ok_or_else(|| Error::field(format!("data.{key}"), "missing"))
+    }
+}
+
+/// serde_json's message without its own " at line L column C" suffix (the error carries both).
+fn json_message(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    message.strip_suffix(&suffix).map_or_else(|| message.clone(), str::to_owned)
+}
+
+/// How a JSON value's type reads in an error message.
+pub(crate) const fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// nova's `disk_info` for one volume: how the guest sees it.
+///
+/// The default is the original Edge driver's target, `vda` on `virtio`, as a disk.
+///
+/// ```
+/// use diskxml_connector::DiskInfo;
+/// use diskxml_model::{Bus, DeviceKind};
+///
+/// let info = DiskInfo::new("vdb", Bus::Virtio);
+/// assert_eq!(info.device, DeviceKind::Disk);
+/// assert_eq!(DiskInfo::default().dev, "vda");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiskInfo {
+    /// The target device name, e.g. `vdb`.
+    pub dev: String,
+    /// The bus.
+    pub bus: Bus,
+    /// How the guest sees the volume.
+    pub device: DeviceKind,
+}
+
+impl DiskInfo {
+    /// A disk on `bus` named `dev`.
+    pub fn new(dev: impl Into<String>, bus: Bus) -> Self {
+        Self { dev: dev.into(), bus, device: DeviceKind::Disk }
+    }
+}
+
+impl Default for DiskInfo {
+    fn default() -> Self {
+        Self::new("vda", Bus::Virtio)
+    }
+}
