@@ -75,11 +75,15 @@ impl Host {
     /// (`None` writes no `transport` attribute; libvirt then uses tcp).
     ///
     /// # Errors
-    /// An empty name, or a character XML cannot carry.
+    /// An empty name, a character XML cannot carry, or a transport spelled `unix` (use
+    /// [`Host::unix`], which takes the socket instead of a name).
     pub fn new(name: impl Into<alloc::string::String>, port: Option<Port>, transport: Option<Transport>) -> Result<Self, Error> {
         let name = Text::new("source.host.name", name)?;
         if name.is_empty() {
             return Err(Error::Empty { field: "source.host.name" });
+        }
+        if transport.as_ref().is_some_and(|t| t.as_str() == "unix") {
+            return Err(Error::Missing { field: "source.host.socket", why: "transport 'unix' takes a socket path: use Host::unix" });
         }
         Ok(Self { name: Some(name), port, transport, socket: None, unknown: Unknown::default() })
     }

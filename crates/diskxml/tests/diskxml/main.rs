@@ -1,0 +1,10 @@
+//! Facade tests: end to end from connection info, and the round-trip properties.
+#![allow(missing_docs, reason = "test binary")]
+
+mod render;
+mod roundtrip;
+
+fn testdata(name: &str) -> String {
+    let path = format!("{}/../../testdata/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}

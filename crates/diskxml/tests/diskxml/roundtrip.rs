@@ -1,0 +1,256 @@
+//! Property tests: any valid model → XML → model is equal, and writes the same bytes again;
+//! a character XML cannot carry is refused, naming the field.
+
+use std::num::NonZeroU32;
+
+use diskxml::ToXml;
+use diskxml::model::{
+    Address, AddressKind, Alias, BlockSource, Boot, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk,
+    DriveAddress, Driver, Element, Error, ErrorPolicy, FileSource, Format, Host, Io, Name, NetworkSource, Node,
+    OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Source, Target, Text, Transport, Unknown,
+};
+use proptest::prelude::*;
+
+/// Strings weighted toward what XML must escape, whitespace that parsers normalise,
+/// non-ASCII and astral characters.
+fn string() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            6 => "[a-zA-Z0-9 ._/-]",
+            3 => prop::sample::select(vec!["&", "<", ">", "\"", "'", "]]>", "&amp;", "\t", "\n", "\r", "\r\n"]).prop_map(str::to_owned),
+            2 => "[é中ßΩ\u{a0}\u{fffd}]",
+            1 => "[\u{10000}-\u{10ffff}]",
+        ],
+        0..12,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+fn non_empty() -> impl Strategy<Value = String> {
+    string().prop_filter("non-empty", |s| !s.is_empty())
+}
+
+fn text() -> impl Strategy<Value = Text> {
+    string().prop_map(|s| Text::new("t", s).unwrap())
+}
+
+/// Unknown names start with `x`, which no element or attribute libvirt writes does.
+fn name() -> impl Strategy<Value = Name> {
+    "x[a-zA-Z0-9_.-]{0,6}".prop_map(|s| Name::new("name", s).unwrap())
+}
+
+fn vocab<T: std::fmt::Debug + Clone + 'static>(
+    known: &'static [&'static str],
+    parse: fn(&str) -> Result<T, Error>,
+) -> impl Strategy<Value = T> {
+    prop_oneof![4 => prop::sample::select(known).prop_map(str::to_owned), 1 => string()]
+        .prop_map(move |s| parse(&s).unwrap())
+}
+
+fn element(depth: u32) -> BoxedStrategy<Element> {
+    let attrs = proptest::collection::vec((name(), text()), 0..3);
+    if depth == 0 {
+        return (name(), attrs)
+            .prop_map(|(n, attrs)| {
+                let mut e = Element::new(n);
+                attrs.into_iter().for_each(|(n, v)| e.set_attribute(n, v));
+                e
+            })
+            .boxed();
+    }
+    // Children alternate element / text so that no two texts touch (a parser would merge them).
+    let children = proptest::collection::vec((element(depth - 1), proptest::option::of(non_empty())), 0..3);
+    (name(), attrs, proptest::option::of(non_empty()), children)
+        .prop_map(|(n, attrs, first, children)| {
+            let mut e = Element::new(n);
+            attrs.into_iter().for_each(|(n, v)| e.set_attribute(n, v));
+            if let Some(t) = first {
+                e.children.push(Node::Text(Text::new("t", t).unwrap()));
+            }
+            for (child, tail) in children {
+                e.children.push(Node::Element(child));
+                if let Some(t) = tail {
+                    e.children.push(Node::Text(Text::new("t", t).unwrap()));
+                }
+            }
+            e
+        })
+        .boxed()
+}
+
+fn unknown() -> impl Strategy<Value = Unknown> {
+    prop_oneof![
+        3 => Just(Unknown::default()),
+        1 => (proptest::collection::vec((name(), text()), 0..3), proptest::collection::vec(element(2), 0..3)).prop_map(
+            |(attrs, elements)| {
+                let mut u = Unknown::default();
+                attrs.into_iter().for_each(|(n, v)| u.set_attribute(n, v));
+                u.children = elements.into_iter().map(Node::Element).collect();
+                u
+            }
+        ),
+    ]
+}
+
+fn port() -> impl Strategy<Value = Port> {
+    (1u64..=65535).prop_map(|p| Port::new("port", p).unwrap())
+}
+
+fn inet_transport() -> impl Strategy<Value = Option<Transport>> {
+    proptest::option::of(vocab(Transport::KNOWN, Transport::parse).prop_filter("not unix", |t| t.as_str() != "unix"))
+}
+
+fn host(openvstorage: bool) -> impl Strategy<Value = Host> {
+    let inet = (non_empty(), proptest::option::of(port()), inet_transport(), unknown())
+        .prop_filter("openvstorage: tcp or rdma", move |(_, _, t, _)| {
+            !openvstorage || matches!(t, None | Some(Transport::Tcp | Transport::Rdma))
+        })
+        .prop_map(|(n, p, t, u)| {
+            let mut h = Host::new(n, p, t).unwrap();
+            h.unknown = u;
+            h
+        });
+    let unix = (string(), unknown()).prop_map(|(s, u)| {
+        let mut h = Host::unix(format!("/{s}")).unwrap();
+        h.unknown = u;
+        h
+    });
+    if openvstorage { inet.boxed() } else { prop_oneof![3 => inet, 1 => unix].boxed() }
+}
+
+fn network_source() -> impl Strategy<Value = NetworkSource> {
+    vocab(Protocol::KNOWN, Protocol::parse).prop_flat_map(|protocol| {
+        let edge = protocol == Protocol::Openvstorage;
+        let max = if edge { 2 } else { 4 };
+        (
+            Just(protocol),
+            proptest::collection::vec(host(edge), 0..max),
+            proptest::option::of(text()),
+            proptest::option::of(any::<u32>()),
+            unknown(),
+        )
+            .prop_map(|(protocol, hosts, name, timeout, unknown)| {
+                let mut s = NetworkSource::new(protocol, name);
+                for h in hosts {
+                    s.push_host(h).unwrap();
+                }
+                s.snapshot_timeout = timeout;
+                s.unknown = unknown;
+                s
+            })
+    })
+}
+
+fn source() -> impl Strategy<Value = Source> {
+    prop_oneof![
+        1 => (proptest::option::of(text()), unknown()).prop_map(|(path, unknown)| Source::File(FileSource { path, unknown })),
+        1 => (proptest::option::of(text()), unknown()).prop_map(|(dev, unknown)| Source::Block(BlockSource { dev, unknown })),
+        2 => network_source().prop_map(Source::Network),
+        1 => (prop::sample::select(vec!["volume", "dir", "nvme", "vhostuser"]), proptest::option::of(element(2))).prop_map(
+            |(t, e)| {
+                let source = e.map(|mut e| {
+                    e.name = Name::new("name", "source").unwrap();
+                    e
+                });
+                Source::Other(OtherSource { disk_type: Text::new("disk.type", t).unwrap(), source })
+            }
+        ),
+    ]
+}
+
+fn driver() -> impl Strategy<Value = Driver> {
+    (
+        (proptest::option::of(text()), proptest::option::of(vocab(Format::KNOWN, Format::parse))),
+        proptest::option::of(vocab(Cache::KNOWN, Cache::parse)),
+        proptest::option::of(vocab(ErrorPolicy::KNOWN, ErrorPolicy::parse)),
+        proptest::option::of(vocab(ReadErrorPolicy::KNOWN, ReadErrorPolicy::parse)),
+        proptest::option::of(vocab(Io::KNOWN, Io::parse)),
+        proptest::option::of(vocab(Discard::KNOWN, Discard::parse)),
+        proptest::option::of(any::<u32>()),
+        proptest::option::of(vocab(DetectZeroes::KNOWN, DetectZeroes::parse)),
+        unknown(),
+    )
+        .prop_map(|((name, format), cache, error_policy, rerror_policy, io, discard, iothread, detect_zeroes, unknown)| {
+            Driver { name, format, cache, error_policy, rerror_policy, io, discard, iothread, detect_zeroes, unknown }
+        })
+}
+
+fn address() -> impl Strategy<Value = Address> {
+    let o = || proptest::option::of(any::<u32>());
+    let kind = prop_oneof![
+        (o(), o(), o(), o()).prop_map(|(controller, bus, target, unit)| AddressKind::Drive(DriveAddress {
+            controller,
+            bus,
+            target,
+            unit
+        })),
+        (o(), o(), o(), o()).prop_map(|(domain, bus, slot, function)| AddressKind::Pci(PciAddress {
+            domain,
+            bus,
+            slot,
+            function
+        })),
+        prop::sample::select(vec!["ccw", "usb", "virtio-mmio", "spapr-vio"])
+            .prop_map(|t| AddressKind::Other(Text::new("address.type", t).unwrap())),
+    ];
+    (kind, unknown()).prop_map(|(kind, unknown)| Address { kind, unknown })
+}
+
+fn disk() -> impl Strategy<Value = Disk> {
+    (
+        (source(), proptest::option::of(vocab(DeviceKind::KNOWN, DeviceKind::parse))),
+        proptest::option::of(driver()),
+        proptest::option::of((non_empty(), proptest::option::of(vocab(Bus::KNOWN, Bus::parse)), unknown())),
+        (any::<bool>(), any::<bool>()),
+        proptest::option::of(text()),
+        proptest::option::of((1u32.., unknown())),
+        proptest::option::of((text(), unknown())),
+        proptest::option::of(address()),
+        unknown(),
+    )
+        .prop_map(|((source, device), driver, target, (readonly, shareable), serial, boot, alias, address, unknown)| {
+            let mut d = Disk::new(source);
+            d.device = device;
+            d.driver = driver;
+            d.target = target.map(|(dev, bus, unknown)| Target { unknown, ..Target::new(dev, bus).unwrap() });
+            d.readonly = readonly;
+            d.shareable = shareable;
+            d.serial = serial;
+            d.boot = boot.map(|(n, unknown)| Boot { order: NonZeroU32::new(n).unwrap(), unknown });
+            d.alias = alias.map(|(name, unknown)| Alias { name, unknown });
+            d.address = address;
+            d.unknown = unknown;
+            d
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn model_to_xml_to_model_is_identity(disk in disk()) {
+        let xml = disk.to_xml().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back = diskxml::parse_disk(&xml).map_err(|e| TestCaseError::fail(format!("{e}\n{xml}")))?;
+        prop_assert_eq!(&back, &disk, "{}", xml);
+        prop_assert_eq!(back.to_xml().unwrap(), xml);
+    }
+
+    #[test]
+    fn an_invalid_character_is_refused_naming_the_field(
+        s in string(),
+        at in any::<prop::sample::Index>(),
+        bad in prop::sample::select(vec!['\u{0}', '\u{1}', '\u{8}', '\u{b}', '\u{c}', '\u{1b}', '\u{1f}', '\u{fffe}', '\u{ffff}']),
+        field in 0usize..4,
+    ) {
+        let mut chars: Vec<char> = s.chars().collect();
+        let index = at.index(chars.len() + 1);
+        chars.insert(index, bad);
+        let value: String = chars.into_iter().collect();
+        let builder = Disk::openvstorage_edge(if field == 0 { value.clone() } else { "vol".to_owned() });
+        let builder = if field == 1 { builder.serial(value.clone()) } else { builder };
+        let builder = if field == 2 { builder.host(Host::tcp(value.clone(), 1)) } else { builder };
+        let builder = if field == 3 { builder.target(value.clone(), Bus::Virtio) } else { builder };
+        let expected = ["source.name", "serial", "source.host.name", "target.dev"][field];
+        prop_assert_eq!(builder.build().unwrap_err(), Error::InvalidChar { field: expected, index, ch: bad });
+    }
+}
