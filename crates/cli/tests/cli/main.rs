@@ -1,0 +1,157 @@
+//! The `diskxml` command, driven as a user would: real process, real files, stdin.
+#![allow(missing_docs, reason = "test binary")]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_diskxml"))
+        .args(args)
+        .current_dir(ROOT)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = stdin.unwrap_or_default().to_vec();
+    let mut pipe = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || pipe.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    // A command that does not read stdin may close it first; that is not a failure here.
+    let _ = writer.join().unwrap();
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn testdata(name: &str) -> String {
+    std::fs::read_to_string(format!("{ROOT}/testdata/{name}")).unwrap()
+}
+
+/// Exit 1, nothing on stdout, and exactly this on stderr.
+fn assert_invalid(r: &Run, stderr: &str) {
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (1, "", stderr));
+}
+
+#[test]
+fn render_the_shipped_example() {
+    let r = run(&["render", "--connection-info", "examples/openvstorage-edge.json"], None);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(r.stdout, testdata("connection_info/edge_tcp.xml"));
+}
+
+#[test]
+fn render_connection_info_from_stdin_with_target() {
+    let json = testdata("connection_info/edge_rdma_ipv6.json");
+    let r = run(&["render", "--connection-info", "-", "--dev", "sdb", "--bus", "scsi"], Some(json.as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = testdata("connection_info/edge_rdma_ipv6.xml").replace("dev='vda' bus='virtio'", "dev='sdb' bus='scsi'");
+    assert_eq!(r.stdout, expected);
+}
+
+#[test]
+fn render_a_device_path() {
+    let r = run(&["render", "--device-path", "openvstorage+rdma:ovs.include.gr:12329/vol1:snapshot-timeout=120", "--serial", "s-1", "--dev", "vdb"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "<disk type='network' device='disk'>\n  <driver name='qemu' type='raw'/>\n  <source protocol='openvstorage' name='vol1' snapshot-timeout='120'>\n    <host name='ovs.include.gr' port='12329' transport='rdma'/>\n  </source>\n  <target dev='vdb' bus='virtio'/>\n  <serial>s-1</serial>\n</disk>\n"
+    );
+}
+
+#[test]
+fn parse_writes_golden_files_back_unchanged() {
+    for case in ["seed_example", "unknown_kept", "escapes", "gluster_two_hosts"] {
+        let file = format!("testdata/disks/{case}.xml");
+        let r = run(&["parse", &file], None);
+        assert_eq!(r.code, 0, "{case}: {}", r.stderr);
+        assert_eq!(r.stdout, testdata(&format!("disks/{case}.xml")), "{case}");
+    }
+    let r = run(&["parse", "-"], Some(testdata("disks/reorder.xml").as_bytes()));
+    assert_eq!(r.stdout, testdata("disks/reorder.expected"));
+}
+
+#[test]
+fn disks_lists_a_domain() {
+    let r = run(&["disks", "testdata/domains/edge-guest.xml"], None);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(r.stdout, testdata("domains/edge-guest.disks"));
+}
+
+#[test]
+fn wrong_root_exits_1_with_position() {
+    let r = run(&["parse", "testdata/disks/err_wrong_root.xml"], None);
+    assert_invalid(&r, "diskxml: testdata/disks/err_wrong_root.xml:1:1: expected a <disk> root element, found <foo>\n");
+    let r = run(&["disks", "testdata/disks/seed_example.xml"], None);
+    assert_invalid(&r, "diskxml: testdata/disks/seed_example.xml:1:1: expected a <domain> root element, found <disk>\n");
+}
+
+#[test]
+fn malformed_xml_exits_1_with_position() {
+    let r = run(&["parse", "-"], Some(b"<disk type='file'>\n  <source file='/a'>\n</disk>"));
+    assert_invalid(&r, "diskxml: -:3:1: malformed XML: expected 'source' tag, not 'disk'\n");
+}
+
+#[test]
+fn bad_port_exits_1_with_position() {
+    let r = run(&["parse", "testdata/disks/err_port_range.xml"], None);
+    assert_invalid(&r, "diskxml: testdata/disks/err_port_range.xml:3:26: source.host.port: port 70000 is out of range; expected 1-65535\n");
+}
+
+#[test]
+fn bad_device_path_exits_1_naming_the_field() {
+    let r = run(&["render", "--device-path", "rbd:pool/img"], None);
+    assert_invalid(&r, "diskxml: --device-path: character 1: expected 'openvstorage[+tcp|+rdma|+shm]:HOST[:PORT]/VOLUME', found 'rbd:pool/img'\n");
+    let json = br#"{"driver_volume_type": "openvstorage_edge", "data": {"device_path": "openvstorage+tcp:h:99999/v"}}"#;
+    let r = run(&["render", "--connection-info", "-"], Some(json));
+    assert_invalid(&r, "diskxml: -: data.device_path: character 20: port 99999 is out of range; expected 1-65535\n");
+}
+
+#[test]
+fn connection_info_that_is_not_json_exits_1_with_position() {
+    let r = run(&["render", "--connection-info", "-"], Some(b"{\n  \"data\": oops\n}"));
+    assert_invalid(&r, "diskxml: -: 2:11: not JSON: expected value\n");
+}
+
+#[test]
+fn connection_info_without_device_path_exits_1_naming_the_field() {
+    let r = run(&["render", "--connection-info", "-"], Some(br#"{"driver_volume_type": "openvstorage_edge", "data": {}}"#));
+    assert_invalid(&r, "diskxml: -: data.device_path: missing\n");
+}
+
+#[test]
+fn invalid_utf8_exits_1() {
+    let r = run(&["parse", "-"], Some(b"<disk type='file'><serial>\xff</serial></disk>"));
+    assert_invalid(&r, "diskxml: -: not UTF-8 text: invalid byte at offset 26\n");
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let r = run(&["render"], None);
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""));
+    assert!(r.stderr.contains("--connection-info"), "{}", r.stderr);
+    let r = run(&["frobnicate"], None);
+    assert_eq!(r.code, 2);
+    let r = run(&["parse", "testdata/does-not-exist.xml"], None);
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""));
+    assert!(r.stderr.starts_with("diskxml: testdata/does-not-exist.xml: "), "{}", r.stderr);
+}
+
+#[test]
+fn help_everywhere() {
+    for args in [&["--help"][..], &["render", "--help"], &["parse", "--help"], &["disks", "--help"]] {
+        let r = run(args, None);
+        assert_eq!(r.code, 0, "{args:?}");
+        assert!(r.stdout.contains("Usage: diskxml"), "{args:?}: {}", r.stdout);
+    }
+}
