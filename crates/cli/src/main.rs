@@ -124,7 +124,9 @@ fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
     let disk = if let Some(file) = &args.connection_info {
         let text = read_input(file)?;
         let info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
-        diskxml::Registry::with_builtins().disk(&info, &disk_info).map_err(|e| Failure::Invalid(format!("{file}: {e}")))?
+        diskxml::Registry::with_builtins()
+            .disk(&info, &disk_info)
+            .map_err(|e| Failure::Invalid(format!("{file}: {e}")))?
     } else {
         let path = args.device_path.as_deref().unwrap_or_default();
         OpenvStorageEdge

@@ -103,9 +103,19 @@ impl EdgePath {
             return fail(0, "the shm transport takes no host");
         }
         check_host(host, 0)?;
-        let port = port.map(|p| Port::new("port", p.into())).transpose().map_err(|e| EdgePathError { position: 0, reason: e.to_string() })?;
+        let port = port
+            .map(|p| Port::new("port", p.into()))
+            .transpose()
+            .map_err(|e| EdgePathError { position: 0, reason: e.to_string() })?;
         check_volume(volume, 0, true)?;
-        Ok(Self { transport, host: Some(host.to_owned()), port, volume: volume.to_owned(), snapshot_timeout: None, enable_ha: None })
+        Ok(Self {
+            transport,
+            host: Some(host.to_owned()),
+            port,
+            volume: volume.to_owned(),
+            snapshot_timeout: None,
+            enable_ha: None,
+        })
     }
 
     /// A shared-memory path to `volume`, written `openvstorage+shm:` when `explicit`, else
@@ -117,7 +127,14 @@ impl EdgePath {
     pub fn shm(volume: &str, explicit: bool) -> Result<Self, EdgePathError> {
         check_volume(volume, 0, explicit)?;
         let transport = explicit.then_some(EdgeTransport::Shm);
-        Ok(Self { transport, host: None, port: None, volume: volume.to_owned(), snapshot_timeout: None, enable_ha: None })
+        Ok(Self {
+            transport,
+            host: None,
+            port: None,
+            volume: volume.to_owned(),
+            snapshot_timeout: None,
+            enable_ha: None,
+        })
     }
 
     /// Sets `snapshot-timeout`.
@@ -177,7 +194,8 @@ impl EdgePath {
     /// # Errors
     /// None in practice: every value was checked when the path was built.
     pub fn to_source(&self) -> Result<NetworkSource, diskxml_model::Error> {
-        let mut source = NetworkSource::new(Protocol::Openvstorage, Some(Text::new("source.name", self.volume.as_str())?));
+        let mut source =
+            NetworkSource::new(Protocol::Openvstorage, Some(Text::new("source.name", self.volume.as_str())?));
         source.snapshot_timeout = self.snapshot_timeout;
         if let Some(host) = &self.host {
             let transport = match self.transport {
@@ -209,7 +227,9 @@ impl EdgePath {
                 "tcp" => EdgeTransport::Tcp,
                 "rdma" => EdgeTransport::Rdma,
                 "shm" => EdgeTransport::Shm,
-                other => return fail(SCHEME.len() + 2, format!("unknown transport '{other}'; expected tcp, rdma or shm")),
+                other => {
+                    return fail(SCHEME.len() + 2, format!("unknown transport '{other}'; expected tcp, rdma or shm"));
+                }
             };
             (Some(transport), rest)
         } else {
@@ -242,7 +262,12 @@ impl EdgePath {
                 enable_ha = Some(match value {
                     "on" => true,
                     "off" => false,
-                    _ => return fail(at(sep + 1 + ENABLE_HA.len()), format!("enable-ha must be on or off, found '{value}'")),
+                    _ => {
+                        return fail(
+                            at(sep + 1 + ENABLE_HA.len()),
+                            format!("enable-ha must be on or off, found '{value}'"),
+                        );
+                    }
                 });
             } else {
                 break;
@@ -263,7 +288,10 @@ impl EdgePath {
             let volume = &body[volume_start..];
             check_volume(volume, at(volume_start), true)?;
             let port = port.map(|(p, position)| {
-                Port::new("port", p).map_err(|_| EdgePathError { position, reason: format!("port {p} is out of range; expected 1-65535") })
+                Port::new("port", p).map_err(|_| EdgePathError {
+                    position,
+                    reason: format!("port {p} is out of range; expected 1-65535"),
+                })
             });
             Self {
                 transport,
@@ -280,11 +308,12 @@ impl EdgePath {
     }
 }
 
-/// Splits `HOST[:PORT]/VOLUME`: the host, the port with its position, and where the volume starts.
-fn split_host<'a>(
-    body: &'a str,
-    at: &dyn Fn(usize) -> usize,
-) -> Result<(&'a str, Option<(u64, usize)>, usize), EdgePathError> {
+/// `HOST[:PORT]/VOLUME` split: the host, the port with its character position, and the
+/// byte where the volume starts.
+type HostSplit<'a> = (&'a str, Option<(u64, usize)>, usize);
+
+/// Splits `HOST[:PORT]/VOLUME`.
+fn split_host<'a>(body: &'a str, at: &dyn Fn(usize) -> usize) -> Result<HostSplit<'a>, EdgePathError> {
     let (host, after) = if let Some(inner) = body.strip_prefix('[') {
         let Some(close) = inner.find(']') else {
             return fail(at(0), "an IPv6 host opened with '[' is not closed with ']'");
@@ -351,12 +380,18 @@ fn check_volume(volume: &str, position: usize, slash_ok: bool) -> Result<(), Edg
         return fail(position, "the volume name is empty");
     }
     if let Err(diskxml_model::Error::InvalidChar { index, ch, .. }) = diskxml_model::check_chars("volume", volume) {
-        return fail(position + index, format!("the volume name holds U+{:04X}, which XML cannot carry", u32::from(ch)));
+        return fail(
+            position + index,
+            format!("the volume name holds U+{:04X}, which XML cannot carry", u32::from(ch)),
+        );
     }
     if let Some(sep) = volume.rfind([':', ',']) {
         let tail = &volume[sep + 1..];
         if tail.starts_with(SNAPSHOT_TIMEOUT) || tail.starts_with(ENABLE_HA) {
-            return fail(position + volume[..sep].chars().count(), format!("the volume name ends in an option, '{tail}'"));
+            return fail(
+                position + volume[..sep].chars().count(),
+                format!("the volume name ends in an option, '{tail}'"),
+            );
         }
     }
     if !slash_ok && volume.contains('/') {

@@ -37,8 +37,11 @@ impl ConnectionInfo {
     /// [`Error::Json`] with line and column for text that is not JSON;
     /// [`Error::Field`] naming the field for a missing or mistyped one.
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| Error::Json { line: e.line(), column: e.column(), message: json_message(&e) })?;
+        let value: Value = serde_json::from_str(text).map_err(|e| Error::Json {
+            line: e.line(),
+            column: e.column(),
+            message: json_message(&e),
+        })?;
         Self::from_value(value)
     }
 
@@ -52,7 +55,9 @@ impl ConnectionInfo {
         };
         let driver_volume_type = match top.remove("driver_volume_type") {
             Some(Value::String(s)) => s,
-            Some(other) => return Err(Error::field("driver_volume_type", format!("expected a string, found {}", kind(&other)))),
+            Some(other) => {
+                return Err(Error::field("driver_volume_type", format!("expected a string, found {}", kind(&other))));
+            }
             None => return Err(Error::field("driver_volume_type", "missing")),
         };
         let serial = match top.remove("serial") {
@@ -94,7 +99,9 @@ impl ConnectionInfo {
         match self.data.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(Error::field(format!("data.{key}"), format!("expected a string, found {}", kind(other)))),
+            Some(other) => {
+                Err(Error::field(format!("data.{key}"), format!("expected a string, found {}", kind(other))))
+            }
         }
     }
 

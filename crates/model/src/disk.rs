@@ -2,7 +2,9 @@
 
 use core::num::NonZeroU32;
 
-use crate::{Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, ReadErrorPolicy, Source, Text, Unknown};
+use crate::{
+    Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, ReadErrorPolicy, Source, Text, Unknown,
+};
 
 /// A libvirt `<disk>` device.
 ///

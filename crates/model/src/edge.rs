@@ -2,7 +2,9 @@
 
 use alloc::string::String;
 
-use crate::{Bus, DeviceKind, Discard, Disk, Driver, Error, Host, IntoHost, NetworkSource, Protocol, Source, Target, Text};
+use crate::{
+    Bus, DeviceKind, Discard, Disk, Driver, Error, Host, IntoHost, NetworkSource, Protocol, Source, Target, Text,
+};
 
 /// The snapshot timeout of the original nova driver's preset, in seconds.
 pub const EDGE_SNAPSHOT_TIMEOUT: u32 = 120;

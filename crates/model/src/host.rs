@@ -24,11 +24,7 @@ impl Port {
     /// # Errors
     /// [`Error::PortOutOfRange`] naming `field`.
     pub fn new(field: &'static str, value: u64) -> Result<Self, Error> {
-        u16::try_from(value)
-            .ok()
-            .and_then(NonZeroU16::new)
-            .map(Self)
-            .ok_or(Error::PortOutOfRange { field, value })
+        u16::try_from(value).ok().and_then(NonZeroU16::new).map(Self).ok_or(Error::PortOutOfRange { field, value })
     }
 
     /// The port number.
@@ -77,13 +73,20 @@ impl Host {
     /// # Errors
     /// An empty name, a character XML cannot carry, or a transport spelled `unix` (use
     /// [`Host::unix`], which takes the socket instead of a name).
-    pub fn new(name: impl Into<alloc::string::String>, port: Option<Port>, transport: Option<Transport>) -> Result<Self, Error> {
+    pub fn new(
+        name: impl Into<alloc::string::String>,
+        port: Option<Port>,
+        transport: Option<Transport>,
+    ) -> Result<Self, Error> {
         let name = Text::new("source.host.name", name)?;
         if name.is_empty() {
             return Err(Error::Empty { field: "source.host.name" });
         }
         if transport.as_ref().is_some_and(|t| t.as_str() == "unix") {
-            return Err(Error::Missing { field: "source.host.socket", why: "transport 'unix' takes a socket path: use Host::unix" });
+            return Err(Error::Missing {
+                field: "source.host.socket",
+                why: "transport 'unix' takes a socket path: use Host::unix",
+            });
         }
         Ok(Self { name: Some(name), port, transport, socket: None, unknown: Unknown::default() })
     }

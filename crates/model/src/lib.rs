@@ -58,7 +58,9 @@ pub use host::{Host, IntoHost, Port};
 pub use source::{BlockSource, FileSource, NetworkSource, OtherSource, Source};
 pub use text::{Name, Text, check_chars, is_xml_char};
 pub use unknown::{Attribute, Element, Node, Unknown};
-pub use vocab::{Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, Protocol, ReadErrorPolicy, Transport};
+pub use vocab::{
+    Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, Protocol, ReadErrorPolicy, Transport,
+};
 
 #[cfg(test)]
 mod tests {
@@ -155,7 +157,12 @@ mod tests {
 
     #[test]
     fn original_defaults_fill_only_what_is_unset() {
-        let disk = Disk::openvstorage_edge("v").target("vdc", Bus::Scsi).snapshot_timeout(5).original_defaults().build().unwrap();
+        let disk = Disk::openvstorage_edge("v")
+            .target("vdc", Bus::Scsi)
+            .snapshot_timeout(5)
+            .original_defaults()
+            .build()
+            .unwrap();
         let target = disk.target.unwrap();
         assert_eq!(target.dev, "vdc");
         assert_eq!(target.bus, Some(Bus::Scsi));

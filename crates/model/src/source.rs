@@ -121,8 +121,7 @@ impl NetworkSource {
                     count: self.hosts.len() + 1,
                 });
             }
-            let allowed = !host.is_unix()
-                && matches!(host.transport(), None | Some(Transport::Tcp | Transport::Rdma));
+            let allowed = !host.is_unix() && matches!(host.transport(), None | Some(Transport::Tcp | Transport::Rdma));
             if !allowed {
                 let transport = host.transport().map_or_else(|| "unix".to_string(), ToString::to_string);
                 return Err(Error::TransportNotAllowed {

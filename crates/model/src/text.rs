@@ -125,11 +125,7 @@ impl Name {
         let value = value.into();
         let mut chars = value.chars();
         let valid = chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char);
-        if valid {
-            Ok(Self(value))
-        } else {
-            Err(Error::InvalidName { field, name: value })
-        }
+        if valid { Ok(Self(value)) } else { Err(Error::InvalidName { field, name: value }) }
     }
 
     /// The name.

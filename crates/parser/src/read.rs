@@ -3,9 +3,9 @@
 use std::num::NonZeroU32;
 
 use diskxml_model::{
-    Address, AddressKind, Alias, BlockSource, Boot, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk,
-    DriveAddress, Driver, Element, ErrorPolicy, FileSource, Format, Host, Io, Name, NetworkSource, Node as MNode,
-    OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Source, Target, Text, Transport, Unknown,
+    Address, AddressKind, Alias, BlockSource, Boot, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk, DriveAddress,
+    Driver, Element, ErrorPolicy, FileSource, Format, Host, Io, Name, NetworkSource, Node as MNode, OtherSource,
+    PciAddress, Port, Protocol, ReadErrorPolicy, Source, Target, Text, Transport, Unknown,
 };
 use roxmltree::{Attribute, Document, Node, ParsingOptions};
 
@@ -42,9 +42,7 @@ fn document<'i>(text: &'i str, options: &Options) -> Result<Document<'i>, Error>
     if text.len() > options.max_size {
         return Err(Error::new(START, ErrorKind::TooLarge { size: text.len(), limit: options.max_size }));
     }
-    let mut parsing = ParsingOptions::default();
-    parsing.allow_dtd = false;
-    parsing.nodes_limit = options.max_nodes;
+    let parsing = ParsingOptions { allow_dtd: false, nodes_limit: options.max_nodes, ..ParsingOptions::default() };
     Document::parse_with_options(text, parsing).map_err(|e| {
         let pos = e.pos();
         let message = e.to_string();
@@ -146,7 +144,9 @@ impl<'i> Reader<'_, 'i> {
         element: &'static str,
         attribute: &'static str,
     ) -> Result<Attribute<'a, 'i>, Error> {
-        attrs.take(attribute).ok_or_else(|| self.err(node.range().start, ErrorKind::MissingAttribute { element, attribute }))
+        attrs
+            .take(attribute)
+            .ok_or_else(|| self.err(node.range().start, ErrorKind::MissingAttribute { element, attribute }))
     }
 
     fn vocab<T>(
@@ -185,12 +185,20 @@ impl<'i> Reader<'_, 'i> {
                 Some(_) => None,
                 None => parse_decimal(v).and_then(|n| u32::try_from(n).ok()),
             };
-            parsed.ok_or_else(|| self.invalid(&a, "address", attribute, "a hexadecimal (0x..) or decimal integer below 2^32"))
+            parsed.ok_or_else(|| {
+                self.invalid(&a, "address", attribute, "a hexadecimal (0x..) or decimal integer below 2^32")
+            })
         })
         .transpose()
     }
 
-    fn invalid(&self, a: &Attribute<'_, '_>, element: &'static str, attribute: &'static str, expected: &'static str) -> Error {
+    fn invalid(
+        &self,
+        a: &Attribute<'_, '_>,
+        element: &'static str,
+        attribute: &'static str,
+        expected: &'static str,
+    ) -> Error {
         self.err(
             a.range_value().start,
             ErrorKind::InvalidValue { element, attribute, expected, found: a.value().to_owned() },
@@ -359,10 +367,16 @@ impl<'i> Reader<'_, 'i> {
 
     fn flag(&self, node: Node<'_, '_>, element: &'static str) -> Result<bool, Error> {
         if let Some(a) = node.attributes().next() {
-            return Err(self.err(a.range().start, ErrorKind::UnexpectedContent { element, found: format!("attribute '{}'", a.name()) }));
+            return Err(self.err(
+                a.range().start,
+                ErrorKind::UnexpectedContent { element, found: format!("attribute '{}'", a.name()) },
+            ));
         }
-        if let Some(child) = node.children().find(|c| c.is_element() || c.text().is_some_and(|t| !t.trim().is_empty())) {
-            return Err(self.err(child.range().start, ErrorKind::UnexpectedContent { element, found: "content".to_owned() }));
+        if let Some(child) = node.children().find(|c| c.is_element() || c.text().is_some_and(|t| !t.trim().is_empty()))
+        {
+            return Err(
+                self.err(child.range().start, ErrorKind::UnexpectedContent { element, found: "content".to_owned() })
+            );
         }
         Ok(true)
     }
@@ -377,7 +391,10 @@ impl<'i> Reader<'_, 'i> {
         if let Some(child) = node.children().find(Node::is_element) {
             return Err(self.err(
                 child.range().start,
-                ErrorKind::UnexpectedContent { element: "serial", found: format!("element <{}>", child.tag_name().name()) },
+                ErrorKind::UnexpectedContent {
+                    element: "serial",
+                    found: format!("element <{}>", child.tag_name().name()),
+                },
             ));
         }
         let text: String = node.children().filter_map(|c| c.text()).collect();
@@ -406,7 +423,8 @@ impl<'i> Reader<'_, 'i> {
     fn network_source(&self, node: Node<'_, '_>) -> Result<NetworkSource, Error> {
         let mut attrs = self.attrs(node)?;
         let protocol = self.required(&mut attrs, node, "source", "protocol")?;
-        let protocol = Protocol::parse(protocol.value()).map_err(|e| self.model_err(protocol.range_value().start, e))?;
+        let protocol =
+            Protocol::parse(protocol.value()).map_err(|e| self.model_err(protocol.range_value().start, e))?;
         let name = self.opt_text(attrs.take("name"), "source.name")?;
         let mut source = NetworkSource::new(protocol, name);
         source.snapshot_timeout = self.u32_attr(attrs.take("snapshot-timeout"), "source", "snapshot-timeout")?;
@@ -486,7 +504,7 @@ impl<'i> Reader<'_, 'i> {
         let mut attrs = self.attrs(node)?;
         let order = self.required(&mut attrs, node, "boot", "order")?;
         let n = self
-            .u32_attr(Some(order.clone()), "boot", "order")?
+            .u32_attr(Some(order), "boot", "order")?
             .and_then(NonZeroU32::new)
             .ok_or_else(|| self.invalid(&order, "boot", "order", "a positive integer"))?;
         let mut boot = Boot::new(n);

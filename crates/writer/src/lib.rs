@@ -238,7 +238,7 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         }
         self.depth -= 1;
         self.indent()?;
-        write!(self.out, "</{name}>\n")
+        writeln!(self.out, "</{name}>")
     }
 
     fn disk(&mut self, disk: &Disk) -> fmt::Result {

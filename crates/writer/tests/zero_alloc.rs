@@ -4,14 +4,15 @@
 //! replaces the allocator of its whole binary.
 #![allow(unsafe_code, reason = "GlobalAlloc is an unsafe trait; this impl only forwards to System")]
 #![allow(missing_docs, reason = "test binary")]
+#![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fmt::Write;
 
 use diskxml_model::{
-    Address, AddressKind, Alias, Boot, Bus, DeviceKind, Disk, DriveAddress, Driver, Element, Host, Name, Node,
-    Text, Unknown,
+    Address, AddressKind, Alias, Boot, Bus, DeviceKind, Disk, DriveAddress, Driver, Element, Host, Name, Node, Text,
+    Unknown,
 };
 
 thread_local! {

@@ -1,5 +1,6 @@
 //! The `diskxml` command, driven as a user would: real process, real files, stdin.
 #![allow(missing_docs, reason = "test binary")]
+#![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -55,13 +56,25 @@ fn render_connection_info_from_stdin_with_target() {
     let json = testdata("connection_info/edge_rdma_ipv6.json");
     let r = run(&["render", "--connection-info", "-", "--dev", "sdb", "--bus", "scsi"], Some(json.as_bytes()));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let expected = testdata("connection_info/edge_rdma_ipv6.xml").replace("dev='vda' bus='virtio'", "dev='sdb' bus='scsi'");
+    let expected =
+        testdata("connection_info/edge_rdma_ipv6.xml").replace("dev='vda' bus='virtio'", "dev='sdb' bus='scsi'");
     assert_eq!(r.stdout, expected);
 }
 
 #[test]
 fn render_a_device_path() {
-    let r = run(&["render", "--device-path", "openvstorage+rdma:ovs.include.gr:12329/vol1:snapshot-timeout=120", "--serial", "s-1", "--dev", "vdb"], None);
+    let r = run(
+        &[
+            "render",
+            "--device-path",
+            "openvstorage+rdma:ovs.include.gr:12329/vol1:snapshot-timeout=120",
+            "--serial",
+            "s-1",
+            "--dev",
+            "vdb",
+        ],
+        None,
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
@@ -93,7 +106,10 @@ fn wrong_root_exits_1_with_position() {
     let r = run(&["parse", "testdata/disks/err_wrong_root.xml"], None);
     assert_invalid(&r, "diskxml: testdata/disks/err_wrong_root.xml:1:1: expected a <disk> root element, found <foo>\n");
     let r = run(&["disks", "testdata/disks/seed_example.xml"], None);
-    assert_invalid(&r, "diskxml: testdata/disks/seed_example.xml:1:1: expected a <domain> root element, found <disk>\n");
+    assert_invalid(
+        &r,
+        "diskxml: testdata/disks/seed_example.xml:1:1: expected a <domain> root element, found <disk>\n",
+    );
 }
 
 #[test]
@@ -105,13 +121,19 @@ fn malformed_xml_exits_1_with_position() {
 #[test]
 fn bad_port_exits_1_with_position() {
     let r = run(&["parse", "testdata/disks/err_port_range.xml"], None);
-    assert_invalid(&r, "diskxml: testdata/disks/err_port_range.xml:3:26: source.host.port: port 70000 is out of range; expected 1-65535\n");
+    assert_invalid(
+        &r,
+        "diskxml: testdata/disks/err_port_range.xml:3:26: source.host.port: port 70000 is out of range; expected 1-65535\n",
+    );
 }
 
 #[test]
 fn bad_device_path_exits_1_naming_the_field() {
     let r = run(&["render", "--device-path", "rbd:pool/img"], None);
-    assert_invalid(&r, "diskxml: --device-path: character 1: expected 'openvstorage[+tcp|+rdma|+shm]:HOST[:PORT]/VOLUME', found 'rbd:pool/img'\n");
+    assert_invalid(
+        &r,
+        "diskxml: --device-path: character 1: expected 'openvstorage[+tcp|+rdma|+shm]:HOST[:PORT]/VOLUME', found 'rbd:pool/img'\n",
+    );
     let json = br#"{"driver_volume_type": "openvstorage_edge", "data": {"device_path": "openvstorage+tcp:h:99999/v"}}"#;
     let r = run(&["render", "--connection-info", "-"], Some(json));
     assert_invalid(&r, "diskxml: -: data.device_path: character 20: port 99999 is out of range; expected 1-65535\n");
@@ -125,7 +147,8 @@ fn connection_info_that_is_not_json_exits_1_with_position() {
 
 #[test]
 fn connection_info_without_device_path_exits_1_naming_the_field() {
-    let r = run(&["render", "--connection-info", "-"], Some(br#"{"driver_volume_type": "openvstorage_edge", "data": {}}"#));
+    let r =
+        run(&["render", "--connection-info", "-"], Some(br#"{"driver_volume_type": "openvstorage_edge", "data": {}}"#));
     assert_invalid(&r, "diskxml: -: data.device_path: missing\n");
 }
 

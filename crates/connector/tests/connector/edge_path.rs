@@ -53,7 +53,10 @@ fn ipv6_edge_path() {
     let p = parse("openvstorage:[::1]/vol");
     assert_eq!((p.host(), p.port()), (Some("::1"), None));
     assert_eq!(p.to_source().unwrap().hosts()[0].name().unwrap().as_str(), "::1");
-    assert_eq!(err("openvstorage+tcp:[fd00::5/vol"), "character 18: an IPv6 host opened with '[' is not closed with ']'");
+    assert_eq!(
+        err("openvstorage+tcp:[fd00::5/vol"),
+        "character 18: an IPv6 host opened with '[' is not closed with ']'"
+    );
     assert_eq!(err("openvstorage+tcp:[fd00::zz]:1/vol"), "character 19: 'fd00::zz' is not an IPv6 address");
 }
 
@@ -98,14 +101,26 @@ fn errors_point_at_the_character() {
     assert_eq!(err("openvstorage+tcp:h:12a/v"), "character 20: the port must be a decimal number, found '12a'");
     assert_eq!(err("openvstorage+tcp:h:1/"), "character 22: the volume name is empty");
     assert_eq!(err("openvstorage+tcp:vol"), "character 21: expected ':PORT' or '/VOLUME' after the host");
-    assert_eq!(err("openvstorage+tcp:h:1/v:snapshot-timeout=x"), "character 41: snapshot-timeout must be a number of seconds, found 'x'");
+    assert_eq!(
+        err("openvstorage+tcp:h:1/v:snapshot-timeout=x"),
+        "character 41: snapshot-timeout must be a number of seconds, found 'x'"
+    );
     assert_eq!(err("openvstorage+tcp:h:1/v:enable-ha=yes"), "character 34: enable-ha must be on or off, found 'yes'");
-    assert_eq!(err("openvstorage+tcp:h:1/v:snapshot-timeout=1:snapshot-timeout=2"), "character 24: snapshot-timeout is given twice");
+    assert_eq!(
+        err("openvstorage+tcp:h:1/v:snapshot-timeout=1:snapshot-timeout=2"),
+        "character 24: snapshot-timeout is given twice"
+    );
     assert_eq!(err("openvstorage+tcp:h o:1/v"), "character 19: ' ' cannot appear in a host name");
-    assert_eq!(err("openvstorage+tcp:h:1/v\u{1}"), "character 23: the volume name holds U+0001, which XML cannot carry");
+    assert_eq!(
+        err("openvstorage+tcp:h:1/v\u{1}"),
+        "character 23: the volume name holds U+0001, which XML cannot carry"
+    );
     assert_eq!(err("openvstorage+shm:"), "character 18: the volume name is empty");
     assert_eq!(err(""), "character 1: expected 'openvstorage[+tcp|+rdma|+shm]:HOST[:PORT]/VOLUME', found ''");
-    assert_eq!(err("openvstorage"), "character 1: expected 'openvstorage[+tcp|+rdma|+shm]:HOST[:PORT]/VOLUME', found 'openvstorage'");
+    assert_eq!(
+        err("openvstorage"),
+        "character 1: expected 'openvstorage[+tcp|+rdma|+shm]:HOST[:PORT]/VOLUME', found 'openvstorage'"
+    );
 }
 
 #[test]

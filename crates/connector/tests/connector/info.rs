@@ -9,9 +9,11 @@ fn disk(json: &str) -> Result<diskxml_model::Disk, Error> {
 
 #[test]
 fn edge_connection_info_becomes_a_disk() {
-    let d = disk(r#"{"driver_volume_type": "openvstorage_edge", "volume_backend_name": "vpool1",
+    let d = disk(
+        r#"{"driver_volume_type": "openvstorage_edge", "volume_backend_name": "vpool1",
         "serial": "8d5e2a5c-6a55-4b8e-9d3c-3f0c2f1e7a10",
-        "data": {"device_path": "openvstorage+tcp:10.130.11.202:26203/volume-8d5e2a5c-6a55-4b8e-9d3c-3f0c2f1e7a10"}}"#)
+        "data": {"device_path": "openvstorage+tcp:10.130.11.202:26203/volume-8d5e2a5c-6a55-4b8e-9d3c-3f0c2f1e7a10"}}"#,
+    )
     .unwrap();
     let Source::Network(source) = &d.source else { panic!("network") };
     assert_eq!(source.name.as_deref(), Some("volume-8d5e2a5c-6a55-4b8e-9d3c-3f0c2f1e7a10"));
@@ -25,8 +27,10 @@ fn edge_connection_info_becomes_a_disk() {
 
 #[test]
 fn data_format_overrides_raw() {
-    let d = disk(r#"{"driver_volume_type": "openvstorage_edge", "data": {"device_path": "openvstorage:v", "format": "qcow2"}}"#)
-        .unwrap();
+    let d = disk(
+        r#"{"driver_volume_type": "openvstorage_edge", "data": {"device_path": "openvstorage:v", "format": "qcow2"}}"#,
+    )
+    .unwrap();
     assert_eq!(d.driver.unwrap().format, Some(Format::Qcow2));
 }
 
@@ -39,17 +43,26 @@ fn errors_name_the_field() {
         (r#"{"driver_volume_type": "openvstorage_edge"}"#, "data: missing"),
         (r#"{"driver_volume_type": "openvstorage_edge", "data": []}"#, "data: expected an object, found an array"),
         (r#"{"driver_volume_type": "openvstorage_edge", "data": {}}"#, "data.device_path: missing"),
-        (r#"{"driver_volume_type": "openvstorage_edge", "data": {"device_path": 5}}"#, "data.device_path: expected a string, found a number"),
+        (
+            r#"{"driver_volume_type": "openvstorage_edge", "data": {"device_path": 5}}"#,
+            "data.device_path: expected a string, found a number",
+        ),
         (
             r#"{"driver_volume_type": "openvstorage_edge", "data": {"device_path": "rbd:pool/img"}}"#,
             "data.device_path: character 1: expected 'openvstorage[+tcp|+rdma|+shm]:HOST[:PORT]/VOLUME', found 'rbd:pool/img'",
         ),
-        (r#"{"driver_volume_type": "openvstorage_edge", "serial": 7, "data": {}}"#, "serial: expected a string, found a number"),
+        (
+            r#"{"driver_volume_type": "openvstorage_edge", "serial": 7, "data": {}}"#,
+            "serial: expected a string, found a number",
+        ),
         (
             r#"{"driver_volume_type": "openvstorage_edge", "serial": "a\u0001", "data": {"device_path": "openvstorage:v"}}"#,
             "serial: character 1 is U+0001, which XML 1.0 cannot carry",
         ),
-        (r#"{"driver_volume_type": "iscsi", "data": {}}"#, "driver_volume_type: no volume driver for 'iscsi'; known: openvstorage_edge"),
+        (
+            r#"{"driver_volume_type": "iscsi", "data": {}}"#,
+            "driver_volume_type: no volume driver for 'iscsi'; known: openvstorage_edge",
+        ),
     ];
     for (json, expected) in cases {
         assert_eq!(disk(json).unwrap_err().to_string(), expected, "{json}");

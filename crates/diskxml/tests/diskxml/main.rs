@@ -1,5 +1,6 @@
 //! Facade tests: end to end from connection info, and the round-trip properties.
 #![allow(missing_docs, reason = "test binary")]
+#![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
 mod render;
 mod roundtrip;

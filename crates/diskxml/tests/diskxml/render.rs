@@ -24,6 +24,7 @@ golden! { edge_tcp, edge_rdma_ipv6, edge_shm, edge_no_port }
 
 #[test]
 fn shipped_example_is_the_golden_tcp_case() {
-    let example = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/openvstorage-edge.json")).unwrap();
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/openvstorage-edge.json")).unwrap();
     assert_eq!(example, testdata("connection_info/edge_tcp.json"));
 }

@@ -5,9 +5,9 @@ use std::num::NonZeroU32;
 
 use diskxml::ToXml;
 use diskxml::model::{
-    Address, AddressKind, Alias, BlockSource, Boot, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk,
-    DriveAddress, Driver, Element, Error, ErrorPolicy, FileSource, Format, Host, Io, Name, NetworkSource, Node,
-    OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Source, Target, Text, Transport, Unknown,
+    Address, AddressKind, Alias, BlockSource, Boot, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk, DriveAddress,
+    Driver, Element, Error, ErrorPolicy, FileSource, Format, Host, Io, Name, NetworkSource, Node, OtherSource,
+    PciAddress, Port, Protocol, ReadErrorPolicy, Source, Target, Text, Transport, Unknown,
 };
 use proptest::prelude::*;
 
@@ -170,9 +170,22 @@ fn driver() -> impl Strategy<Value = Driver> {
         proptest::option::of(vocab(DetectZeroes::KNOWN, DetectZeroes::parse)),
         unknown(),
     )
-        .prop_map(|((name, format), cache, error_policy, rerror_policy, io, discard, iothread, detect_zeroes, unknown)| {
-            Driver { name, format, cache, error_policy, rerror_policy, io, discard, iothread, detect_zeroes, unknown }
-        })
+        .prop_map(
+            |((name, format), cache, error_policy, rerror_policy, io, discard, iothread, detect_zeroes, unknown)| {
+                Driver {
+                    name,
+                    format,
+                    cache,
+                    error_policy,
+                    rerror_policy,
+                    io,
+                    discard,
+                    iothread,
+                    detect_zeroes,
+                    unknown,
+                }
+            },
+        )
 }
 
 fn address() -> impl Strategy<Value = Address> {
@@ -208,20 +221,22 @@ fn disk() -> impl Strategy<Value = Disk> {
         proptest::option::of(address()),
         unknown(),
     )
-        .prop_map(|((source, device), driver, target, (readonly, shareable), serial, boot, alias, address, unknown)| {
-            let mut d = Disk::new(source);
-            d.device = device;
-            d.driver = driver;
-            d.target = target.map(|(dev, bus, unknown)| Target { unknown, ..Target::new(dev, bus).unwrap() });
-            d.readonly = readonly;
-            d.shareable = shareable;
-            d.serial = serial;
-            d.boot = boot.map(|(n, unknown)| Boot { order: NonZeroU32::new(n).unwrap(), unknown });
-            d.alias = alias.map(|(name, unknown)| Alias { name, unknown });
-            d.address = address;
-            d.unknown = unknown;
-            d
-        })
+        .prop_map(
+            |((source, device), driver, target, (readonly, shareable), serial, boot, alias, address, unknown)| {
+                let mut d = Disk::new(source);
+                d.device = device;
+                d.driver = driver;
+                d.target = target.map(|(dev, bus, unknown)| Target { unknown, ..Target::new(dev, bus).unwrap() });
+                d.readonly = readonly;
+                d.shareable = shareable;
+                d.serial = serial;
+                d.boot = boot.map(|(n, unknown)| Boot { order: NonZeroU32::new(n).unwrap(), unknown });
+                d.alias = alias.map(|(name, unknown)| Alias { name, unknown });
+                d.address = address;
+                d.unknown = unknown;
+                d
+            },
+        )
 }
 
 proptest! {

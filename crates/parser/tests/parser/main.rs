@@ -1,6 +1,7 @@
 //! Integration tests of the parser: golden files (parse, write back) and the defects of the
 //! original nova patch, each pinned by a named test.
 #![allow(missing_docs, reason = "test binary")]
+#![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
 mod golden;
 mod regressions;

@@ -1,5 +1,6 @@
 //! Integration tests of the writer: golden output and refusals.
 #![allow(missing_docs, reason = "test binary")]
+#![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
 use diskxml_model::{Bus, DeviceKind, Discard, Disk, Driver, Host, Name, Text};
 
@@ -29,7 +30,8 @@ fn seed_example_is_written_in_libvirt_style() {
 
 #[test]
 fn original_defaults_preset_writes_the_seed_shape() {
-    let disk = Disk::openvstorage_edge("vol1").host(Host::rdma("ovs.include.gr", 12329)).original_defaults().build().unwrap();
+    let disk =
+        Disk::openvstorage_edge("vol1").host(Host::rdma("ovs.include.gr", 12329)).original_defaults().build().unwrap();
     assert_eq!(xml(&disk), testdata("disks/seed_example.xml"));
 }
 
@@ -42,7 +44,10 @@ fn snapshot_timeout_is_hyphenated() {
 
 #[test]
 fn discard_is_written() {
-    let disk = Disk::openvstorage_edge("v").driver(Driver { discard: Some(Discard::Unmap), ..Driver::default() }).build().unwrap();
+    let disk = Disk::openvstorage_edge("v")
+        .driver(Driver { discard: Some(Discard::Unmap), ..Driver::default() })
+        .build()
+        .unwrap();
     assert!(xml(&disk).contains("<driver discard='unmap'/>"));
 }
 
