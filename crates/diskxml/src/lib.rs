@@ -57,6 +57,11 @@ pub use diskxml_writer as writer;
 pub use connector::{ConnectionInfo, DiskInfo, EdgePath, Registry, VolumeDriver};
 pub use model::{Bus, DeviceKind, Disk, Driver, Host, Protocol, Source, Target};
 
+// The README's library example runs as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 /// Why a facade call failed: the error of the step that failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
