@@ -312,24 +312,12 @@ impl<'i> Reader<'_, 'i> {
 
         let source = match disk_type.as_ref().map(Attribute::value) {
             None | Some("file") => {
-                let mut file = FileSource::default();
-                if let Some(src) = source_node {
-                    let mut attrs = self.attrs(src)?;
-                    file.path = self.opt_text(attrs.take("file"), "source.file")?;
-                    self.rest(attrs, &mut file.unknown)?;
-                    self.leaf_children(src, &mut file.unknown)?;
-                }
-                Source::File(file)
+                let (path, unknown) = self.simple_source(source_node, "file", "source.file")?;
+                Source::File(FileSource { path, unknown })
             }
             Some("block") => {
-                let mut block = BlockSource::default();
-                if let Some(src) = source_node {
-                    let mut attrs = self.attrs(src)?;
-                    block.dev = self.opt_text(attrs.take("dev"), "source.dev")?;
-                    self.rest(attrs, &mut block.unknown)?;
-                    self.leaf_children(src, &mut block.unknown)?;
-                }
-                Source::Block(block)
+                let (dev, unknown) = self.simple_source(source_node, "dev", "source.dev")?;
+                Source::Block(BlockSource { dev, unknown })
             }
             Some("network") => {
                 let src = source_node.ok_or_else(|| {
@@ -363,6 +351,22 @@ impl<'i> Reader<'_, 'i> {
         disk.address = address;
         disk.unknown = unknown;
         Ok(disk)
+    }
+
+    /// The one known attribute of a file or block `<source>`, and what else it holds.
+    fn simple_source(
+        &self,
+        node: Option<Node<'_, '_>>,
+        attribute: &'static str,
+        field: &'static str,
+    ) -> Result<(Option<Text>, Unknown), Error> {
+        let mut unknown = Unknown::default();
+        let Some(node) = node else { return Ok((None, unknown)) };
+        let mut attrs = self.attrs(node)?;
+        let value = self.opt_text(attrs.take(attribute), field)?;
+        self.rest(attrs, &mut unknown)?;
+        self.leaf_children(node, &mut unknown)?;
+        Ok((value, unknown))
     }
 
     fn flag(&self, node: Node<'_, '_>, element: &'static str) -> Result<bool, Error> {
