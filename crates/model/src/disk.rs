@@ -3,7 +3,8 @@
 use core::num::NonZeroU32;
 
 use crate::{
-    Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, ReadErrorPolicy, Source, Text, Unknown,
+    Auth, Blockio, Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, Iotune, ReadErrorPolicy,
+    Source, Text, Unknown,
 };
 
 /// A libvirt `<disk>` device.
@@ -32,8 +33,15 @@ pub struct Disk {
     pub source: Source,
     /// `<driver>`.
     pub driver: Option<Driver>,
+    /// `<auth>` at disk level (older documents; libvirt keeps the placement). Credentials
+    /// inside `<source>` are [`NetworkSource::auth`](crate::NetworkSource::auth).
+    pub auth: Option<Auth>,
+    /// `<blockio>`.
+    pub blockio: Option<Blockio>,
     /// `<target>`.
     pub target: Option<Target>,
+    /// `<iotune>`.
+    pub iotune: Option<Iotune>,
     /// `<readonly/>`.
     pub readonly: bool,
     /// `<shareable/>`.
@@ -58,7 +66,10 @@ impl Disk {
             device: None,
             source,
             driver: None,
+            auth: None,
+            blockio: None,
             target: None,
+            iotune: None,
             readonly: false,
             shareable: false,
             serial: None,

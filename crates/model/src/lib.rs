@@ -48,6 +48,7 @@ mod error;
 mod host;
 mod source;
 mod text;
+mod tuning;
 mod unknown;
 mod vocab;
 
@@ -57,9 +58,11 @@ pub use error::Error;
 pub use host::{Host, IntoHost, Port};
 pub use source::{BlockSource, FileSource, NetworkSource, OtherSource, Source};
 pub use text::{Name, Text, check_chars, is_xml_char};
+pub use tuning::{Auth, Blockio, IOTUNE_GROUP_NAME_AFTER, Iotune, Secret};
 pub use unknown::{Attribute, Element, Node, Unknown};
 pub use vocab::{
-    Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, Protocol, ReadErrorPolicy, Transport,
+    Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, Protocol, ReadErrorPolicy, SecretType,
+    Transport,
 };
 
 #[cfg(test)]

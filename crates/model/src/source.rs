@@ -3,7 +3,7 @@
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
-use crate::{Element, Error, Host, Protocol, Text, Transport, Unknown};
+use crate::{Auth, Element, Error, Host, Protocol, Text, Transport, Unknown};
 
 /// The source of a disk. `disk@type` follows from the variant, so the two can never disagree.
 ///
@@ -84,6 +84,8 @@ pub struct NetworkSource {
     pub name: Option<Text>,
     /// `source@snapshot-timeout` (Open vStorage): seconds a snapshot waits, 0 for ever.
     pub snapshot_timeout: Option<u32>,
+    /// `<auth>` inside the source (libvirt's current placement).
+    pub auth: Option<Auth>,
     /// Attributes and children of `<source>` the model does not know.
     pub unknown: Unknown,
 }
@@ -92,7 +94,7 @@ impl NetworkSource {
     /// A source with no hosts yet.
     #[must_use]
     pub fn new(protocol: Protocol, name: Option<Text>) -> Self {
-        Self { protocol, hosts: Vec::new(), name, snapshot_timeout: None, unknown: Unknown::default() }
+        Self { protocol, hosts: Vec::new(), name, snapshot_timeout: None, auth: None, unknown: Unknown::default() }
     }
 
     /// The protocol.

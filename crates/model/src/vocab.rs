@@ -213,3 +213,11 @@ vocabulary! {
         Ignore = "ignore",
     }
 }
+
+vocabulary! {
+    /// `secret@type`: what kind of libvirt secret authenticates a network source.
+    SecretType, field = "auth.secret.type", example = Ceph / "ceph" {
+        Ceph = "ceph",
+        Iscsi = "iscsi",
+    }
+}

@@ -122,6 +122,16 @@ pub enum ErrorKind {
         /// What was found.
         found: String,
     },
+    /// An element's text is not what it must be.
+    #[error("<{element}>: expected {expected}, found '{found}'")]
+    InvalidText {
+        /// The element.
+        element: &'static str,
+        /// What was expected.
+        expected: &'static str,
+        /// What was found.
+        found: String,
+    },
     /// Content an element cannot have (an attribute on `<readonly/>`, an element in `<serial>`).
     #[error("<{element}> cannot have {found}")]
     UnexpectedContent {

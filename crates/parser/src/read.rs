@@ -3,9 +3,10 @@
 use std::num::NonZeroU32;
 
 use diskxml_model::{
-    Address, AddressKind, Alias, BlockSource, Boot, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk, DriveAddress,
-    Driver, Element, ErrorPolicy, FileSource, Format, Host, Io, Name, NetworkSource, Node as MNode, OtherSource,
-    PciAddress, Port, Protocol, ReadErrorPolicy, Source, Target, Text, Transport, Unknown,
+    Address, AddressKind, Alias, Auth, BlockSource, Blockio, Boot, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk,
+    DriveAddress, Driver, Element, ErrorPolicy, FileSource, Format, Host, Io, Iotune, Name, NetworkSource,
+    Node as MNode, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType, Source, Target, Text,
+    Transport, Unknown,
 };
 use roxmltree::{Attribute, Document, Node, ParsingOptions};
 
@@ -284,6 +285,9 @@ impl<'i> Reader<'_, 'i> {
 
         let mut source_node = None;
         let mut driver = None;
+        let mut auth = None;
+        let mut blockio = None;
+        let mut iotune = None;
         let mut target = None;
         let mut readonly = false;
         let mut shareable = false;
@@ -298,11 +302,14 @@ impl<'i> Reader<'_, 'i> {
             let name = if child.is_element() { child.tag_name().name() } else { "" };
             match name {
                 "driver" if driver.is_none() => driver = Some(self.driver(child)?),
+                "auth" if auth.is_none() => auth = Some(self.auth(child)?),
+                "blockio" if blockio.is_none() => blockio = Some(self.blockio(child)?),
+                "iotune" if iotune.is_none() => iotune = Some(self.iotune(child)?),
                 "source" if source_node.is_none() => source_node = Some(child),
                 "target" if target.is_none() => target = Some(self.target(child)?),
                 "readonly" if !readonly => readonly = self.flag(child, "readonly")?,
                 "shareable" if !shareable => shareable = self.flag(child, "shareable")?,
-                "serial" if serial.is_none() => serial = Some(self.serial(child)?),
+                "serial" if serial.is_none() => serial = Some(self.text_element(child, "serial", "serial")?),
                 "boot" if boot.is_none() => boot = Some(self.boot(child)?),
                 "alias" if alias.is_none() => alias = Some(self.alias(child)?),
                 "address" if address.is_none() => address = Some(self.address(child)?),
@@ -342,7 +349,10 @@ impl<'i> Reader<'_, 'i> {
         let mut disk = Disk::new(source);
         disk.device = device;
         disk.driver = driver;
+        disk.auth = auth;
+        disk.blockio = blockio;
         disk.target = target;
+        disk.iotune = iotune;
         disk.readonly = readonly;
         disk.shareable = shareable;
         disk.serial = serial;
@@ -385,24 +395,22 @@ impl<'i> Reader<'_, 'i> {
         Ok(true)
     }
 
-    fn serial(&self, node: Node<'_, '_>) -> Result<Text, Error> {
+    /// An element that holds only text (`<serial>`, `<group_name>`, an iotune limit).
+    fn text_element(&self, node: Node<'_, '_>, element: &'static str, field: &'static str) -> Result<Text, Error> {
         if let Some(a) = node.attributes().next() {
             return Err(self.err(
                 a.range().start,
-                ErrorKind::UnexpectedContent { element: "serial", found: format!("attribute '{}'", a.name()) },
+                ErrorKind::UnexpectedContent { element, found: format!("attribute '{}'", a.name()) },
             ));
         }
         if let Some(child) = node.children().find(Node::is_element) {
             return Err(self.err(
                 child.range().start,
-                ErrorKind::UnexpectedContent {
-                    element: "serial",
-                    found: format!("element <{}>", child.tag_name().name()),
-                },
+                ErrorKind::UnexpectedContent { element, found: format!("element <{}>", child.tag_name().name()) },
             ));
         }
         let text: String = node.children().filter_map(|c| c.text()).collect();
-        Text::new("serial", text).map_err(|e| self.model_err(node.range().start, e))
+        Text::new(field, text).map_err(|e| self.model_err(node.range().start, e))
     }
 
     fn driver(&self, node: Node<'_, '_>) -> Result<Driver, Error> {
@@ -437,6 +445,8 @@ impl<'i> Reader<'_, 'i> {
             if is_named(child, "host") {
                 let host = self.host(child)?;
                 source.push_host(host).map_err(|e| self.model_err(child.range().start, e))?;
+            } else if is_named(child, "auth") && source.auth.is_none() {
+                source.auth = Some(self.auth(child)?);
             } else {
                 if child.is_element() {
                     self.check_element_name(child)?;
@@ -445,6 +455,81 @@ impl<'i> Reader<'_, 'i> {
             }
         }
         Ok(source)
+    }
+
+    fn auth(&self, node: Node<'_, '_>) -> Result<Auth, Error> {
+        let mut attrs = self.attrs(node)?;
+        let username = self.required(&mut attrs, node, "auth", "username")?;
+        let mut auth =
+            Auth::new(username.value(), None).map_err(|e| self.model_err(username.range_value().start, e))?;
+        self.rest(attrs, &mut auth.unknown)?;
+        for child in node.children() {
+            if is_named(child, "secret") && auth.secret.is_none() {
+                let mut attrs = self.attrs(child)?;
+                let mut secret = Secret {
+                    secret_type: self.vocab(attrs.take("type"), SecretType::parse)?,
+                    uuid: self.opt_text(attrs.take("uuid"), "auth.secret.uuid")?,
+                    usage: self.opt_text(attrs.take("usage"), "auth.secret.usage")?,
+                    unknown: Unknown::default(),
+                };
+                self.rest(attrs, &mut secret.unknown)?;
+                self.leaf_children(child, &mut secret.unknown)?;
+                auth.secret = Some(secret);
+            } else {
+                if child.is_element() {
+                    self.check_element_name(child)?;
+                }
+                self.keep(child, &mut auth.unknown, 2)?;
+            }
+        }
+        Ok(auth)
+    }
+
+    fn blockio(&self, node: Node<'_, '_>) -> Result<Blockio, Error> {
+        let mut attrs = self.attrs(node)?;
+        let mut blockio = Blockio {
+            logical_block_size: self.u32_attr(attrs.take("logical_block_size"), "blockio", "logical_block_size")?,
+            physical_block_size: self.u32_attr(attrs.take("physical_block_size"), "blockio", "physical_block_size")?,
+            unknown: Unknown::default(),
+        };
+        self.rest(attrs, &mut blockio.unknown)?;
+        self.leaf_children(node, &mut blockio.unknown)?;
+        Ok(blockio)
+    }
+
+    fn iotune(&self, node: Node<'_, '_>) -> Result<Iotune, Error> {
+        let mut iotune = Iotune::default();
+        self.rest(self.attrs(node)?, &mut iotune.unknown)?;
+        for child in node.children() {
+            if child.is_element() {
+                self.check_element_name(child)?;
+            }
+            let name = if child.is_element() { child.tag_name().name() } else { "" };
+            if name == "group_name" && iotune.group_name.is_none() {
+                iotune.group_name = Some(self.text_element(child, "group_name", "iotune.group_name")?);
+                continue;
+            }
+            let free = iotune.limit_mut(name).is_some_and(|slot| slot.is_none());
+            if free && child.attributes().next().is_none() {
+                let text = self.text_element(child, "iotune", "iotune")?;
+                let value = parse_decimal(text.trim()).ok_or_else(|| {
+                    self.err(
+                        child.range().start,
+                        ErrorKind::InvalidText {
+                            element: Iotune::LIMITS.iter().find(|l| **l == name).copied().unwrap_or("iotune"),
+                            expected: "a non-negative decimal integer",
+                            found: text.to_string(),
+                        },
+                    )
+                })?;
+                if let Some(slot) = iotune.limit_mut(name) {
+                    *slot = Some(value);
+                }
+            } else {
+                self.keep(child, &mut iotune.unknown, 2)?;
+            }
+        }
+        Ok(iotune)
     }
 
     fn host(&self, node: Node<'_, '_>) -> Result<Host, Error> {

@@ -29,8 +29,8 @@
 //!
 //! # Style
 //! libvirt's own (`virsh dumpxml`): single-quoted attributes, two-space indentation,
-//! children in libvirt's order (driver, source, target, readonly, shareable, serial, boot,
-//! alias, address), `<x/>` for empty elements, a final newline. What the model does not
+//! children in libvirt's order (driver, auth, source, blockio, target, iotune, readonly,
+//! shareable, serial, boot, alias, address; hosts then auth inside a network source), `<x/>` for empty elements, a final newline. What the model does not
 //! know follows the known attributes and children of the same element, in its original order.
 //!
 //! # Errors
@@ -54,7 +54,8 @@
 use core::fmt::{self, Write};
 
 use diskxml_model::{
-    Address, AddressKind, Disk, Driver, Element, Host, Name, NetworkSource, Node, Source, Target, Unknown,
+    Address, AddressKind, Auth, Blockio, Disk, Driver, Element, Host, IOTUNE_GROUP_NAME_AFTER, Iotune, Name,
+    NetworkSource, Node, Source, Target, Unknown,
 };
 
 /// Why a disk could not be written.
@@ -134,6 +135,22 @@ fn check(disk: &Disk) -> Result<(), Error> {
     if let Some(driver) = &disk.driver {
         no_clash(&driver.unknown, "driver", DRIVER_ATTRS)?;
     }
+    fn auth_clash(auth: &Auth) -> Result<(), Error> {
+        no_clash(&auth.unknown, "auth", &["username"])?;
+        match &auth.secret {
+            Some(secret) => no_clash(&secret.unknown, "secret", &["type", "uuid", "usage"]),
+            None => Ok(()),
+        }
+    }
+    if let Some(auth) = &disk.auth {
+        auth_clash(auth)?;
+    }
+    if let Some(blockio) = &disk.blockio {
+        no_clash(&blockio.unknown, "blockio", &["logical_block_size", "physical_block_size"])?;
+    }
+    if let Some(iotune) = &disk.iotune {
+        no_clash(&iotune.unknown, "iotune", &[])?;
+    }
     match &disk.source {
         Source::File(file) => no_clash(&file.unknown, "source", &["file"])?,
         Source::Block(block) => no_clash(&block.unknown, "source", &["dev"])?,
@@ -141,6 +158,9 @@ fn check(disk: &Disk) -> Result<(), Error> {
             no_clash(&net.unknown, "source", NETWORK_SOURCE_ATTRS)?;
             for host in net.hosts() {
                 no_clash(&host.unknown, "host", HOST_ATTRS)?;
+            }
+            if let Some(auth) = &net.auth {
+                auth_clash(auth)?;
             }
         }
         Source::Other(_) | _ => {}
@@ -250,9 +270,18 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         if let Some(driver) = &disk.driver {
             self.driver(driver)?;
         }
+        if let Some(auth) = &disk.auth {
+            self.auth(auth)?;
+        }
         self.source(&disk.source)?;
+        if let Some(blockio) = &disk.blockio {
+            self.blockio(blockio)?;
+        }
         if let Some(target) = &disk.target {
             self.target(target)?;
+        }
+        if let Some(iotune) = &disk.iotune {
+            self.iotune(iotune)?;
         }
         if disk.readonly {
             self.indent()?;
@@ -334,10 +363,13 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         self.attr("protocol", net.protocol().as_str())?;
         self.opt_attr("name", net.name.as_deref())?;
         self.num_attr("snapshot-timeout", net.snapshot_timeout)?;
-        let open = self.finish_start(&net.unknown, !net.hosts().is_empty())?;
+        let open = self.finish_start(&net.unknown, !net.hosts().is_empty() || net.auth.is_some())?;
         self.depth += 1;
         for host in net.hosts() {
             self.host(host)?;
+        }
+        if let Some(auth) = &net.auth {
+            self.auth(auth)?;
         }
         self.depth -= 1;
         self.finish("source", &net.unknown, open)
@@ -356,6 +388,63 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         }
         let open = self.finish_start(&host.unknown, false)?;
         self.finish("host", &host.unknown, open)
+    }
+
+    fn auth(&mut self, auth: &Auth) -> fmt::Result {
+        self.open("auth")?;
+        self.attr("username", &auth.username)?;
+        let open = self.finish_start(&auth.unknown, auth.secret.is_some())?;
+        if let Some(secret) = &auth.secret {
+            self.depth += 1;
+            self.open("secret")?;
+            self.opt_attr("type", secret.secret_type.as_ref().map(|t| t.as_str()))?;
+            self.opt_attr("uuid", secret.uuid.as_deref())?;
+            self.opt_attr("usage", secret.usage.as_deref())?;
+            let secret_open = self.finish_start(&secret.unknown, false)?;
+            self.finish("secret", &secret.unknown, secret_open)?;
+            self.depth -= 1;
+        }
+        self.finish("auth", &auth.unknown, open)
+    }
+
+    fn blockio(&mut self, blockio: &Blockio) -> fmt::Result {
+        self.open("blockio")?;
+        self.num_attr("logical_block_size", blockio.logical_block_size)?;
+        self.num_attr("physical_block_size", blockio.physical_block_size)?;
+        let open = self.finish_start(&blockio.unknown, false)?;
+        self.finish("blockio", &blockio.unknown, open)
+    }
+
+    fn iotune(&mut self, iotune: &Iotune) -> fmt::Result {
+        self.open("iotune")?;
+        let has_children = iotune.limits().next().is_some() || iotune.group_name.is_some();
+        let open = self.finish_start(&iotune.unknown, has_children)?;
+        self.depth += 1;
+        let mut group_written = false;
+        for (name, value) in iotune.limits() {
+            let index = Iotune::LIMITS.iter().position(|l| *l == name).unwrap_or(0);
+            if !group_written && index >= IOTUNE_GROUP_NAME_AFTER {
+                self.group_name(iotune)?;
+                group_written = true;
+            }
+            self.indent()?;
+            writeln!(self.out, "<{name}>{value}</{name}>")?;
+        }
+        if !group_written {
+            self.group_name(iotune)?;
+        }
+        self.depth -= 1;
+        self.finish("iotune", &iotune.unknown, open)
+    }
+
+    fn group_name(&mut self, iotune: &Iotune) -> fmt::Result {
+        if let Some(group) = &iotune.group_name {
+            self.indent()?;
+            self.out.write_str("<group_name>")?;
+            escape(self.out, group, false)?;
+            self.out.write_str("</group_name>\n")?;
+        }
+        Ok(())
     }
 
     fn target(&mut self, target: &Target) -> fmt::Result {

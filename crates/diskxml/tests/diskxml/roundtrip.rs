@@ -5,9 +5,10 @@ use std::num::NonZeroU32;
 
 use diskxml::ToXml;
 use diskxml::model::{
-    Address, AddressKind, Alias, BlockSource, Boot, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk, DriveAddress,
-    Driver, Element, Error, ErrorPolicy, FileSource, Format, Host, Io, Name, NetworkSource, Node, OtherSource,
-    PciAddress, Port, Protocol, ReadErrorPolicy, Source, Target, Text, Transport, Unknown,
+    Address, AddressKind, Alias, Auth, BlockSource, Blockio, Boot, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk,
+    DriveAddress, Driver, Element, Error, ErrorPolicy, FileSource, Format, Host, Io, Iotune, Name, NetworkSource, Node,
+    OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType, Source, Target, Text, Transport,
+    Unknown,
 };
 use proptest::prelude::*;
 
@@ -78,7 +79,11 @@ fn element(depth: u32) -> BoxedStrategy<Element> {
         .boxed()
 }
 
-fn unknown() -> impl Strategy<Value = Unknown> {
+fn unknown() -> BoxedStrategy<Unknown> {
+    unknown_unboxed().boxed()
+}
+
+fn unknown_unboxed() -> impl Strategy<Value = Unknown> {
     prop_oneof![
         3 => Just(Unknown::default()),
         1 => (proptest::collection::vec((name(), text()), 0..3), proptest::collection::vec(element(2), 0..3)).prop_map(
@@ -118,7 +123,63 @@ fn host(openvstorage: bool) -> impl Strategy<Value = Host> {
     if openvstorage { inet.boxed() } else { prop_oneof![3 => inet, 1 => unix].boxed() }
 }
 
-fn network_source() -> impl Strategy<Value = NetworkSource> {
+fn auth() -> BoxedStrategy<Auth> {
+    auth_unboxed().boxed()
+}
+
+fn auth_unboxed() -> impl Strategy<Value = Auth> {
+    let secret = (
+        proptest::option::of(vocab(SecretType::KNOWN, SecretType::parse)),
+        proptest::option::of(text()),
+        proptest::option::of(text()),
+        unknown(),
+    )
+        .prop_map(|(secret_type, uuid, usage, unknown)| Secret { secret_type, uuid, usage, unknown });
+    (text(), proptest::option::of(secret), unknown()).prop_map(|(username, secret, unknown)| Auth {
+        username,
+        secret,
+        unknown,
+    })
+}
+
+fn blockio() -> BoxedStrategy<Blockio> {
+    blockio_unboxed().boxed()
+}
+
+fn blockio_unboxed() -> impl Strategy<Value = Blockio> {
+    (proptest::option::of(any::<u32>()), proptest::option::of(any::<u32>()), unknown()).prop_map(
+        |(logical_block_size, physical_block_size, unknown)| Blockio {
+            logical_block_size,
+            physical_block_size,
+            unknown,
+        },
+    )
+}
+
+fn iotune() -> BoxedStrategy<Iotune> {
+    iotune_unboxed().boxed()
+}
+
+fn iotune_unboxed() -> impl Strategy<Value = Iotune> {
+    (
+        proptest::collection::vec(proptest::option::of(any::<u64>()), Iotune::LIMITS.len()),
+        proptest::option::of(text()),
+        unknown(),
+    )
+        .prop_map(|(values, group_name, unknown)| {
+            let mut iotune = Iotune { group_name, unknown, ..Iotune::default() };
+            for (name, value) in Iotune::LIMITS.iter().zip(values) {
+                *iotune.limit_mut(name).unwrap() = value;
+            }
+            iotune
+        })
+}
+
+fn network_source() -> BoxedStrategy<NetworkSource> {
+    network_source_unboxed().boxed()
+}
+
+fn network_source_unboxed() -> impl Strategy<Value = NetworkSource> {
     vocab(Protocol::KNOWN, Protocol::parse).prop_flat_map(|protocol| {
         let edge = protocol == Protocol::Openvstorage;
         let max = if edge { 2 } else { 4 };
@@ -127,21 +188,27 @@ fn network_source() -> impl Strategy<Value = NetworkSource> {
             proptest::collection::vec(host(edge), 0..max),
             proptest::option::of(text()),
             proptest::option::of(any::<u32>()),
+            proptest::option::of(auth()),
             unknown(),
         )
-            .prop_map(|(protocol, hosts, name, timeout, unknown)| {
+            .prop_map(|(protocol, hosts, name, timeout, auth, unknown)| {
                 let mut s = NetworkSource::new(protocol, name);
                 for h in hosts {
                     s.push_host(h).unwrap();
                 }
                 s.snapshot_timeout = timeout;
+                s.auth = auth;
                 s.unknown = unknown;
                 s
             })
     })
 }
 
-fn source() -> impl Strategy<Value = Source> {
+fn source() -> BoxedStrategy<Source> {
+    source_unboxed().boxed()
+}
+
+fn source_unboxed() -> impl Strategy<Value = Source> {
     prop_oneof![
         1 => (proptest::option::of(text()), unknown()).prop_map(|(path, unknown)| Source::File(FileSource { path, unknown })),
         1 => (proptest::option::of(text()), unknown()).prop_map(|(dev, unknown)| Source::Block(BlockSource { dev, unknown })),
@@ -158,7 +225,11 @@ fn source() -> impl Strategy<Value = Source> {
     ]
 }
 
-fn driver() -> impl Strategy<Value = Driver> {
+fn driver() -> BoxedStrategy<Driver> {
+    driver_unboxed().boxed()
+}
+
+fn driver_unboxed() -> impl Strategy<Value = Driver> {
     (
         (proptest::option::of(text()), proptest::option::of(vocab(Format::KNOWN, Format::parse))),
         proptest::option::of(vocab(Cache::KNOWN, Cache::parse)),
@@ -188,7 +259,11 @@ fn driver() -> impl Strategy<Value = Driver> {
         )
 }
 
-fn address() -> impl Strategy<Value = Address> {
+fn address() -> BoxedStrategy<Address> {
+    address_unboxed().boxed()
+}
+
+fn address_unboxed() -> impl Strategy<Value = Address> {
     let o = || proptest::option::of(any::<u32>());
     let kind = prop_oneof![
         (o(), o(), o(), o()).prop_map(|(controller, bus, target, unit)| AddressKind::Drive(DriveAddress {
@@ -218,11 +293,23 @@ fn disk() -> impl Strategy<Value = Disk> {
         proptest::option::of(text()),
         proptest::option::of((1u32.., unknown())),
         proptest::option::of((text(), unknown())),
-        proptest::option::of(address()),
+        (proptest::option::of(address()), proptest::option::of(auth())),
+        (proptest::option::of(blockio()), proptest::option::of(iotune())),
         unknown(),
     )
         .prop_map(
-            |((source, device), driver, target, (readonly, shareable), serial, boot, alias, address, unknown)| {
+            |(
+                (source, device),
+                driver,
+                target,
+                (readonly, shareable),
+                serial,
+                boot,
+                alias,
+                (address, auth),
+                (blockio, iotune),
+                unknown,
+            )| {
                 let mut d = Disk::new(source);
                 d.device = device;
                 d.driver = driver;
@@ -233,6 +320,9 @@ fn disk() -> impl Strategy<Value = Disk> {
                 d.boot = boot.map(|(n, unknown)| Boot { order: NonZeroU32::new(n).unwrap(), unknown });
                 d.alias = alias.map(|(name, unknown)| Alias { name, unknown });
                 d.address = address;
+                d.auth = auth;
+                d.blockio = blockio;
+                d.iotune = iotune;
                 d.unknown = unknown;
                 d
             },

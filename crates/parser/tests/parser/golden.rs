@@ -75,4 +75,6 @@ golden! {
     err_readonly_attr,
     err_serial_element,
     err_empty,
+    iotune_blockio_auth,
+    err_iotune_text,
 }

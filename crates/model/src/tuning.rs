@@ -1,0 +1,153 @@
+//! `<iotune>`, `<blockio>` and `<auth>`: limits, block sizes and credentials.
+
+use crate::{Error, Text, Unknown};
+
+macro_rules! iotune {
+    ($( $field:ident ),+ ; group_name ; $( $tail:ident ),+ $(,)?) => {
+        /// `<iotune>`: I/O limits. Every limit is optional; libvirt refuses a `total_*` limit
+        /// together with its `read_*`/`write_*` pair (a validation rule, not a construction one).
+        ///
+        /// ```
+        /// use diskxml_model::Iotune;
+        ///
+        /// let mut iotune = Iotune::default();
+        /// *iotune.limit_mut("total_bytes_sec").unwrap() = Some(10_000_000);
+        /// assert_eq!(iotune.total_bytes_sec, Some(10_000_000));
+        /// assert_eq!(iotune.limits().next(), Some(("total_bytes_sec", 10_000_000)));
+        /// ```
+        #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct Iotune {
+            $( #[doc = concat!("`<", stringify!($field), ">`")] pub $field: Option<u64>, )+
+            /// `<group_name>`: disks of one group share their limits.
+            pub group_name: Option<Text>,
+            $( #[doc = concat!("`<", stringify!($tail), ">`")] pub $tail: Option<u64>, )+
+            /// Children of `<iotune>` the model does not know.
+            pub unknown: Unknown,
+        }
+
+        impl Iotune {
+            /// Every limit's element name, in libvirt's order (`group_name` is written
+            /// between `size_iops_sec` and the `_max_length` limits).
+            pub const LIMITS: &'static [&'static str] = &[$(stringify!($field),)+ $(stringify!($tail),)+];
+
+            /// The limits that are set, as (element name, value), in libvirt's order.
+            pub fn limits(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+                [$((stringify!($field), self.$field),)+ $((stringify!($tail), self.$tail),)+]
+                    .into_iter()
+                    .filter_map(|(name, value)| value.map(|v| (name, v)))
+            }
+
+            /// The limit with element name `name`, to set or clear it; `None` for a name
+            /// that is not a limit.
+            pub fn limit_mut(&mut self, name: &str) -> Option<&mut Option<u64>> {
+                match name {
+                    $( stringify!($field) => Some(&mut self.$field), )+
+                    $( stringify!($tail) => Some(&mut self.$tail), )+
+                    _ => None,
+                }
+            }
+
+            /// Whether nothing is set (no limit, no group, nothing unknown).
+            #[must_use]
+            pub fn is_empty(&self) -> bool {
+                self.limits().next().is_none() && self.group_name.is_none() && self.unknown.is_empty()
+            }
+        }
+    };
+}
+
+iotune! {
+    total_bytes_sec, read_bytes_sec, write_bytes_sec, total_iops_sec, read_iops_sec, write_iops_sec,
+    total_bytes_sec_max, read_bytes_sec_max, write_bytes_sec_max,
+    total_iops_sec_max, read_iops_sec_max, write_iops_sec_max,
+    size_iops_sec;
+    group_name;
+    total_bytes_sec_max_length, read_bytes_sec_max_length, write_bytes_sec_max_length,
+    total_iops_sec_max_length, read_iops_sec_max_length, write_iops_sec_max_length,
+}
+
+/// The position in [`Iotune::LIMITS`] after which `<group_name>` is written.
+pub const IOTUNE_GROUP_NAME_AFTER: usize = 13;
+
+/// `<blockio>`: the block sizes the guest sees.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Blockio {
+    /// `logical_block_size`, in bytes.
+    pub logical_block_size: Option<u32>,
+    /// `physical_block_size`, in bytes.
+    pub physical_block_size: Option<u32>,
+    /// Attributes and children of `<blockio>` the model does not know.
+    pub unknown: Unknown,
+}
+
+/// `<auth username='...'>` with its `<secret>`: credentials for a network source, written
+/// at disk level ([`Disk::auth`](crate::Disk::auth)) or inside the source
+/// ([`NetworkSource::auth`](crate::NetworkSource::auth)); libvirt keeps the placement.
+///
+/// ```
+/// use diskxml_model::{Auth, Secret, SecretType};
+///
+/// let auth = Auth::new("admin", Some(Secret::uuid(SecretType::Ceph, "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b")?))?;
+/// assert_eq!(auth.username, "admin");
+/// # Ok::<(), diskxml_model::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Auth {
+    /// `username`.
+    pub username: Text,
+    /// `<secret>`.
+    pub secret: Option<Secret>,
+    /// Attributes and children of `<auth>` the model does not know.
+    pub unknown: Unknown,
+}
+
+impl Auth {
+    /// Credentials for `username`.
+    ///
+    /// # Errors
+    /// A character XML cannot carry.
+    pub fn new(username: impl Into<alloc::string::String>, secret: Option<Secret>) -> Result<Self, Error> {
+        Ok(Self { username: Text::new("auth.username", username)?, secret, unknown: Unknown::default() })
+    }
+}
+
+/// `<secret>`: a libvirt secret, by uuid or by usage.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Secret {
+    /// `type`.
+    pub secret_type: Option<crate::SecretType>,
+    /// `uuid`.
+    pub uuid: Option<Text>,
+    /// `usage`.
+    pub usage: Option<Text>,
+    /// Attributes and children of `<secret>` the model does not know.
+    pub unknown: Unknown,
+}
+
+impl Secret {
+    /// A secret named by its uuid.
+    ///
+    /// # Errors
+    /// A character XML cannot carry.
+    pub fn uuid(secret_type: crate::SecretType, uuid: impl Into<alloc::string::String>) -> Result<Self, Error> {
+        Ok(Self {
+            secret_type: Some(secret_type),
+            uuid: Some(Text::new("auth.secret.uuid", uuid)?),
+            usage: None,
+            unknown: Unknown::default(),
+        })
+    }
+
+    /// A secret named by its usage.
+    ///
+    /// # Errors
+    /// A character XML cannot carry.
+    pub fn usage(secret_type: crate::SecretType, usage: impl Into<alloc::string::String>) -> Result<Self, Error> {
+        Ok(Self {
+            secret_type: Some(secret_type),
+            uuid: None,
+            usage: Some(Text::new("auth.secret.usage", usage)?),
+            unknown: Unknown::default(),
+        })
+    }
+}
