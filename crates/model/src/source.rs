@@ -11,6 +11,10 @@ use crate::{Auth, Element, Error, Host, Protocol, Text, Transport, Unknown};
 /// are kept whole in [`Source::Other`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "network sources are the common case; boxing them would add an allocation to each"
+)]
 pub enum Source {
     /// `type='file'`: an image file (`<source file=.../>`).
     File(FileSource),
