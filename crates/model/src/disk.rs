@@ -40,8 +40,8 @@ pub struct Disk {
     pub blockio: Option<Blockio>,
     /// `<target>`.
     pub target: Option<Target>,
-    /// `<iotune>`.
-    pub iotune: Option<Iotune>,
+    /// `<iotune>`, boxed: it is large and most disks have none.
+    pub iotune: Option<alloc::boxed::Box<Iotune>>,
     /// `<readonly/>`.
     pub readonly: bool,
     /// `<shareable/>`.

@@ -72,7 +72,7 @@ mod tests {
     #[test]
     fn hot_types_stay_small() {
         // Disks are cloned and collected by the thousand; a field that grows them should be a choice.
-        assert!(core::mem::size_of::<Disk>() <= 800, "Disk is {} bytes", core::mem::size_of::<Disk>());
+        assert!(core::mem::size_of::<Disk>() <= 1300, "Disk is {} bytes", core::mem::size_of::<Disk>());
         assert!(core::mem::size_of::<Host>() <= 160, "Host is {} bytes", core::mem::size_of::<Host>());
     }
 

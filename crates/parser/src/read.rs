@@ -304,7 +304,7 @@ impl<'i> Reader<'_, 'i> {
                 "driver" if driver.is_none() => driver = Some(self.driver(child)?),
                 "auth" if auth.is_none() => auth = Some(self.auth(child)?),
                 "blockio" if blockio.is_none() => blockio = Some(self.blockio(child)?),
-                "iotune" if iotune.is_none() => iotune = Some(self.iotune(child)?),
+                "iotune" if iotune.is_none() => iotune = Some(Box::new(self.iotune(child)?)),
                 "source" if source_node.is_none() => source_node = Some(child),
                 "target" if target.is_none() => target = Some(self.target(child)?),
                 "readonly" if !readonly => readonly = self.flag(child, "readonly")?,

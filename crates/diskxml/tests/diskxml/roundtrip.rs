@@ -322,7 +322,7 @@ fn disk() -> impl Strategy<Value = Disk> {
                 d.address = address;
                 d.auth = auth;
                 d.blockio = blockio;
-                d.iotune = iotune;
+                d.iotune = iotune.map(Box::new);
                 d.unknown = unknown;
                 d
             },
