@@ -1,13 +1,22 @@
 //! The `openvstorage_edge` volume driver.
 
-use diskxml_model::{Disk, Driver, Format, Source, Target, Text};
+use std::time::Duration;
 
-use crate::{ConnectionInfo, DiskInfo, EdgePath, Error, VolumeDriver};
+use diskxml_model::{Disk, Source};
+
+use crate::probe::tcp_probe;
+use crate::{ConnectionInfo, DeviceInfo, DiskInfo, EdgePath, Error, ProbeOptions, VolumeDriver, common};
+
+/// QEMU's Open vStorage port when a device path gives none.
+pub const EDGE_DEFAULT_PORT: u16 = 21321;
 
 /// The `openvstorage_edge` volume driver: `data.device_path` (an [`EdgePath`]) becomes the
-/// disk's source, `serial` its `<serial>`, the caller's [`DiskInfo`] its target and device.
-/// The driver element is `qemu` with the format from `data.format`, `raw` when absent, as
-/// nova's volume drivers write it.
+/// disk's source; nova's common settings ([`disk_with_common_settings`](crate::disk_with_common_settings))
+/// do the rest.
+///
+/// `connect` returns the device path; with probing on it first checks that the Edge host
+/// accepts a TCP connection within the timeout (a shared-memory path has nothing to probe).
+/// `disconnect` has nothing to undo and never fails.
 ///
 /// ```
 /// use diskxml_connector::{ConnectionInfo, DiskInfo, OpenvStorageEdge, VolumeDriver};
@@ -44,39 +53,49 @@ impl OpenvStorageEdge {
     /// [`Error::Field`] for a path that does not parse, a serial or target dev holding a
     /// character XML cannot carry.
     pub fn disk_from_path(&self, path: &str, serial: Option<&str>, disk_info: &DiskInfo) -> Result<Disk, Error> {
-        edge_disk("device_path", path, None, serial, disk_info)
+        let mut top = serde_json::Map::new();
+        top.insert("driver_volume_type".into(), "openvstorage_edge".into());
+        if let Some(serial) = serial {
+            top.insert("serial".into(), serial.into());
+        }
+        top.insert("data".into(), serde_json::json!({ "device_path": path }));
+        let info = ConnectionInfo::from_value(serde_json::Value::Object(top))?;
+        self.disk(&info, disk_info).map_err(|e| match e {
+            Error::Field { field, message } if field == "data.device_path" => {
+                Error::Field { field: "device_path".to_owned(), message }
+            }
+            other => other,
+        })
     }
+}
+
+fn edge_path(info: &ConnectionInfo) -> Result<EdgePath, Error> {
+    let path = info.require_data_str("device_path")?;
+    EdgePath::parse(path).map_err(|e| Error::field("data.device_path", e.to_string()))
 }
 
 impl VolumeDriver for OpenvStorageEdge {
     fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, Error> {
-        let path = info.require_data_str("device_path")?;
-        edge_disk("data.device_path", path, info.data_str("format")?, info.serial(), disk_info)
+        let source = edge_path(info)?.to_source().map_err(|e| Error::model("data.device_path", &e))?;
+        common::disk_with_common_settings(Source::Network(source), info, disk_info)
+    }
+
+    fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, Error> {
+        let path = edge_path(info)?;
+        if probe.probe {
+            if let Some(host) = path.host() {
+                let port = path.port().unwrap_or(EDGE_DEFAULT_PORT);
+                tcp_probe(host, port, probe.timeout)?;
+            }
+        }
+        Ok(DeviceInfo { kind: "openvstorage_edge".to_owned(), path: path.to_string(), size: None })
+    }
+
+    fn disconnect(&self, _info: &ConnectionInfo, _device: Option<&DeviceInfo>) -> Result<(), Error> {
+        // The Edge client in QEMU holds the connection; there is nothing on the host to undo.
+        Ok(())
     }
 }
 
-fn edge_disk(
-    field: &str,
-    path: &str,
-    format: Option<&str>,
-    serial: Option<&str>,
-    disk_info: &DiskInfo,
-) -> Result<Disk, Error> {
-    let path = EdgePath::parse(path).map_err(|e| Error::field(field, e.to_string()))?;
-    let source = path.to_source().map_err(|e| Error::model(field, &e))?;
-    let mut disk = Disk::new(Source::Network(source));
-    disk.device = Some(disk_info.device.clone());
-    let format = match format {
-        Some(f) => Format::parse(f).map_err(|e| Error::model("data.format", &e))?,
-        None => Format::Raw,
-    };
-    disk.driver = Some(Driver { format: Some(format), ..Driver::qemu_raw() });
-    disk.target = Some(
-        Target::new(disk_info.dev.as_str(), Some(disk_info.bus.clone()))
-            .map_err(|e| Error::model("disk_info.dev", &e))?,
-    );
-    if let Some(serial) = serial {
-        disk.serial = Some(Text::new("serial", serial).map_err(|e| Error::model("serial", &e))?);
-    }
-    Ok(disk)
-}
+/// The default probe timeout when none is given.
+pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(2);

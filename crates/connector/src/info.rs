@@ -114,6 +114,77 @@ impl ConnectionInfo {
     }
 }
 
+impl ConnectionInfo {
+    /// `data.<key>` as a boolean; `None` when absent or null.
+    ///
+    /// # Errors
+    /// [`Error::Field`] when present with another type.
+    pub fn data_bool(&self, key: &str) -> Result<Option<bool>, Error> {
+        match self.data.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(other) => {
+                Err(Error::field(format!("data.{key}"), format!("expected true or false, found {}", kind(other))))
+            }
+        }
+    }
+
+    /// `data.<key>` as a non-negative integer, given as a JSON number or a numeric string
+    /// (nova sends both); `None` when absent or null.
+    ///
+    /// # Errors
+    /// [`Error::Field`] for anything else (a negative or fractional number, `1e3`, text).
+    pub fn data_u64(&self, key: &str) -> Result<Option<u64>, Error> {
+        match self.data.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => integer(&format!("data.{key}"), value).map(Some),
+        }
+    }
+
+    /// `data.<key>` as a list; `None` when absent or null.
+    ///
+    /// # Errors
+    /// [`Error::Field`] when present with another type.
+    pub fn data_list(&self, key: &str) -> Result<Option<&[Value]>, Error> {
+        match self.data.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(items)) => Ok(Some(items)),
+            Some(other) => Err(Error::field(format!("data.{key}"), format!("expected a list, found {}", kind(other)))),
+        }
+    }
+
+    /// The volume id: `data.volume_id`, if given.
+    ///
+    /// # Errors
+    /// [`Error::Field`] when it is not a string.
+    pub fn volume_id(&self) -> Result<Option<&str>, Error> {
+        self.data_str("volume_id")
+    }
+}
+
+/// A non-negative integer from a JSON number or a numeric string; `field` names it in errors.
+///
+/// # Errors
+/// [`Error::Field`] for a negative, fractional or exponent number, non-numeric text, or another type.
+pub(crate) fn integer(field: &str, value: &Value) -> Result<u64, Error> {
+    let parsed = match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) if !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        let found = match value {
+            Value::Number(n) => format!("{n}"),
+            Value::String(s) => format!("{s:?}"),
+            other => kind(other).to_owned(),
+        };
+        Error::field(
+            field,
+            format!("expected a non-negative integer (a JSON number or a numeric string), found {found}"),
+        )
+    })
+}
+
 /// serde_json's message without its own " at line L column C" suffix (the error carries both).
 fn json_message(e: &serde_json::Error) -> String {
     let message = e.to_string();

@@ -36,17 +36,24 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+mod common;
 mod edge;
 mod edge_path;
 mod info;
+mod net;
+mod probe;
 
 use std::fmt;
+use std::time::Duration;
 
-pub use edge::OpenvStorageEdge;
+pub use common::{QOS_KEYS, Warning, disk_with_common_settings, warnings};
+pub use edge::{DEFAULT_PROBE_TIMEOUT, EDGE_DEFAULT_PORT, OpenvStorageEdge};
 pub use edge_path::{EDGE_PATH_GRAMMAR, EdgePath, EdgePathError, EdgeTransport};
 pub use info::{ConnectionInfo, DiskInfo};
+pub use net::{ISCSI_DEFAULT_PORT, IscsiNetwork, LocalVolume, NBD_DEFAULT_PORT, NetworkVolume};
+pub use probe::{DeviceInfo, ProbeOptions, nbd_probe, tcp_probe};
 
-use diskxml_model::Disk;
+use diskxml_model::{Disk, Protocol};
 
 /// Why connection info could not become a disk.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -69,6 +76,24 @@ pub enum Error {
         field: String,
         /// What is wrong with it.
         message: String,
+    },
+    /// The volume could not be reached: the address, the time spent, and why.
+    #[error("{address}: unreachable after {elapsed:.2?}: {reason}")]
+    Unreachable {
+        /// `host:port`.
+        address: String,
+        /// How long the attempt took.
+        elapsed: Duration,
+        /// Why it failed.
+        reason: String,
+    },
+    /// The NBD server does not have the export named in the connection info.
+    #[error("{address}: the NBD server has no export named {export:?}")]
+    ExportMissing {
+        /// The export asked for.
+        export: String,
+        /// `host:port`.
+        address: String,
     },
     /// No driver is registered for the `driver_volume_type`.
     #[error("driver_volume_type: no volume driver for '{name}'; known: {}", known.join(", "))]
@@ -97,7 +122,7 @@ impl Error {
     }
 }
 
-/// A volume driver: turns one kind of connection info into a disk.
+/// A volume driver (nova's part) and its connector (os-brick's part) for one kind of volume.
 ///
 /// Implement it for a storage kind of your own and [`Registry::register`] it.
 pub trait VolumeDriver: Send + Sync + fmt::Debug {
@@ -106,6 +131,31 @@ pub trait VolumeDriver: Send + Sync + fmt::Debug {
     /// # Errors
     /// [`Error::Field`] naming what in `info` cannot be used.
     fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, Error>;
+
+    /// Makes the volume reachable for the guest and says where it is; with `probe.probe`,
+    /// checks first that it is reachable, within `probe.timeout`.
+    ///
+    /// The default is a pass-through with nothing to probe: the kind is the
+    /// `driver_volume_type`, the path `data.device_path` (or empty).
+    ///
+    /// # Errors
+    /// [`Error::Field`] for unusable connection info; [`Error::Unreachable`] or
+    /// [`Error::ExportMissing`] when probing fails.
+    fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, Error> {
+        let _ = probe;
+        let path = info.data_str("device_path")?.unwrap_or_default().to_owned();
+        Ok(DeviceInfo { kind: info.driver_volume_type().to_owned(), path, size: None })
+    }
+
+    /// Undoes `connect`. Idempotent: disconnecting what is not connected succeeds.
+    /// The default has nothing to undo.
+    ///
+    /// # Errors
+    /// When undoing fails; the built-in drivers have nothing to undo and never fail.
+    fn disconnect(&self, info: &ConnectionInfo, device: Option<&DeviceInfo>) -> Result<(), Error> {
+        let _ = (info, device);
+        Ok(())
+    }
 }
 
 /// Volume drivers by `driver_volume_type`.
@@ -114,7 +164,10 @@ pub trait VolumeDriver: Send + Sync + fmt::Debug {
 /// use diskxml_connector::Registry;
 ///
 /// let registry = Registry::with_builtins();
-/// assert_eq!(registry.names().collect::<Vec<_>>(), ["openvstorage_edge"]);
+/// assert_eq!(
+///     registry.names().collect::<Vec<_>>(),
+///     ["openvstorage_edge", "rbd", "sheepdog", "gluster", "nbd", "iscsi", "local", "file"]
+/// );
 /// ```
 #[derive(Debug, Default)]
 pub struct Registry {
@@ -128,11 +181,20 @@ impl Registry {
         Self::default()
     }
 
-    /// A registry with the built-in drivers: `openvstorage_edge`.
+    /// A registry with the built-in drivers: `openvstorage_edge`; `rbd`, `sheepdog`,
+    /// `gluster`, `nbd` ([`NetworkVolume`]); `iscsi` ([`IscsiNetwork`]); `local` and `file`
+    /// ([`LocalVolume`]).
     #[must_use]
     pub fn with_builtins() -> Self {
         let mut registry = Self::new();
         registry.register("openvstorage_edge", OpenvStorageEdge);
+        registry.register("rbd", NetworkVolume::new(Protocol::Rbd));
+        registry.register("sheepdog", NetworkVolume::new(Protocol::Sheepdog));
+        registry.register("gluster", NetworkVolume::new(Protocol::Gluster));
+        registry.register("nbd", NetworkVolume::new(Protocol::Nbd));
+        registry.register("iscsi", IscsiNetwork);
+        registry.register("local", LocalVolume::block());
+        registry.register("file", LocalVolume::file());
         registry
     }
 
@@ -154,16 +216,39 @@ impl Registry {
         self.drivers.iter().map(|(n, _)| n.as_str())
     }
 
+    /// The driver `info`'s `driver_volume_type` names.
+    ///
+    /// # Errors
+    /// [`Error::UnknownDriver`] listing the known types.
+    pub fn driver_for(&self, info: &ConnectionInfo) -> Result<&dyn VolumeDriver, Error> {
+        let name = info.driver_volume_type();
+        self.get(name).ok_or_else(|| Error::UnknownDriver {
+            name: name.to_owned(),
+            known: self.names().map(str::to_owned).collect(),
+        })
+    }
+
     /// The disk for `info`, by the driver its `driver_volume_type` names.
     ///
     /// # Errors
     /// [`Error::UnknownDriver`] listing the known types, or the driver's error.
     pub fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, Error> {
-        let name = info.driver_volume_type();
-        let driver = self.get(name).ok_or_else(|| Error::UnknownDriver {
-            name: name.to_owned(),
-            known: self.names().map(str::to_owned).collect(),
-        })?;
-        driver.disk(info, disk_info)
+        self.driver_for(info)?.disk(info, disk_info)
+    }
+
+    /// Connects `info`'s volume with its driver; see [`VolumeDriver::connect`].
+    ///
+    /// # Errors
+    /// [`Error::UnknownDriver`], or the driver's error.
+    pub fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, Error> {
+        self.driver_for(info)?.connect(info, probe)
+    }
+
+    /// Disconnects `info`'s volume with its driver; see [`VolumeDriver::disconnect`].
+    ///
+    /// # Errors
+    /// [`Error::UnknownDriver`], or the driver's error.
+    pub fn disconnect(&self, info: &ConnectionInfo, device: Option<&DeviceInfo>) -> Result<(), Error> {
+        self.driver_for(info)?.disconnect(info, device)
     }
 }

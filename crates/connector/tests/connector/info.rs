@@ -60,8 +60,8 @@ fn errors_name_the_field() {
             "serial: character 1 is U+0001, which XML 1.0 cannot carry",
         ),
         (
-            r#"{"driver_volume_type": "iscsi", "data": {}}"#,
-            "driver_volume_type: no volume driver for 'iscsi'; known: openvstorage_edge",
+            r#"{"driver_volume_type": "fibre_channel", "data": {}}"#,
+            "driver_volume_type: no volume driver for 'fibre_channel'; known: openvstorage_edge, rbd, sheepdog, gluster, nbd, iscsi, local, file",
         ),
     ];
     for (json, expected) in cases {

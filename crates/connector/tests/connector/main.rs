@@ -2,5 +2,6 @@
 #![allow(missing_docs, reason = "test binary")]
 #![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
+mod common;
 mod edge_path;
 mod info;

@@ -20,7 +20,21 @@ macro_rules! golden {
     };
 }
 
-golden! { edge_tcp, edge_rdma_ipv6, edge_shm, edge_no_port }
+golden! {
+    edge_tcp,
+    edge_rdma_ipv6,
+    edge_shm,
+    edge_no_port,
+    edge_common_settings,
+    rbd_auth,
+    sheepdog,
+    gluster,
+    nbd,
+    iscsi_chap,
+    iscsi_plain,
+    local,
+    file,
+}
 
 #[test]
 fn shipped_example_is_the_golden_tcp_case() {

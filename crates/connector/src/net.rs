@@ -1,0 +1,301 @@
+//! nova's network volume driver (rbd, sheepdog, gluster, nbd), iSCSI in libvirt's network
+//! form, and the local block and file drivers.
+
+use diskxml_model::{
+    Auth, BlockSource, Disk, FileSource, Host, NetworkSource, Port, Protocol, Secret, SecretType, Source, Text, Unknown,
+};
+use serde_json::Value;
+
+use crate::info::{integer, kind};
+use crate::probe::nbd_probe;
+use crate::{ConnectionInfo, DeviceInfo, DiskInfo, Error, ProbeOptions, VolumeDriver, common};
+
+/// libvirt's NBD port when none is given.
+pub const NBD_DEFAULT_PORT: u16 = 10809;
+/// The iSCSI port when a portal gives none.
+pub const ISCSI_DEFAULT_PORT: u16 = 3260;
+
+/// nova's network volume driver for one protocol: `data.name` is the volume, `data.hosts`
+/// and `data.ports` are parallel lists; for rbd, `data.auth_username` with
+/// `data.secret_uuid` (and `data.secret_type`, default `ceph`) become `<auth>`.
+///
+/// Host counts follow libvirt: nbd takes one host, sheepdog at most one, gluster at least one.
+/// A name is required except for nbd.
+///
+/// `connect` is a pass-through (as nova's network driver is: QEMU connects itself), except
+/// for nbd with probing on, which performs the NBD handshake, confirms that the export
+/// exists and returns its size. `disconnect` has nothing to undo.
+///
+/// ```
+/// use diskxml_connector::{ConnectionInfo, DiskInfo, Registry};
+///
+/// let info = ConnectionInfo::from_json(r#"{"driver_volume_type": "rbd",
+///     "data": {"name": "volumes/volume-1", "hosts": ["10.0.0.1", "10.0.0.2"], "ports": ["6789", 6789],
+///              "auth_username": "cinder", "secret_uuid": "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b"}}"#)?;
+/// let disk = Registry::with_builtins().disk(&info, &DiskInfo::default())?;
+/// assert_eq!(disk.auth.map(|a| a.username.to_string()).as_deref(), Some("cinder"));
+/// # Ok::<(), diskxml_connector::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct NetworkVolume {
+    protocol: Protocol,
+}
+
+impl NetworkVolume {
+    /// The driver for `protocol`.
+    #[must_use]
+    pub const fn new(protocol: Protocol) -> Self {
+        Self { protocol }
+    }
+
+    fn source(&self, info: &ConnectionInfo) -> Result<NetworkSource, Error> {
+        let name = info.data_str("name")?;
+        if name.is_none() && self.protocol != Protocol::Nbd {
+            return Err(Error::field("data.name", format!("missing; a {} volume needs its name", self.protocol)));
+        }
+        let name = name.map(|n| Text::new("source.name", n)).transpose().map_err(|e| Error::model("data.name", &e))?;
+        let mut source = NetworkSource::new(self.protocol.clone(), name);
+        for host in hosts(info)? {
+            source.push_host(host).map_err(|e| Error::model("data.hosts", &e))?;
+        }
+        let count = source.hosts().len();
+        let (allowed, rule) = match self.protocol {
+            Protocol::Nbd => (count == 1, "nbd takes exactly one host"),
+            Protocol::Sheepdog => (count <= 1, "sheepdog takes at most one host"),
+            Protocol::Gluster => (count >= 1, "gluster takes at least one host"),
+            _ => (true, ""),
+        };
+        if !allowed {
+            return Err(Error::field("data.hosts", format!("{count} host(s) given; {rule}")));
+        }
+        Ok(source)
+    }
+
+    fn auth(&self, info: &ConnectionInfo) -> Result<Option<Auth>, Error> {
+        if self.protocol != Protocol::Rbd || info.data_bool("auth_enabled")? == Some(false) {
+            return Ok(None);
+        }
+        let Some(username) = info.data_str("auth_username")? else { return Ok(None) };
+        let uuid = info.require_data_str("secret_uuid")?;
+        let secret_type = match info.data_str("secret_type")? {
+            Some(t) => SecretType::parse(t).map_err(|e| Error::model("data.secret_type", &e))?,
+            None => SecretType::Ceph,
+        };
+        let secret = Secret::uuid(secret_type, uuid).map_err(|e| Error::model("data.secret_uuid", &e))?;
+        Auth::new(username, Some(secret)).map(Some).map_err(|e| Error::model("data.auth_username", &e))
+    }
+}
+
+/// `data.hosts` and `data.ports` as parallel lists.
+fn hosts(info: &ConnectionInfo) -> Result<Vec<Host>, Error> {
+    let names = info.data_list("hosts")?.unwrap_or_default();
+    let ports = info.data_list("ports")?;
+    if let Some(ports) = ports {
+        if ports.len() != names.len() {
+            return Err(Error::field(
+                "data.ports",
+                format!(
+                    "{} port(s) for {} host(s); data.hosts and data.ports must be lists of the same length",
+                    ports.len(),
+                    names.len()
+                ),
+            ));
+        }
+    }
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let field = format!("data.hosts[{i}]");
+            let Value::String(name) = name else {
+                return Err(Error::field(field, format!("expected a string, found {}", kind(name))));
+            };
+            let port = match ports.map(|p| &p[i]) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) if s.is_empty() => None,
+                Some(value) => {
+                    let field = format!("data.ports[{i}]");
+                    let n = integer(&field, value)?;
+                    Some(
+                        Port::new("port", n)
+                            .map_err(|_| Error::field(field, format!("port {n} is out of range; expected 1-65535")))?,
+                    )
+                }
+            };
+            Host::new(name.as_str(), port, None).map_err(|e| Error::model(field, &e))
+        })
+        .collect()
+}
+
+impl VolumeDriver for NetworkVolume {
+    fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, Error> {
+        let source = self.source(info)?;
+        let auth = self.auth(info)?;
+        let mut disk = common::disk_with_common_settings(Source::Network(source), info, disk_info)?;
+        disk.auth = auth;
+        Ok(disk)
+    }
+
+    fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, Error> {
+        let source = self.source(info)?;
+        let name = source.name.as_deref().unwrap_or_default();
+        let host = source.hosts().first();
+        let address = host.and_then(|h| h.name()).map(|n| {
+            let port = host.and_then(Host::port).map(Port::get);
+            (n.as_str(), port)
+        });
+        let path = match address {
+            Some((host, Some(port))) if host.contains(':') => format!("{}://[{host}]:{port}/{name}", self.protocol),
+            Some((host, Some(port))) => format!("{}://{host}:{port}/{name}", self.protocol),
+            Some((host, None)) => format!("{}://{host}/{name}", self.protocol),
+            None => format!("{}:{name}", self.protocol),
+        };
+        let mut device = DeviceInfo { kind: self.protocol.to_string(), path, size: None };
+        if probe.probe && self.protocol == Protocol::Nbd {
+            if let Some((host, port)) = address {
+                device.size = Some(nbd_probe(host, port.unwrap_or(NBD_DEFAULT_PORT), name, probe.timeout)?);
+            }
+        }
+        Ok(device)
+    }
+
+    fn disconnect(&self, _info: &ConnectionInfo, _device: Option<&DeviceInfo>) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// iSCSI in libvirt's network form: the name is `<data.target_iqn>/<data.target_lun>`, host
+/// and port come from `data.target_portal` (`host:port`, `[v6]:port`, port 3260 when absent).
+/// With `data.auth_method` `CHAP`, `<auth username='data.auth_username'>` names an iscsi
+/// secret by `data.secret_uuid`, or else by usage, the target IQN (libvirt's convention).
+/// `connect` is a pass-through: QEMU logs in itself.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IscsiNetwork;
+
+impl IscsiNetwork {
+    fn source(info: &ConnectionInfo) -> Result<NetworkSource, Error> {
+        let iqn = info.require_data_str("target_iqn")?;
+        let lun = match info.data().get("target_lun") {
+            None | Some(Value::Null) => 0,
+            Some(v) => integer("data.target_lun", v)?,
+        };
+        let name = Text::new("source.name", format!("{iqn}/{lun}")).map_err(|e| Error::model("data.target_iqn", &e))?;
+        let portal = info.require_data_str("target_portal")?;
+        let (host, port) = split_portal(portal)?;
+        let mut source = NetworkSource::new(Protocol::Iscsi, Some(name));
+        let port = Port::new("port", u64::from(port)).map_err(|e| Error::model("data.target_portal", &e))?;
+        let host = Host::new(host, Some(port), None).map_err(|e| Error::model("data.target_portal", &e))?;
+        source.push_host(host).map_err(|e| Error::model("data.target_portal", &e))?;
+        Ok(source)
+    }
+}
+
+fn split_portal(portal: &str) -> Result<(&str, u16), Error> {
+    let bad = |why: &str| {
+        Error::field("data.target_portal", format!("{why}; expected HOST[:PORT] or [IPV6][:PORT], found {portal:?}"))
+    };
+    let (host, port) = if let Some(rest) = portal.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').ok_or_else(|| bad("an IPv6 host is not closed with ']'"))?;
+        match after.strip_prefix(':') {
+            Some(port) => (host, Some(port)),
+            None if after.is_empty() => (host, None),
+            None => return Err(bad("unexpected text after ']'")),
+        }
+    } else {
+        match portal.rsplit_once(':') {
+            Some((host, port)) if !host.contains(':') => (host, Some(port)),
+            Some(_) => return Err(bad("an IPv6 host needs brackets")),
+            None => (portal, None),
+        }
+    };
+    if host.is_empty() {
+        return Err(bad("the host is empty"));
+    }
+    let port = match port {
+        None => ISCSI_DEFAULT_PORT,
+        Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+            p.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| bad("the port is not in 1-65535"))?
+        }
+        Some(_) => return Err(bad("the port is not a decimal number")),
+    };
+    Ok((host, port))
+}
+
+impl VolumeDriver for IscsiNetwork {
+    fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, Error> {
+        let mut source = Self::source(info)?;
+        if info.data_str("auth_method")? == Some("CHAP") {
+            let username = info.require_data_str("auth_username")?;
+            let secret = match info.data_str("secret_uuid")? {
+                Some(uuid) => {
+                    Secret::uuid(SecretType::Iscsi, uuid).map_err(|e| Error::model("data.secret_uuid", &e))?
+                }
+                None => {
+                    let iqn = info.require_data_str("target_iqn")?;
+                    Secret::usage(SecretType::Iscsi, iqn).map_err(|e| Error::model("data.target_iqn", &e))?
+                }
+            };
+            source.auth = Some(Auth::new(username, Some(secret)).map_err(|e| Error::model("data.auth_username", &e))?);
+        }
+        common::disk_with_common_settings(Source::Network(source), info, disk_info)
+    }
+
+    fn connect(&self, info: &ConnectionInfo, _probe: &ProbeOptions) -> Result<DeviceInfo, Error> {
+        let source = Self::source(info)?;
+        let host = &source.hosts()[0];
+        let path = format!(
+            "iscsi://{}:{}/{}",
+            host.name().map(Text::as_str).unwrap_or_default(),
+            host.port().map_or(ISCSI_DEFAULT_PORT, Port::get),
+            source.name.as_deref().unwrap_or_default()
+        );
+        Ok(DeviceInfo { kind: "iscsi".to_owned(), path, size: None })
+    }
+
+    fn disconnect(&self, _info: &ConnectionInfo, _device: Option<&DeviceInfo>) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// A volume the host already sees: `local` (a block device) or `file` (an image file), from
+/// `data.device_path`. `connect` checks nothing and returns the path; `disconnect` is a no-op.
+#[derive(Clone, Copy, Debug)]
+pub struct LocalVolume {
+    block: bool,
+}
+
+impl LocalVolume {
+    /// `local`: a block device.
+    #[must_use]
+    pub const fn block() -> Self {
+        Self { block: true }
+    }
+
+    /// `file`: an image file.
+    #[must_use]
+    pub const fn file() -> Self {
+        Self { block: false }
+    }
+}
+
+impl VolumeDriver for LocalVolume {
+    fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, Error> {
+        let path = info.require_data_str("device_path")?;
+        let path = Some(Text::new("source", path).map_err(|e| Error::model("data.device_path", &e))?);
+        let source = if self.block {
+            Source::Block(BlockSource { dev: path, unknown: Unknown::default() })
+        } else {
+            Source::File(FileSource { path, unknown: Unknown::default() })
+        };
+        common::disk_with_common_settings(source, info, disk_info)
+    }
+
+    fn connect(&self, info: &ConnectionInfo, _probe: &ProbeOptions) -> Result<DeviceInfo, Error> {
+        let path = info.require_data_str("device_path")?.to_owned();
+        Ok(DeviceInfo { kind: if self.block { "local" } else { "file" }.to_owned(), path, size: None })
+    }
+
+    fn disconnect(&self, _info: &ConnectionInfo, _device: Option<&DeviceInfo>) -> Result<(), Error> {
+        Ok(())
+    }
+}
