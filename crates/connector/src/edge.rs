@@ -82,11 +82,11 @@ impl VolumeDriver for OpenvStorageEdge {
 
     fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, Error> {
         let path = edge_path(info)?;
-        if probe.probe {
-            if let Some(host) = path.host() {
-                let port = path.port().unwrap_or(EDGE_DEFAULT_PORT);
-                tcp_probe(host, port, probe.timeout)?;
-            }
+        if probe.probe
+            && let Some(host) = path.host()
+        {
+            let port = path.port().unwrap_or(EDGE_DEFAULT_PORT);
+            tcp_probe(host, port, probe.timeout)?;
         }
         Ok(DeviceInfo { kind: "openvstorage_edge".to_owned(), path: path.to_string(), size: None })
     }

@@ -90,17 +90,17 @@ impl NetworkVolume {
 fn hosts(info: &ConnectionInfo) -> Result<Vec<Host>, Error> {
     let names = info.data_list("hosts")?.unwrap_or_default();
     let ports = info.data_list("ports")?;
-    if let Some(ports) = ports {
-        if ports.len() != names.len() {
-            return Err(Error::field(
-                "data.ports",
-                format!(
-                    "{} port(s) for {} host(s); data.hosts and data.ports must be lists of the same length",
-                    ports.len(),
-                    names.len()
-                ),
-            ));
-        }
+    if let Some(ports) = ports
+        && ports.len() != names.len()
+    {
+        return Err(Error::field(
+            "data.ports",
+            format!(
+                "{} port(s) for {} host(s); data.hosts and data.ports must be lists of the same length",
+                ports.len(),
+                names.len()
+            ),
+        ));
     }
     names
         .iter()
@@ -151,10 +151,11 @@ impl VolumeDriver for NetworkVolume {
             None => format!("{}:{name}", self.protocol),
         };
         let mut device = DeviceInfo { kind: self.protocol.to_string(), path, size: None };
-        if probe.probe && self.protocol == Protocol::Nbd {
-            if let Some((host, port)) = address {
-                device.size = Some(nbd_probe(host, port.unwrap_or(NBD_DEFAULT_PORT), name, probe.timeout)?);
-            }
+        if probe.probe
+            && self.protocol == Protocol::Nbd
+            && let Some((host, port)) = address
+        {
+            device.size = Some(nbd_probe(host, port.unwrap_or(NBD_DEFAULT_PORT), name, probe.timeout)?);
         }
         Ok(device)
     }
