@@ -6,6 +6,7 @@
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use diskxml::connector::OpenvStorageEdge;
@@ -33,6 +34,31 @@ enum Command {
         /// The file to read, or '-' for standard input.
         file: String,
     },
+    /// Connect a volume with probing on and print where it is (for nbd, the export's size).
+    Probe {
+        /// Connection info JSON, from a file or '-' for stdin.
+        #[arg(long, value_name = "FILE|-")]
+        connection_info: String,
+        /// How long the whole probe may take: e.g. 2s, 500ms, 1.5s.
+        #[arg(long, default_value = "2s", value_parser = parse_duration)]
+        timeout: Duration,
+    },
+}
+
+/// `2s`, `500ms`, `1.5s`, or a bare number of seconds.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let (number, scale) = if let Some(ms) = s.strip_suffix("ms") {
+        (ms, 0.001)
+    } else if let Some(secs) = s.strip_suffix('s') {
+        (secs, 1.0)
+    } else {
+        (s, 1.0)
+    };
+    let value: f64 = number.parse().map_err(|_| format!("expected a duration such as 2s or 500ms, found {s:?}"))?;
+    Duration::try_from_secs_f64(value * scale)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("expected a positive duration, found {s:?}"))
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +106,7 @@ fn main() -> ExitCode {
         Command::Render(args) => render(&args, &mut stdout),
         Command::Parse { file } => parse(&file, &mut stdout),
         Command::Disks { file } => disks(&file, &mut stdout),
+        Command::Probe { connection_info, timeout } => probe(&connection_info, timeout, &mut stdout),
     };
     // Output is written only once the whole command succeeded: a failure prints nothing on stdout.
     let result = result.and_then(|()| {
@@ -124,9 +151,13 @@ fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
     let disk = if let Some(file) = &args.connection_info {
         let text = read_input(file)?;
         let info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
-        diskxml::Registry::with_builtins()
+        let disk = diskxml::Registry::with_builtins()
             .disk(&info, &disk_info)
-            .map_err(|e| Failure::Invalid(format!("{file}: {e}")))?
+            .map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
+        for warning in diskxml::connector::warnings(&info) {
+            eprintln!("diskxml: warning: {file}: {warning}");
+        }
+        disk
     } else {
         let path = args.device_path.as_deref().unwrap_or_default();
         OpenvStorageEdge
@@ -134,6 +165,20 @@ fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
             .map_err(|e| Failure::Invalid(format!("--{e}").replacen("device_path", "device-path", 1)))?
     };
     write_xml(&disk, out)
+}
+
+fn probe(file: &str, timeout: Duration, out: &mut Vec<u8>) -> Result<(), Failure> {
+    let text = read_input(file)?;
+    let info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
+    let device = diskxml::Registry::with_builtins()
+        .connect(&info, &diskxml::ProbeOptions::probing(timeout))
+        .map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
+    let mut text = format!("kind: {}\npath: {}\n", device.kind, device.path);
+    if let Some(size) = device.size {
+        text.push_str(&format!("size: {size}\n"));
+    }
+    out.extend_from_slice(text.as_bytes());
+    Ok(())
 }
 
 fn parse(file: &str, out: &mut Vec<u8>) -> Result<(), Failure> {

@@ -54,7 +54,7 @@ pub use diskxml_model as model;
 pub use diskxml_parser as parser;
 pub use diskxml_writer as writer;
 
-pub use connector::{ConnectionInfo, DiskInfo, EdgePath, Registry, VolumeDriver};
+pub use connector::{ConnectionInfo, DeviceInfo, DiskInfo, EdgePath, ProbeOptions, Registry, VolumeDriver};
 pub use model::{Bus, DeviceKind, Disk, Driver, Host, Protocol, Source, Target};
 
 // The README's library example runs as a doctest, so it cannot rot.

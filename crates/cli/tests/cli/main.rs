@@ -2,6 +2,10 @@
 #![allow(missing_docs, reason = "test binary")]
 #![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
+mod connectors;
+#[path = "../../../../testdata/support/qemu_nbd.rs"]
+mod qemu_nbd;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -56,8 +60,10 @@ fn render_connection_info_from_stdin_with_target() {
     let json = testdata("connection_info/edge_rdma_ipv6.json");
     let r = run(&["render", "--connection-info", "-", "--dev", "sdb", "--bus", "scsi"], Some(json.as_bytes()));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let expected =
-        testdata("connection_info/edge_rdma_ipv6.xml").replace("dev='vda' bus='virtio'", "dev='sdb' bus='scsi'");
+    let expected = testdata("connection_info/edge_rdma_ipv6.xml")
+        .replace("dev='vda' bus='virtio'", "dev='sdb' bus='scsi'")
+        // nova puts a scsi volume on controller 0 (FORMATS.md §2).
+        .replace("</disk>", "  <address type='drive' controller='0'/>\n</disk>");
     assert_eq!(r.stdout, expected);
 }
 

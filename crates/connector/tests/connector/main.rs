@@ -5,3 +5,6 @@
 mod common;
 mod edge_path;
 mod info;
+mod probe;
+#[path = "../../../../testdata/support/qemu_nbd.rs"]
+mod qemu_nbd;

@@ -1,0 +1,65 @@
+//! Test support shared by the connector's and the CLI's tests (included with `#[path]`):
+//! a real `qemu-nbd` serving a temporary raw image on a free loopback port.
+
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A free loopback port (free when asked; the caller binds it soon after).
+pub(crate) fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A `qemu-nbd` serving a temporary raw image; stopped when dropped.
+pub(crate) struct QemuNbd {
+    child: Child,
+    pub(crate) port: u16,
+    _dir: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Drop for QemuNbd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `qemu-nbd` exporting `export` (an image of `size` bytes); `None` (with a loud
+/// message) when qemu-nbd is missing, a failure when `DISKXML_REQUIRE_TOOLS=1`.
+pub(crate) fn qemu_nbd(export: &str, size: u64) -> Option<QemuNbd> {
+    if Command::new("qemu-nbd").arg("--version").stdout(Stdio::null()).status().is_err() {
+        assert!(
+            std::env::var("DISKXML_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "qemu-nbd is missing and DISKXML_REQUIRE_TOOLS=1 (install Debian's qemu-utils)"
+        );
+        eprintln!("SKIPPED: qemu-nbd is not installed (Debian qemu-utils); the NBD probe test did not run");
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("diskxml-nbd-{}-{export}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let image = dir.join("volume.raw");
+    std::fs::File::create(&image).unwrap().set_len(size).unwrap();
+    let port = free_port();
+    let child = Command::new("qemu-nbd")
+        .args(["--persistent", "-x", export, "-b", "127.0.0.1", "-p", &port.to_string(), "-f", "raw"])
+        .arg(&image)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = QemuNbd { child, port, _dir: TempDir(dir) };
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(10), "qemu-nbd did not start listening on {port}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Some(server)
+}
