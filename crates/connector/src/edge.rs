@@ -88,7 +88,9 @@ impl VolumeDriver for OpenvStorageEdge {
             let port = path.port().unwrap_or(EDGE_DEFAULT_PORT);
             tcp_probe(host, port, probe.timeout)?;
         }
-        Ok(DeviceInfo { kind: "openvstorage_edge".to_owned(), path: path.to_string(), size: None })
+        // The device path as the volume service gave it, not re-formatted.
+        let given = info.require_data_str("device_path")?.to_owned();
+        Ok(DeviceInfo { kind: "openvstorage_edge".to_owned(), path: given, size: None })
     }
 
     fn disconnect(&self, _info: &ConnectionInfo, _device: Option<&DeviceInfo>) -> Result<(), Error> {

@@ -8,7 +8,8 @@ use diskxml_connector::{ConnectionInfo, Error, ProbeOptions, Registry};
 use serde_json::json;
 
 fn edge(port: u16) -> ConnectionInfo {
-    let path = format!("openvstorage+tcp:127.0.0.1:{port}/vol");
+    // A comma option on purpose: connect hands the path back as given, not re-formatted.
+    let path = format!("openvstorage+tcp:127.0.0.1:{port}/vol,snapshot-timeout=5");
     ConnectionInfo::from_value(json!({"driver_volume_type": "openvstorage_edge", "data": {"device_path": path}}))
         .unwrap()
 }
@@ -30,7 +31,7 @@ fn edge_probe_reaches_a_listener() {
     let port = listener.local_addr().unwrap().port();
     let device = Registry::with_builtins().connect(&edge(port), &ProbeOptions::probing(TIMEOUT)).unwrap();
     assert_eq!(device.kind, "openvstorage_edge");
-    assert_eq!(device.path, format!("openvstorage+tcp:127.0.0.1:{port}/vol"));
+    assert_eq!(device.path, format!("openvstorage+tcp:127.0.0.1:{port}/vol,snapshot-timeout=5"));
 }
 
 #[test]
