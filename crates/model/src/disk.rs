@@ -48,6 +48,12 @@ pub struct Disk {
     pub shareable: bool,
     /// `<serial>`: what the guest sees as the disk's serial number.
     pub serial: Option<Text>,
+    /// `<wwn>`: the World Wide Name (16 hexadecimal digits).
+    pub wwn: Option<Text>,
+    /// `<vendor>`: up to 8 printable characters.
+    pub vendor: Option<Text>,
+    /// `<product>`: up to 16 printable characters.
+    pub product: Option<Text>,
     /// `<boot>`.
     pub boot: Option<Boot>,
     /// `<alias>`.
@@ -73,6 +79,9 @@ impl Disk {
             readonly: false,
             shareable: false,
             serial: None,
+            wwn: None,
+            vendor: None,
+            product: None,
             boot: None,
             alias: None,
             address: None,

@@ -292,6 +292,9 @@ impl<'i> Reader<'_, 'i> {
         let mut readonly = false;
         let mut shareable = false;
         let mut serial = None;
+        let mut wwn = None;
+        let mut vendor = None;
+        let mut product = None;
         let mut boot = None;
         let mut alias = None;
         let mut address = None;
@@ -310,6 +313,9 @@ impl<'i> Reader<'_, 'i> {
                 "readonly" if !readonly => readonly = self.flag(child, "readonly")?,
                 "shareable" if !shareable => shareable = self.flag(child, "shareable")?,
                 "serial" if serial.is_none() => serial = Some(self.text_element(child, "serial", "serial")?),
+                "wwn" if wwn.is_none() => wwn = Some(self.text_element(child, "wwn", "wwn")?),
+                "vendor" if vendor.is_none() => vendor = Some(self.text_element(child, "vendor", "vendor")?),
+                "product" if product.is_none() => product = Some(self.text_element(child, "product", "product")?),
                 "boot" if boot.is_none() => boot = Some(self.boot(child)?),
                 "alias" if alias.is_none() => alias = Some(self.alias(child)?),
                 "address" if address.is_none() => address = Some(self.address(child)?),
@@ -356,6 +362,9 @@ impl<'i> Reader<'_, 'i> {
         disk.readonly = readonly;
         disk.shareable = shareable;
         disk.serial = serial;
+        disk.wwn = wwn;
+        disk.vendor = vendor;
+        disk.product = product;
         disk.boot = boot;
         disk.alias = alias;
         disk.address = address;

@@ -30,7 +30,8 @@
 //! # Style
 //! libvirt's own (`virsh dumpxml`): single-quoted attributes, two-space indentation,
 //! children in libvirt's order (driver, auth, source, blockio, target, iotune, readonly,
-//! shareable, serial, boot, alias, address; hosts then auth inside a network source), `<x/>` for empty elements, a final newline. What the model does not
+//! shareable, serial, wwn, vendor, product, boot, alias, address; hosts then auth inside a
+//! network source), `<x/>` for empty elements, a final newline. What the model does not
 //! know follows the known attributes and children of the same element, in its original order.
 //!
 //! # Errors
@@ -291,12 +292,10 @@ impl<W: Write + ?Sized> Writer<'_, W> {
             self.indent()?;
             self.out.write_str("<shareable/>\n")?;
         }
-        if let Some(serial) = &disk.serial {
-            self.indent()?;
-            self.out.write_str("<serial>")?;
-            escape(self.out, serial, false)?;
-            self.out.write_str("</serial>\n")?;
-        }
+        self.text_element("serial", disk.serial.as_deref())?;
+        self.text_element("wwn", disk.wwn.as_deref())?;
+        self.text_element("vendor", disk.vendor.as_deref())?;
+        self.text_element("product", disk.product.as_deref())?;
         if let Some(boot) = &disk.boot {
             self.open("boot")?;
             self.num_attr("order", Some(boot.order))?;
@@ -314,6 +313,14 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         }
         self.depth -= 1;
         self.finish("disk", &disk.unknown, open)
+    }
+
+    fn text_element(&mut self, name: &str, text: Option<&str>) -> fmt::Result {
+        let Some(text) = text else { return Ok(()) };
+        self.indent()?;
+        write!(self.out, "<{name}>")?;
+        escape(self.out, text, false)?;
+        writeln!(self.out, "</{name}>")
     }
 
     fn driver(&mut self, d: &Driver) -> fmt::Result {
