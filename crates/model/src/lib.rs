@@ -50,6 +50,7 @@ mod source;
 mod text;
 mod tuning;
 mod unknown;
+mod validate;
 mod vocab;
 
 pub use disk::{Address, AddressKind, Alias, Boot, Disk, DriveAddress, Driver, PciAddress, Target};
@@ -60,6 +61,7 @@ pub use source::{BlockSource, FileSource, NetworkSource, OtherSource, Source};
 pub use text::{Name, Text, check_chars, is_xml_char};
 pub use tuning::{Auth, Blockio, IOTUNE_GROUP_NAME_AFTER, Iotune, Secret};
 pub use unknown::{Attribute, Element, Node, Unknown};
+pub use validate::{Locator, Problem, Step, validate};
 pub use vocab::{
     Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, Protocol, ReadErrorPolicy, SecretType,
     Transport,
@@ -72,7 +74,7 @@ mod tests {
     #[test]
     fn hot_types_stay_small() {
         // Disks are cloned and collected by the thousand; a field that grows them should be a choice.
-        assert!(core::mem::size_of::<Disk>() <= 1300, "Disk is {} bytes", core::mem::size_of::<Disk>());
+        assert!(core::mem::size_of::<Disk>() <= 1400, "Disk is {} bytes", core::mem::size_of::<Disk>());
         assert!(core::mem::size_of::<Host>() <= 160, "Host is {} bytes", core::mem::size_of::<Host>());
     }
 

@@ -64,6 +64,49 @@ pub fn parse_disk_with(text: &str, options: &Options) -> Result<Disk, Error> {
     read::disk_document(text, options)
 }
 
+/// A problem of [`diskxml_model::validate`], located in the text it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Where: the offending attribute or element.
+    pub pos: Pos,
+    /// What.
+    pub problem: diskxml_model::Problem,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.pos, self.problem.message)
+    }
+}
+
+/// Reads a `<disk>` document, or every disk of a `<domain>`, and checks each with
+/// [`diskxml_model::validate`]: every problem, at the line:column of the offending attribute
+/// or element. An empty list means libvirt's rules hold.
+///
+/// ```
+/// let findings = diskxml_parser::check("<disk type='network'>\n  <source protocol='nbd'/>\n  <target dev='nvme0'/>\n</disk>")?;
+/// let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+/// assert_eq!(lines, [
+///     "2:3: protocol 'nbd' takes exactly one host, found 0",
+///     "3:11: target dev \"nvme0\" must be fd, hd, sd, vd, xvd or ubd followed by letters, digits or _",
+/// ]);
+/// # Ok::<(), diskxml_parser::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error`] when the text cannot be read at all (the first such problem).
+pub fn check(text: &str) -> Result<Vec<Finding>, Error> {
+    check_with(text, &Options::default())
+}
+
+/// [`check`] with the given options.
+///
+/// # Errors
+/// [`Error`] when the text cannot be read at all.
+pub fn check_with(text: &str, options: &Options) -> Result<Vec<Finding>, Error> {
+    read::check_document(text, options)
+}
+
 /// Reads the disks of a `<domain>` document (`domain/devices/disk`), in document order.
 ///
 /// ```

@@ -78,6 +78,54 @@ pub(crate) fn domain_document(text: &str, options: &Options) -> Result<Vec<Disk>
         .collect()
 }
 
+pub(crate) fn check_document(text: &str, options: &Options) -> Result<Vec<crate::Finding>, Error> {
+    let doc = document(text, options)?;
+    let root = doc.root_element();
+    let reader = Reader { doc: &doc, options };
+    let disks: Vec<Node<'_, '_>> = if is_named(root, "disk") {
+        vec![root]
+    } else if is_named(root, "domain") {
+        root.children()
+            .filter(|n| is_named(*n, "devices"))
+            .flat_map(|devices| devices.children().filter(|n| is_named(*n, "disk")))
+            .collect()
+    } else {
+        return Err(reader.err(root.range().start, unexpected_root("disk> or <domain", root)));
+    };
+    let mut findings = Vec::new();
+    for node in disks {
+        let disk = reader.disk(node)?;
+        for problem in diskxml_model::validate(&disk) {
+            let pos = reader.pos(locate(node, &problem.at));
+            findings.push(crate::Finding { pos, problem });
+        }
+    }
+    Ok(findings)
+}
+
+/// The byte where `locator` points below `disk`: the attribute or element it names, or the
+/// nearest ancestor that exists (a missing attribute points at its element).
+fn locate(disk: Node<'_, '_>, locator: &diskxml_model::Locator) -> usize {
+    let mut node = disk;
+    for step in &locator.0 {
+        match step {
+            diskxml_model::Step::Element { name, index } => {
+                match node.children().filter(|c| is_named(*c, name)).nth(*index) {
+                    Some(child) => node = child,
+                    None => return node.range().start,
+                }
+            }
+            diskxml_model::Step::Attribute(name) => {
+                return node
+                    .attributes()
+                    .find(|a| a.name() == *name && a.namespace().is_none())
+                    .map_or(node.range().start, |a| a.range().start);
+            }
+        }
+    }
+    node.range().start
+}
+
 fn unexpected_root(expected: &'static str, root: Node<'_, '_>) -> ErrorKind {
     let found = match root.tag_name().namespace() {
         Some(ns) => format!("{{{ns}}}{}", root.tag_name().name()),

@@ -3,6 +3,7 @@
 #![allow(missing_docs, reason = "test binary")]
 #![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
+mod check;
 mod corpus;
 mod golden;
 mod regressions;
