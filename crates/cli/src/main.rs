@@ -34,6 +34,12 @@ enum Command {
         /// The file to read, or '-' for standard input.
         file: String,
     },
+    /// Check a <disk>, or every disk of a <domain>, against libvirt's rules: prints each
+    /// problem as FILE:LINE:COLUMN: MESSAGE; exit 1 if any, 0 and silent if none.
+    Check {
+        /// The file to read, or '-' for standard input.
+        file: String,
+    },
     /// Connect a volume with probing on and print where it is (for nbd, the export's size).
     Probe {
         /// Connection info JSON, from a file or '-' for stdin.
@@ -97,6 +103,8 @@ enum Failure {
     Invalid(String),
     /// I/O: exit 2.
     Io(String),
+    /// `check` found this many problems, already in the output: exit 1.
+    Problems(usize),
 }
 
 fn main() -> ExitCode {
@@ -106,12 +114,18 @@ fn main() -> ExitCode {
         Command::Render(args) => render(&args, &mut stdout),
         Command::Parse { file } => parse(&file, &mut stdout),
         Command::Disks { file } => disks(&file, &mut stdout),
+        Command::Check { file } => check(&file, &mut stdout),
         Command::Probe { connection_info, timeout } => probe(&connection_info, timeout, &mut stdout),
     };
-    // Output is written only once the whole command succeeded: a failure prints nothing on stdout.
-    let result = result.and_then(|()| {
-        std::io::stdout().lock().write_all(&stdout).map_err(|e| Failure::Io(format!("standard output: {e}")))
-    });
+    // Output is written only once the whole command is done: a failure prints nothing on
+    // stdout, except check's report of the problems it found.
+    let result = match result {
+        Ok(()) | Err(Failure::Problems(_)) => {
+            let written = std::io::stdout().lock().write_all(&stdout);
+            written.map_err(|e| Failure::Io(format!("standard output: {e}"))).and(result)
+        }
+        Err(e) => Err(e),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Invalid(message)) => {
@@ -121,6 +135,10 @@ fn main() -> ExitCode {
         Err(Failure::Io(message)) => {
             eprintln!("diskxml: {message}");
             ExitCode::from(2)
+        }
+        Err(Failure::Problems(count)) => {
+            eprintln!("diskxml: {count} problem(s) found");
+            ExitCode::from(1)
         }
     }
 }
@@ -165,6 +183,18 @@ fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
             .map_err(|e| Failure::Invalid(format!("--{e}").replacen("device_path", "device-path", 1)))?
     };
     write_xml(&disk, out)
+}
+
+fn check(file: &str, out: &mut Vec<u8>) -> Result<(), Failure> {
+    let text = read_input(file)?;
+    let findings = diskxml::parser::check(&text).map_err(|e| Failure::Invalid(format!("{file}:{e}")))?;
+    if findings.is_empty() {
+        return Ok(());
+    }
+    let report: String = findings.iter().map(|f| format!("{file}:{f}\n")).collect();
+    // Problems are the command's output, yet they make it fail: print them, then exit 1.
+    out.extend_from_slice(report.as_bytes());
+    Err(Failure::Problems(findings.len()))
 }
 
 fn probe(file: &str, timeout: Duration, out: &mut Vec<u8>) -> Result<(), Failure> {

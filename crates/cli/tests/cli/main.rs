@@ -184,3 +184,33 @@ fn help_everywhere() {
         assert!(r.stdout.contains("Usage: diskxml"), "{args:?}: {}", r.stdout);
     }
 }
+
+#[test]
+fn check_reports_every_problem_with_position_and_exits_1() {
+    for entry in std::fs::read_dir(format!("{ROOT}/testdata/check")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let Some(case) = name.strip_suffix(".xml") else { continue };
+        let file = format!("testdata/check/{case}.xml");
+        let r = run(&["check", &file], None);
+        let expected: String =
+            testdata(&format!("check/{case}.expected")).lines().map(|l| format!("{file}:{l}\n")).collect();
+        assert_eq!(r.stdout, expected, "{case}");
+        if expected.is_empty() {
+            assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{case}: a valid disk is silent");
+        } else {
+            let count = expected.lines().count();
+            assert_eq!((r.code, r.stderr), (1, format!("diskxml: {count} problem(s) found\n")), "{case}");
+        }
+    }
+}
+
+#[test]
+fn check_reads_stdin_and_reports_unreadable_input() {
+    let r = run(&["check", "-"], Some(testdata("check/check_err_lun.xml").as_bytes()));
+    assert_eq!(r.stdout, "-:1:19: device='lun' needs a block, iscsi or volume source, not type 'file'\n");
+    assert_eq!(r.code, 1);
+    let r = run(&["check", "-"], Some(b"<volume/>"));
+    assert_invalid(&r, "diskxml: -:1:1: expected a <disk> or <domain> root element, found <volume>\n");
+    let r = run(&["check", "testdata/domains/edge-guest.xml"], None);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+}
