@@ -57,11 +57,12 @@ fn is_refused(value: &str) -> bool {
 #[test]
 fn builder_strings_round_trip_or_are_refused() {
     with_every_string(|what, value| {
-        let fields: [(&str, Box<dyn Fn(&str) -> Result<Disk, diskxml::model::Error>>); 4] = [
-            ("source.name", Box::new(|v| Disk::openvstorage_edge(v).build())),
-            ("serial", Box::new(|v| Disk::openvstorage_edge("vol").serial(v).build())),
-            ("source.host.name", Box::new(|v| Disk::openvstorage_edge("vol").host(Host::tcp(v, 1)).build())),
-            ("target.dev", Box::new(|v| Disk::openvstorage_edge("vol").target(v, Bus::Virtio).build())),
+        type Build = fn(&str) -> Result<Disk, diskxml::model::Error>;
+        let fields: [(&str, Build); 4] = [
+            ("source.name", |v| Disk::openvstorage_edge(v).build()),
+            ("serial", |v| Disk::openvstorage_edge("vol").serial(v).build()),
+            ("source.host.name", |v| Disk::openvstorage_edge("vol").host(Host::tcp(v, 1)).build()),
+            ("target.dev", |v| Disk::openvstorage_edge("vol").target(v, Bus::Virtio).build()),
         ];
         for (field, build) in &fields {
             match build(&value) {
