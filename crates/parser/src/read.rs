@@ -269,10 +269,21 @@ impl<'i> Reader<'_, 'i> {
         if node.is_element() {
             unknown.children.push(MNode::Element(self.element(node, depth)?));
         } else if node.is_text() {
-            let text = node.text().unwrap_or_default().trim();
+            // Stray text beside known elements: XML whitespace around it is layout. Texts that
+            // known elements (or comments) kept apart end up next to each other here, and XML
+            // cannot keep two texts apart, so they are joined by a newline: the writer puts
+            // the result on its own line, and reading that back gives the same text.
+            let text = node.text().unwrap_or_default().trim_matches(is_xml_space);
             if !text.is_empty() {
-                let text = Text::new("text", text).map_err(|e| self.model_err(node.range().start, e))?;
-                unknown.children.push(MNode::Text(text));
+                let joined = match unknown.children.last() {
+                    Some(MNode::Text(previous)) => format!("{previous}\n{text}"),
+                    _ => text.to_owned(),
+                };
+                let joined = Text::new("text", joined).map_err(|e| self.model_err(node.range().start, e))?;
+                match unknown.children.last_mut() {
+                    Some(MNode::Text(previous)) => *previous = joined,
+                    _ => unknown.children.push(MNode::Text(joined)),
+                }
             }
         }
         Ok(())
@@ -443,7 +454,9 @@ impl<'i> Reader<'_, 'i> {
                 ErrorKind::UnexpectedContent { element, found: format!("attribute '{}'", a.name()) },
             ));
         }
-        if let Some(child) = node.children().find(|c| c.is_element() || c.text().is_some_and(|t| !t.trim().is_empty()))
+        if let Some(child) = node
+            .children()
+            .find(|c| c.is_element() || c.text().is_some_and(|t| !t.trim_matches(is_xml_space).is_empty()))
         {
             return Err(
                 self.err(child.range().start, ErrorKind::UnexpectedContent { element, found: "content".to_owned() })
@@ -691,6 +704,11 @@ impl<'i> Reader<'_, 'i> {
         self.leaf_children(node, &mut address.unknown)?;
         Ok(address)
     }
+}
+
+/// XML's whitespace (not Unicode's: a no-break space is content).
+const fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
 /// ASCII digits only: no sign, no spaces (Rust's `parse` would take a leading `+`).
