@@ -3,9 +3,9 @@
 use arbitrary::{Arbitrary, Unstructured};
 use diskxml::ToXml;
 use diskxml::model::{
-    Address, AddressKind, Alias, Auth, BlockSource, Boot, Bus, Cache, DeviceKind, Discard, Disk, DriveAddress,
-    Driver, Element, FileSource, Format, Host, Iotune, Name, NetworkSource, Node, OtherSource, PciAddress, Port,
-    Protocol, Secret, SecretType, Source, Target, Text, Transport, Unknown,
+    Address, AddressKind, Alias, Auth, BlockSource, Boot, Bus, Cache, DeviceKind, Discard, Disk, DriveAddress, Driver,
+    Element, FileSource, Format, Host, Iotune, Name, NetworkSource, Node, OtherSource, PciAddress, Port, Protocol,
+    Secret, SecretType, Source, Target, Text, Transport, Unknown,
 };
 
 /// A disk that writes, reads back equal, and writes again byte-identical, with well-formed XML.
@@ -28,7 +28,10 @@ fn text(u: &mut Unstructured<'_>) -> arbitrary::Result<Text> {
     Ok(Text::new("t", s).unwrap_or_default())
 }
 
-fn opt<T>(u: &mut Unstructured<'_>, f: impl FnOnce(&mut Unstructured<'_>) -> arbitrary::Result<T>) -> arbitrary::Result<Option<T>> {
+fn opt<T>(
+    u: &mut Unstructured<'_>,
+    f: impl FnOnce(&mut Unstructured<'_>) -> arbitrary::Result<T>,
+) -> arbitrary::Result<Option<T>> {
     Ok(if u.arbitrary()? { Some(f(u)?) } else { None })
 }
 
@@ -71,7 +74,11 @@ fn unknown(u: &mut Unstructured<'_>) -> arbitrary::Result<Unknown> {
     Ok(unknown)
 }
 
-fn vocab<T>(u: &mut Unstructured<'_>, known: &[&str], parse: fn(&str) -> Result<T, diskxml::model::Error>) -> arbitrary::Result<Option<T>> {
+fn vocab<T>(
+    u: &mut Unstructured<'_>,
+    known: &[&str],
+    parse: fn(&str) -> Result<T, diskxml::model::Error>,
+) -> arbitrary::Result<Option<T>> {
     if !u.arbitrary::<bool>()? {
         return Ok(None);
     }
