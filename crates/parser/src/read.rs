@@ -342,6 +342,7 @@ impl<'i> Reader<'_, 'i> {
         let mut unknown = Unknown::default();
         self.rest(attrs, &mut unknown)?;
 
+        let simple = matches!(disk_type.as_ref().map(Attribute::value), None | Some("file" | "block"));
         let mut source_node = None;
         let mut driver = None;
         let mut auth = None;
@@ -367,7 +368,10 @@ impl<'i> Reader<'_, 'i> {
                 "auth" if auth.is_none() => auth = Some(self.auth(child)?),
                 "blockio" if blockio.is_none() => blockio = Some(self.blockio(child)?),
                 "iotune" if iotune.is_none() => iotune = Some(Box::new(self.iotune(child)?)),
-                "source" if source_node.is_none() => source_node = Some(child),
+                // An empty <source/> of a file or block disk says nothing the model can
+                // hold; it is kept as unknown, so that a later <source> cannot take its
+                // place on a second read.
+                "source" if source_node.is_none() && !(simple && is_empty(child)) => source_node = Some(child),
                 "target" if target.is_none() => target = Some(self.target(child)?),
                 "readonly" if !readonly => readonly = self.flag(child, "readonly")?,
                 "shareable" if !shareable => shareable = self.flag(child, "shareable")?,
@@ -704,6 +708,12 @@ impl<'i> Reader<'_, 'i> {
         self.leaf_children(node, &mut address.unknown)?;
         Ok(address)
     }
+}
+
+/// No attributes, no child elements, no text but whitespace.
+fn is_empty(node: Node<'_, '_>) -> bool {
+    node.attributes().next().is_none()
+        && node.children().all(|c| !c.is_element() && c.text().is_none_or(|t| t.trim_matches(is_xml_space).is_empty()))
 }
 
 /// XML's whitespace (not Unicode's: a no-break space is content).

@@ -37,3 +37,26 @@ fn stray_text_keeps_unicode_spaces() {
     );
     assert!(diskxml_parser::parse_disk("<disk type='file'><readonly>\u{a0}</readonly></disk>").is_err());
 }
+
+/// parse_disk, crash-1e1521b0: an empty `<source />` of a block disk was dropped, so a
+/// second `<source dev=...>` (kept as unknown) became the source on the next read.
+#[test]
+fn fuzz_parse_disk_empty_source_before_a_second_source() {
+    let input = "<disk type='block' device='disk'>\n  <source />\n  <source dev='/dev/HostVG/QEMUGuest1'/>\n  <target dev='hda' bus='ide'/>\n</disk>\n";
+    assert_stable(input);
+    let disk = diskxml_parser::parse_disk(input).unwrap();
+    let diskxml_model::Source::Block(block) = &disk.source else { panic!("block") };
+    assert_eq!(block.dev.as_deref(), Some("/dev/HostVG/QEMUGuest1"));
+    // A lone empty <source/> is kept, not dropped.
+    let empty = "<disk type='file' device='cdrom'>\n  <source/>\n  <target dev='hdc'/>\n</disk>\n";
+    assert_stable(empty);
+    let disk = diskxml_parser::parse_disk(empty).unwrap();
+    assert_eq!(disk.unknown.children.len(), 1);
+}
+
+/// The exact input the fuzzer found.
+#[test]
+fn fuzz_parse_disk_crash_1e1521b0() {
+    let bytes: &[u8] = include_bytes!("fuzzing/crash-1e1521b05de18f35242774a78b6b872a170e6d14");
+    assert_stable(std::str::from_utf8(bytes).unwrap());
+}
