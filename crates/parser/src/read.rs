@@ -319,9 +319,18 @@ impl<'i> Reader<'_, 'i> {
             if child.is_element() {
                 element.children.push(MNode::Element(self.element(child, depth + 1)?));
             } else if child.is_text() {
-                let text = Text::new("text", child.text().unwrap_or_default())
-                    .map_err(|e| self.model_err(child.range().start, e))?;
-                element.children.push(MNode::Text(text));
+                // A comment or processing instruction between two texts is not kept, which
+                // leaves the texts adjacent: join them, as a second read would.
+                let piece = child.text().unwrap_or_default();
+                let joined = match element.children.last() {
+                    Some(MNode::Text(previous)) => format!("{previous}{piece}"),
+                    _ => piece.to_owned(),
+                };
+                let text = Text::new("text", joined).map_err(|e| self.model_err(child.range().start, e))?;
+                match element.children.last_mut() {
+                    Some(MNode::Text(previous)) => *previous = text,
+                    _ => element.children.push(MNode::Text(text)),
+                }
             }
         }
         Ok(element)

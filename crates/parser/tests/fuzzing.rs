@@ -60,3 +60,16 @@ fn fuzz_parse_disk_crash_1e1521b0() {
     let bytes: &[u8] = include_bytes!("fuzzing/crash-1e1521b05de18f35242774a78b6b872a170e6d14");
     assert_stable(std::str::from_utf8(bytes).unwrap());
 }
+
+/// parse_disk, crash-1523c68c: a comment inside an unknown element left two adjacent texts
+/// in the model, which the second read saw as one.
+#[test]
+fn fuzz_parse_disk_comment_between_texts_of_an_unknown_element() {
+    let input = "<disk type='file'>\n  <x>\n    <!-- gone -->\n    <?pi gone?>\n  </x>\n</disk>\n";
+    assert_stable(input);
+    let disk = diskxml_parser::parse_disk(input).unwrap();
+    let diskxml_model::Node::Element(x) = &disk.unknown.children[0] else { panic!("element") };
+    assert_eq!(x.children.len(), 1, "{:?}", x.children);
+    let bytes: &[u8] = include_bytes!("fuzzing/crash-1523c68cf206130fb587596128ed83e0fb2cd742");
+    assert_stable(std::str::from_utf8(bytes).unwrap());
+}
