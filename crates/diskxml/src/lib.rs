@@ -56,6 +56,7 @@ pub use diskxml_writer as writer;
 
 pub use connector::{ConnectionInfo, DeviceInfo, DiskInfo, EdgePath, ProbeOptions, Registry, VolumeDriver};
 pub use model::{Bus, DeviceKind, Disk, Driver, Host, Protocol, Source, Target};
+pub use parser::{DiskSelector, DomainDisk, EditError, domain_disks, find_disk, remove_disk};
 
 // The README's library example runs as a doctest, so it cannot rot.
 #[cfg(doctest)]
@@ -78,6 +79,9 @@ pub enum Error {
     /// A value the model refuses.
     #[error(transparent)]
     Model(#[from] model::Error),
+    /// A domain edit failed.
+    #[error(transparent)]
+    Edit(#[from] parser::EditError),
 }
 
 /// Writes a disk to a new `String` (the allocating convenience over [`writer::write_disk`]).
@@ -111,6 +115,34 @@ pub fn parse_disk(text: &str) -> Result<Disk, parser::Error> {
 /// [`parser::Error`] with line:column.
 pub fn parse_domain_disks(text: &str) -> Result<Vec<Disk>, parser::Error> {
     parser::parse_domain_disks(text)
+}
+
+/// Replaces the disk `selector` picks in a `<domain>` document with `disk`; every byte
+/// outside that `<disk>` element is unchanged.
+///
+/// ```
+/// use diskxml::{Bus, Disk, DiskSelector};
+///
+/// let doc = "<domain>\n  <devices>\n    <disk type='file'>\n      <target dev='vdb'/>\n    </disk>\n  </devices>\n</domain>\n";
+/// let disk = Disk::openvstorage_edge("vol1").target("vdb", Bus::Virtio).build()?;
+/// let new = diskxml::replace_disk(doc, &DiskSelector::TargetDev("vdb".into()), &disk)?;
+/// assert!(new.starts_with("<domain>\n  <devices>\n    <disk type='network'>\n      <source protocol='openvstorage'"));
+/// assert!(new.ends_with("    </disk>\n  </devices>\n</domain>\n"));
+/// # Ok::<(), diskxml::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Edit`] (no such disk, unreadable document) or [`Error::Write`].
+pub fn replace_disk(text: &str, selector: &DiskSelector, disk: &Disk) -> Result<String, Error> {
+    Ok(parser::replace_disk(text, selector, &disk.to_xml()?)?)
+}
+
+/// Inserts `disk` as the last device of a `<domain>` document's `<devices>`.
+///
+/// # Errors
+/// [`Error::Edit`] (no `<devices>`, unreadable document) or [`Error::Write`].
+pub fn insert_disk(text: &str, disk: &Disk) -> Result<String, Error> {
+    Ok(parser::insert_disk(text, &disk.to_xml()?)?)
 }
 
 /// Connection info JSON to disk XML in one call, with the built-in volume drivers.

@@ -40,9 +40,13 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+mod domain;
 mod error;
 mod read;
 
+pub use domain::{
+    DiskSelector, DomainDisk, EditError, domain_disks, find_disk, insert_disk, remove_disk, replace_disk,
+};
 pub use error::{Error, ErrorKind, Pos};
 pub use read::Options;
 

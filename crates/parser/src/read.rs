@@ -78,6 +78,40 @@ pub(crate) fn domain_document(text: &str, options: &Options) -> Result<Vec<Disk>
         .collect()
 }
 
+/// Every `domain/devices/disk` with its byte range, in document order.
+pub(crate) fn domain_disk_ranges(text: &str, options: &Options) -> Result<Vec<(std::ops::Range<usize>, Disk)>, Error> {
+    let doc = document(text, options)?;
+    let root = doc.root_element();
+    let reader = Reader { doc: &doc, options };
+    if !is_named(root, "domain") {
+        return Err(reader.err(root.range().start, unexpected_root("domain", root)));
+    }
+    root.children()
+        .filter(|n| is_named(*n, "devices"))
+        .flat_map(|devices| devices.children().filter(|n| is_named(*n, "disk")))
+        .map(|node| Ok((node.range(), reader.disk(node)?)))
+        .collect()
+}
+
+/// Where a new device goes: the byte offset of `</devices>` (or of the end of `<devices/>`
+/// ... `<domain>` when there is none) and the indentation of the existing devices.
+pub(crate) fn devices_insertion_point(text: &str, options: &Options) -> Result<Option<usize>, Error> {
+    let doc = document(text, options)?;
+    let root = doc.root_element();
+    let reader = Reader { doc: &doc, options };
+    if !is_named(root, "domain") {
+        return Err(reader.err(root.range().start, unexpected_root("domain", root)));
+    }
+    let Some(devices) = root.children().find(|n| is_named(*n, "devices")) else { return Ok(None) };
+    let range = devices.range();
+    // The end tag starts at the last '<' of the element's text; a self-closed <devices/> has none.
+    let raw = &text[range.clone()];
+    if raw.ends_with("/>") {
+        return Ok(None);
+    }
+    Ok(raw.rfind("</").map(|at| range.start + at))
+}
+
 pub(crate) fn check_document(text: &str, options: &Options) -> Result<Vec<crate::Finding>, Error> {
     let doc = document(text, options)?;
     let root = doc.root_element();

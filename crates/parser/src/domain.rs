@@ -1,0 +1,187 @@
+//! Disks inside a whole `<domain>` document: find them with their byte ranges, and replace,
+//! insert or remove one, changing no byte outside the touched disk.
+//!
+//! The edits take the new disk as XML text (the writer's output), since the parser does not
+//! depend on the writer; the facade's `diskxml::replace_disk` and `insert_disk` take a
+//! [`Disk`].
+
+use std::ops::Range;
+
+use diskxml_model::Disk;
+
+use crate::{Error, Options, read};
+
+/// How to pick a disk in a domain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiskSelector {
+    /// By `target@dev`, e.g. `vdb`.
+    TargetDev(String),
+    /// By `<serial>` (nova sets the volume id).
+    Serial(String),
+    /// By `alias@name`, e.g. `ua-<volume id>`.
+    Alias(String),
+}
+
+impl DiskSelector {
+    /// Whether `disk` is the one selected.
+    #[must_use]
+    pub fn matches(&self, disk: &Disk) -> bool {
+        match self {
+            Self::TargetDev(dev) => disk.target.as_ref().is_some_and(|t| t.dev == dev.as_str()),
+            Self::Serial(serial) => disk.serial.as_ref().is_some_and(|s| s == serial.as_str()),
+            Self::Alias(alias) => disk.alias.as_ref().is_some_and(|a| a.name == alias.as_str()),
+        }
+    }
+}
+
+impl std::fmt::Display for DiskSelector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::TargetDev(v) => write!(f, "target dev '{v}'"),
+            Self::Serial(v) => write!(f, "serial '{v}'"),
+            Self::Alias(v) => write!(f, "alias '{v}'"),
+        }
+    }
+}
+
+/// A disk of a domain document and where its `<disk>` element is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainDisk {
+    /// The bytes of the `<disk>` element, from `<` to the end of `</disk>`.
+    pub range: Range<usize>,
+    /// The disk.
+    pub disk: Disk,
+}
+
+impl DomainDisk {
+    /// The element as written in `text` (the document it was found in).
+    #[must_use]
+    pub fn xml<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.range.clone()]
+    }
+}
+
+/// Every disk of a `<domain>` document (`domain/devices/disk`), with its byte range.
+///
+/// ```
+/// use diskxml_parser::{DiskSelector, domain_disks};
+///
+/// let doc = "<domain><devices>\n    <disk type='file'><target dev='vda'/><serial>s1</serial></disk>\n  </devices></domain>";
+/// let disks = domain_disks(doc)?;
+/// assert_eq!(disks[0].xml(doc), "<disk type='file'><target dev='vda'/><serial>s1</serial></disk>");
+/// assert!(DiskSelector::Serial("s1".into()).matches(&disks[0].disk));
+/// # Ok::<(), diskxml_parser::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error`] when the document cannot be read or its root is not `<domain>`.
+pub fn domain_disks(text: &str) -> Result<Vec<DomainDisk>, Error> {
+    let found = read::domain_disk_ranges(text, &Options::default())?;
+    Ok(found.into_iter().map(|(range, disk)| DomainDisk { range, disk }).collect())
+}
+
+/// The first disk `selector` picks, if any.
+///
+/// # Errors
+/// As [`domain_disks`].
+pub fn find_disk(text: &str, selector: &DiskSelector) -> Result<Option<DomainDisk>, Error> {
+    Ok(domain_disks(text)?.into_iter().find(|d| selector.matches(&d.disk)))
+}
+
+/// Why a domain edit could not be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EditError {
+    /// The document could not be read.
+    #[error(transparent)]
+    Parse(#[from] Error),
+    /// No disk matches the selector.
+    #[error("no disk with {0}")]
+    NotFound(DiskSelector),
+    /// The domain has no `<devices>` element to insert into.
+    #[error("the domain has no <devices> element to insert the disk into")]
+    NoDevices,
+    /// The new disk's XML is not one `<disk>` element.
+    #[error("the new disk is not one <disk> element: {0}")]
+    NotADisk(Error),
+}
+
+/// The indentation before byte `at`: the spaces and tabs from the line's start.
+fn indent_at(text: &str, at: usize) -> &str {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..at];
+    if prefix.chars().all(|c| c == ' ' || c == '\t') { prefix } else { "" }
+}
+
+/// `disk_xml` (a disk written at the left margin) for a place indented by `indent`: the first
+/// line without indentation (it goes where the old element started), the others with it,
+/// no final newline. It must be one `<disk>` element, so that no edit can break the document.
+fn placed(disk_xml: &str, indent: &str) -> Result<String, EditError> {
+    crate::parse_disk(disk_xml).map_err(EditError::NotADisk)?;
+    let xml = disk_xml.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+    Ok(xml.replace('\n', &format!("\n{indent}")))
+}
+
+/// Replaces the disk `selector` picks with `disk_xml` (one `<disk>` element, as the writer
+/// prints it); every byte outside that `<disk>` element is unchanged.
+///
+/// # Errors
+/// [`EditError`]: unreadable document, no such disk, `disk_xml` not one `<disk>`.
+pub fn replace_disk(text: &str, selector: &DiskSelector, disk_xml: &str) -> Result<String, EditError> {
+    let found = find_disk(text, selector)?.ok_or_else(|| EditError::NotFound(selector.clone()))?;
+    let new = placed(disk_xml, indent_at(text, found.range.start))?;
+    Ok(format!("{}{new}{}", &text[..found.range.start], &text[found.range.end..]))
+}
+
+/// Removes the disk `selector` picks, with the indentation and line break that were its
+/// own; every other byte is unchanged.
+///
+/// # Errors
+/// [`EditError`]: unreadable document, no such disk.
+pub fn remove_disk(text: &str, selector: &DiskSelector) -> Result<String, EditError> {
+    let found = find_disk(text, selector)?.ok_or_else(|| EditError::NotFound(selector.clone()))?;
+    let indent = indent_at(text, found.range.start);
+    let mut start = found.range.start - indent.len();
+    let mut end = found.range.end;
+    // Take the whole line when the disk stood alone on it.
+    if !indent.is_empty() || start == 0 || text[..start].ends_with('\n') {
+        if text[end..].starts_with("\r\n") {
+            end += 2;
+        } else if text[end..].starts_with('\n') {
+            end += 1;
+        } else {
+            start = found.range.start;
+        }
+    } else {
+        start = found.range.start;
+    }
+    Ok(format!("{}{}", &text[..start], &text[end..]))
+}
+
+/// Inserts `disk_xml` (one `<disk>` element, as the writer prints it) as the last device of
+/// `<devices>`, indented like the other devices.
+///
+/// ```
+/// let doc = "<domain type='kvm'>\n  <devices>\n    <emulator>/usr/bin/qemu</emulator>\n  </devices>\n</domain>\n";
+/// let disk = "<disk type='network'>\n  <source protocol='openvstorage' name='vol1'/>\n  <target dev='vdb' bus='virtio'/>\n</disk>\n";
+/// let new = diskxml_parser::insert_disk(doc, disk)?;
+/// assert_eq!(new, "<domain type='kvm'>\n  <devices>\n    <emulator>/usr/bin/qemu</emulator>\n    <disk type='network'>\n      <source protocol='openvstorage' name='vol1'/>\n      <target dev='vdb' bus='virtio'/>\n    </disk>\n  </devices>\n</domain>\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`EditError`]: unreadable document, no `<devices>` (or an empty `<devices/>`), `disk_xml`
+/// not one `<disk>`.
+pub fn insert_disk(text: &str, disk_xml: &str) -> Result<String, EditError> {
+    let at = read::devices_insertion_point(text, &Options::default())?.ok_or(EditError::NoDevices)?;
+    let closing_indent = indent_at(text, at);
+    let unit = if closing_indent.contains('\t') { "\t" } else { "  " };
+    let indent = format!("{closing_indent}{unit}");
+    let new = placed(disk_xml, &indent)?;
+    // Insert at the start of the `</devices>` line, so the closing tag keeps its indentation.
+    let line_start = at - closing_indent.len();
+    if closing_indent.is_empty() && !text[..at].ends_with('\n') {
+        return Ok(format!("{}\n{indent}{new}\n{}", &text[..at], &text[at..]));
+    }
+    Ok(format!("{}{indent}{new}\n{}", &text[..line_start], &text[line_start..]))
+}
