@@ -32,7 +32,9 @@ impl Drop for QemuNbd {
     }
 }
 
-/// Starts `qemu-nbd` exporting `export` (an image of `size` bytes); `None` (with a loud
+/// Starts `qemu-nbd` exporting `export` (an image of `size` bytes) to up to 8 clients at
+/// once (qemu-nbd serves one by default, and a guest plugging the export while another client
+/// holds it would wait); `None` (with a loud
 /// message) when qemu-nbd is missing, a failure when `DISKXML_REQUIRE_TOOLS=1`.
 pub(crate) fn qemu_nbd(export: &str, size: u64) -> Option<QemuNbd> {
     if Command::new("qemu-nbd").arg("--version").stdout(Stdio::null()).status().is_err() {
@@ -49,7 +51,7 @@ pub(crate) fn qemu_nbd(export: &str, size: u64) -> Option<QemuNbd> {
     std::fs::File::create(&image).unwrap().set_len(size).unwrap();
     let port = free_port();
     let child = Command::new("qemu-nbd")
-        .args(["--persistent", "-x", export, "-b", "127.0.0.1", "-p", &port.to_string(), "-f", "raw"])
+        .args(["--persistent", "--shared=8", "-x", export, "-b", "127.0.0.1", "-p", &port.to_string(), "-f", "raw"])
         .arg(&image)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

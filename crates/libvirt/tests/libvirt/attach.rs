@@ -1,0 +1,227 @@
+//! nova's attach and detach, end to end: connector, disk, libvirt, QEMU, NBD.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use diskxml_connector::{
+    ConnectionInfo, DeviceInfo, DiskInfo, Error as ConnectorError, NetworkVolume, OpenvStorageEdge, ProbeOptions,
+    Registry, VolumeDriver,
+};
+use diskxml_libvirt::{AttachOptions, DetachOptions, Error, Libvirt, Rollback};
+use diskxml_model::{Disk, Protocol};
+use diskxml_parser::DiskSelector;
+use serde_json::json;
+
+use crate::qemu_nbd::qemu_nbd;
+
+const URI: &str = "qemu:///system";
+
+fn libvirt_or_skip(registry: Registry) -> Option<Libvirt> {
+    let required = std::env::var("DISKXML_REQUIRE_TOOLS").as_deref() == Ok("1");
+    if !std::path::Path::new("/run/libvirt/libvirt-sock").exists() {
+        assert!(!required, "no libvirtd (run .ci/libvirtd start) and DISKXML_REQUIRE_TOOLS=1");
+        eprintln!("SKIPPED: no libvirtd answers on /run/libvirt/libvirt-sock (run .ci/libvirtd start as root)");
+        return None;
+    }
+    Some(Libvirt::with_registry(URI, registry).unwrap())
+}
+
+/// Counts connects and disconnects of the driver it wraps.
+#[derive(Debug)]
+struct Counting<D> {
+    inner: D,
+    connects: Arc<AtomicUsize>,
+    disconnects: Arc<AtomicUsize>,
+}
+
+impl<D: VolumeDriver> VolumeDriver for Counting<D> {
+    fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, ConnectorError> {
+        self.inner.disk(info, disk_info)
+    }
+    fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, ConnectorError> {
+        let device = self.inner.connect(info, probe)?;
+        self.connects.fetch_add(1, Ordering::SeqCst);
+        Ok(device)
+    }
+    fn disconnect(&self, info: &ConnectionInfo, device: Option<&DeviceInfo>) -> Result<(), ConnectorError> {
+        self.disconnects.fetch_add(1, Ordering::SeqCst);
+        self.inner.disconnect(info, device)
+    }
+}
+
+struct Counters {
+    connects: Arc<AtomicUsize>,
+    disconnects: Arc<AtomicUsize>,
+}
+
+impl Counters {
+    /// Connections made and not undone.
+    fn open(&self) -> usize {
+        self.connects.load(Ordering::SeqCst) - self.disconnects.load(Ordering::SeqCst)
+    }
+}
+
+fn counting_registry() -> (Registry, Counters) {
+    let connects = Arc::new(AtomicUsize::new(0));
+    let disconnects = Arc::new(AtomicUsize::new(0));
+    let mut registry = Registry::with_builtins();
+    registry.register(
+        "nbd",
+        Counting {
+            inner: NetworkVolume::new(Protocol::Nbd),
+            connects: connects.clone(),
+            disconnects: disconnects.clone(),
+        },
+    );
+    registry.register(
+        "openvstorage_edge",
+        Counting { inner: OpenvStorageEdge, connects: connects.clone(), disconnects: disconnects.clone() },
+    );
+    (registry, Counters { connects, disconnects })
+}
+
+/// A software-emulated guest without disks or OS; destroyed and undefined when dropped.
+struct Guest<'a> {
+    libvirt: &'a Libvirt,
+    name: String,
+}
+
+impl<'a> Guest<'a> {
+    fn new(libvirt: &'a Libvirt, name: &str, start: bool) -> Self {
+        let name = format!("diskxml-test-{name}-{}", std::process::id());
+        let xml = format!(
+            "<domain type='qemu'><name>{name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>\
+             <os><type arch='x86_64' machine='pc'>hvm</type></os><features><acpi/></features>\
+             <on_poweroff>destroy</on_poweroff><devices/></domain>"
+        );
+        let dom = libvirt.connect().define_domain_xml(&xml).unwrap();
+        if start {
+            dom.create().unwrap();
+        }
+        Self { libvirt, name }
+    }
+
+    fn xml(&self, inactive: bool) -> String {
+        let dom = self.libvirt.connect().lookup_domain_by_name(&self.name).unwrap();
+        dom.xml_desc(if inactive { 2 } else { 0 }).unwrap()
+    }
+
+    fn capacity(&self, dev: &str) -> u64 {
+        let dom = self.libvirt.connect().lookup_domain_by_name(&self.name).unwrap();
+        dom.block_info(dev, 0).unwrap().capacity
+    }
+}
+
+impl Drop for Guest<'_> {
+    fn drop(&mut self) {
+        if let Ok(dom) = self.libvirt.connect().lookup_domain_by_name(&self.name) {
+            let _ = dom.destroy();
+            let _ = dom.undefine();
+        }
+    }
+}
+
+fn nbd_info(serial: &str, export: &str, port: u16) -> ConnectionInfo {
+    ConnectionInfo::from_value(json!({
+        "driver_volume_type": "nbd", "serial": serial,
+        "data": {"name": export, "hosts": ["127.0.0.1"], "ports": [port]}
+    }))
+    .unwrap()
+}
+
+#[test]
+fn attach_live_then_refuse_duplicates_and_busy_devs_then_pick_the_next_dev() {
+    let (registry, counters) = counting_registry();
+    let Some(libvirt) = libvirt_or_skip(registry) else { return };
+    let size = 4 * 1024 * 1024;
+    let Some(server) = qemu_nbd("attach-vol", size) else { return };
+    let guest = Guest::new(&libvirt, "live", true);
+    let mut probe = AttachOptions::default();
+    probe.probe = ProbeOptions::probing(Duration::from_secs(5));
+
+    let info = nbd_info("vol-1", "attach-vol", server.port);
+    let attached = libvirt.attach(&guest.name, &info, &probe).unwrap();
+    assert_eq!(attached.dev, "vda", "the first free dev for virtio");
+    assert_eq!(attached.device.size, Some(size), "the probe read the export's size");
+    assert!(attached.xml.contains("<serial>vol-1</serial>"), "{}", attached.xml);
+    let live = guest.xml(false);
+    assert!(diskxml_parser::find_disk(&live, &DiskSelector::Serial("vol-1".into())).unwrap().is_some(), "{live}");
+    assert_eq!(guest.capacity("vda"), size, "QEMU reads the NBD export");
+
+    let again = libvirt.attach(&guest.name, &info, &AttachOptions::default()).unwrap_err();
+    assert!(matches!(&again, Error::AlreadyAttached { dev, .. } if dev == "vda"), "{again}");
+
+    let other = nbd_info("vol-2", "attach-vol", server.port);
+    let mut busy = AttachOptions::default();
+    busy.dev = Some("vda".into());
+    let err = libvirt.attach(&guest.name, &other, &busy).unwrap_err();
+    assert_eq!(err.to_string(), "target dev vda is in use by the disk with serial 'vol-1'; nothing was done");
+    assert_eq!(counters.open(), 1, "only the first volume is connected");
+
+    let next = libvirt.attach(&guest.name, &other, &AttachOptions::default()).unwrap();
+    assert_eq!(next.dev, "vdb");
+    assert_eq!(counters.open(), 2);
+}
+
+#[test]
+fn live_detach_on_a_guest_without_os_times_out_and_leaves_the_volume_connected() {
+    let (registry, counters) = counting_registry();
+    let Some(libvirt) = libvirt_or_skip(registry) else { return };
+    let Some(server) = qemu_nbd("detach-vol", 1024 * 1024) else { return };
+    let guest = Guest::new(&libvirt, "detach", true);
+    let info = nbd_info("vol-d", "detach-vol", server.port);
+    libvirt.attach(&guest.name, &info, &AttachOptions::default()).unwrap();
+    let mut options = DetachOptions::default();
+    options.live = Some(true);
+    options.timeout = Duration::from_secs(1);
+    let err = libvirt.detach(&guest.name, &DiskSelector::Serial("vol-d".into()), Some(&info), &options).unwrap_err();
+    assert!(matches!(&err, Error::DetachTimeout { dev, .. } if dev == "vda"), "{err}");
+    assert!(err.to_string().contains("the volume stays connected"), "{err}");
+    assert_eq!(counters.open(), 1, "not disconnected");
+    assert!(guest.xml(false).contains("<serial>vol-d</serial>"));
+}
+
+#[test]
+fn detach_from_a_shut_off_domain_config_is_immediate() {
+    let (registry, counters) = counting_registry();
+    let Some(libvirt) = libvirt_or_skip(registry) else { return };
+    let guest = Guest::new(&libvirt, "config", false);
+    // No probe: the volume need not be reachable to be configured.
+    let info = nbd_info("vol-c", "config-vol", 1);
+    let attached = libvirt.attach(&guest.name, &info, &AttachOptions::default()).unwrap();
+    assert_eq!(attached.dev, "vda");
+    assert!(guest.xml(true).contains("<serial>vol-c</serial>"));
+    let start = Instant::now();
+    let detached = libvirt
+        .detach(&guest.name, &DiskSelector::TargetDev("vda".into()), Some(&info), &DetachOptions::default())
+        .unwrap();
+    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+    assert!(detached.xml.contains("<serial>vol-c</serial>"));
+    assert!(!guest.xml(true).contains("<serial>vol-c</serial>"));
+    assert_eq!(counters.open(), 0, "disconnected after the detach");
+    let err = libvirt
+        .detach(&guest.name, &DiskSelector::Alias("ua-none".into()), None, &DetachOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err}");
+}
+
+#[test]
+fn an_edge_volume_on_stock_libvirt_fails_cleanly() {
+    let (registry, counters) = counting_registry();
+    let Some(libvirt) = libvirt_or_skip(registry) else { return };
+    let guest = Guest::new(&libvirt, "edge", true);
+    let info = ConnectionInfo::from_value(json!({
+        "driver_volume_type": "openvstorage_edge", "serial": "vol-e",
+        "data": {"device_path": "openvstorage+tcp:127.0.0.1:26203/vol-e"}
+    }))
+    .unwrap();
+    let err = libvirt.attach(&guest.name, &info, &AttachOptions::default()).unwrap_err();
+    let Error::AttachRefused { rollback, .. } = &err else { panic!("{err}") };
+    assert!(matches!(rollback, Rollback::Undone));
+    let message = err.to_string();
+    assert!(message.contains("Open vStorage fork of libvirt"), "{message}");
+    assert!(message.ends_with("the volume's connection was undone"), "{message}");
+    assert_eq!((counters.connects.load(Ordering::SeqCst), counters.open()), (1, 0), "connected, then undone");
+    assert!(!guest.xml(false).contains("vol-e"));
+}

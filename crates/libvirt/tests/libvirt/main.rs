@@ -1,0 +1,9 @@
+//! Integration tests against a real libvirtd with the QEMU driver (`.ci/libvirtd start`),
+//! software-emulated guests and a real qemu-nbd. They skip with a loud message when no
+//! libvirtd answers, unless DISKXML_REQUIRE_TOOLS=1.
+#![allow(missing_docs, reason = "test binary")]
+#![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
+
+mod attach;
+#[path = "../../../../testdata/support/qemu_nbd.rs"]
+mod qemu_nbd;
