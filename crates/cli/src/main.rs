@@ -40,6 +40,12 @@ enum Command {
         /// The file to read, or '-' for standard input.
         file: String,
     },
+    /// Attach a volume to a libvirt domain: connect, build the disk, plug it (undone on failure).
+    #[cfg(feature = "libvirt")]
+    Attach(AttachArgs),
+    /// Detach a disk from a libvirt domain, found by serial, target dev or alias.
+    #[cfg(feature = "libvirt")]
+    Detach(DetachArgs),
     /// Connect a volume with probing on and print where it is (for nbd, the export's size).
     Probe {
         /// Connection info JSON, from a file or '-' for stdin.
@@ -49,6 +55,124 @@ enum Command {
         #[arg(long, default_value = "2s", value_parser = parse_duration)]
         timeout: Duration,
     },
+}
+
+#[cfg(feature = "libvirt")]
+#[derive(Debug, Args)]
+struct AttachArgs {
+    /// The domain's name.
+    #[arg(long)]
+    domain: String,
+    /// Connection info JSON, from a file or '-' for stdin.
+    #[arg(long, value_name = "FILE|-")]
+    connection_info: String,
+    /// The target dev; the first free one for the bus when left out.
+    #[arg(long)]
+    dev: Option<String>,
+    /// The target bus.
+    #[arg(long, default_value = "virtio", value_parser = parse_bus)]
+    bus: Bus,
+    /// Plug into the running guest (default: live and config when running, config when shut off).
+    #[arg(long)]
+    live: bool,
+    /// Add to the persistent configuration.
+    #[arg(long)]
+    config: bool,
+    /// Check that the volume is reachable before attaching.
+    #[arg(long)]
+    probe: bool,
+    /// How long the probe may take.
+    #[arg(long, default_value = "2s", value_parser = parse_duration)]
+    timeout: Duration,
+    /// The libvirt URI.
+    #[arg(long, default_value = "qemu:///system")]
+    uri: String,
+}
+
+#[cfg(feature = "libvirt")]
+#[derive(Debug, Args)]
+struct DetachArgs {
+    /// The domain's name.
+    #[arg(long)]
+    domain: String,
+    /// The disk's serial.
+    #[arg(long, required_unless_present_any = ["dev", "alias"], conflicts_with_all = ["dev", "alias"])]
+    serial: Option<String>,
+    /// The disk's target dev.
+    #[arg(long, conflicts_with = "alias")]
+    dev: Option<String>,
+    /// The disk's alias.
+    #[arg(long)]
+    alias: Option<String>,
+    /// Connection info JSON: when given, its driver disconnects the volume after the detach.
+    #[arg(long, value_name = "FILE|-")]
+    connection_info: Option<String>,
+    /// Unplug from the running guest (default: live and config when running, config when shut off).
+    #[arg(long)]
+    live: bool,
+    /// Remove from the persistent configuration.
+    #[arg(long)]
+    config: bool,
+    /// How long a live detach waits for the guest to release the device.
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    timeout: Duration,
+    /// The libvirt URI.
+    #[arg(long, default_value = "qemu:///system")]
+    uri: String,
+}
+
+/// `--live` / `--config` as libvirt flags: neither means "the default for the domain's state".
+#[cfg(feature = "libvirt")]
+fn live_config(live: bool, config: bool) -> (Option<bool>, Option<bool>) {
+    if live || config { (Some(live), Some(config)) } else { (None, None) }
+}
+
+#[cfg(feature = "libvirt")]
+fn attach(args: &AttachArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
+    use diskxml::libvirt::{AttachOptions, Libvirt};
+    let file = &args.connection_info;
+    let text = read_input(file)?;
+    let info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
+    let libvirt = Libvirt::open(&args.uri).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let mut options = AttachOptions::default();
+    options.dev.clone_from(&args.dev);
+    options.bus = args.bus.clone();
+    (options.live, options.config) = live_config(args.live, args.config);
+    if args.probe {
+        options.probe = diskxml::ProbeOptions::probing(args.timeout);
+    }
+    let attached = libvirt.attach(&args.domain, &info, &options).map_err(|e| Failure::Invalid(e.to_string()))?;
+    out.extend_from_slice(attached.xml.as_bytes());
+    out.push(b'\n');
+    Ok(())
+}
+
+#[cfg(feature = "libvirt")]
+fn detach(args: &DetachArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
+    use diskxml::libvirt::{DetachOptions, Libvirt};
+    let selector = match (&args.serial, &args.dev, &args.alias) {
+        (Some(s), _, _) => diskxml::DiskSelector::Serial(s.clone()),
+        (_, Some(d), _) => diskxml::DiskSelector::TargetDev(d.clone()),
+        (_, _, Some(a)) => diskxml::DiskSelector::Alias(a.clone()),
+        (None, None, None) => return Err(Failure::Io("one of --serial, --dev, --alias is required".into())),
+    };
+    let info = match &args.connection_info {
+        Some(file) => {
+            let text = read_input(file)?;
+            Some(diskxml::ConnectionInfo::from_json(&text).map_err(|e| Failure::Invalid(format!("{file}: {e}")))?)
+        }
+        None => None,
+    };
+    let libvirt = Libvirt::open(&args.uri).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let mut options = DetachOptions::default();
+    (options.live, options.config) = live_config(args.live, args.config);
+    options.timeout = args.timeout;
+    let detached = libvirt
+        .detach(&args.domain, &selector, info.as_ref(), &options)
+        .map_err(|e| Failure::Invalid(e.to_string()))?;
+    out.extend_from_slice(detached.xml.as_bytes());
+    out.push(b'\n');
+    Ok(())
 }
 
 /// `2s`, `500ms`, `1.5s`, or a bare number of seconds.
@@ -115,6 +239,10 @@ fn main() -> ExitCode {
         Command::Parse { file } => parse(&file, &mut stdout),
         Command::Disks { file } => disks(&file, &mut stdout),
         Command::Check { file } => check(&file, &mut stdout),
+        #[cfg(feature = "libvirt")]
+        Command::Attach(args) => attach(&args, &mut stdout),
+        #[cfg(feature = "libvirt")]
+        Command::Detach(args) => detach(&args, &mut stdout),
         Command::Probe { connection_info, timeout } => probe(&connection_info, timeout, &mut stdout),
     };
     // Output is written only once the whole command is done: a failure prints nothing on

@@ -32,6 +32,9 @@
 //! - [`parser`] (`diskxml-parser`): XML to model, errors with line:column;
 //! - [`connector`] (`diskxml-connector`): connection info to disk (volume drivers).
 //!
+//! - `libvirt` (`diskxml-libvirt`, with the `libvirt` feature): attach and detach volumes
+//!   on running guests; needs the libvirt C library.
+//!
 //! A breaking change in any of them is a breaking change of this crate.
 //!
 //! # Errors
@@ -44,7 +47,8 @@
 //! size, node count and depth.
 //!
 //! # Crate features
-//! None.
+//! - `libvirt` (off by default): the `libvirt` module, for attaching and detaching volumes;
+//!   building it needs Debian's `libvirt-dev`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
@@ -53,6 +57,10 @@ pub use diskxml_connector as connector;
 pub use diskxml_model as model;
 pub use diskxml_parser as parser;
 pub use diskxml_writer as writer;
+
+/// Attach and detach through libvirt (`diskxml-libvirt`), with the `libvirt` feature.
+#[cfg(feature = "libvirt")]
+pub use diskxml_libvirt as libvirt;
 
 pub use connector::{ConnectionInfo, DeviceInfo, DiskInfo, EdgePath, ProbeOptions, Registry, VolumeDriver};
 pub use model::{Bus, DeviceKind, Disk, Driver, Host, Protocol, Source, Target};

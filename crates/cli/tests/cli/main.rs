@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
 mod connectors;
+#[cfg(feature = "libvirt")]
+mod libvirt;
 #[path = "../../../../testdata/support/qemu_nbd.rs"]
 mod qemu_nbd;
 
