@@ -115,7 +115,7 @@ fn auth(u: &mut Unstructured<'_>) -> arbitrary::Result<Auth> {
 
 fn source(u: &mut Unstructured<'_>) -> arbitrary::Result<Source> {
     Ok(match u.int_in_range(0..=3)? {
-        0 => Source::File(FileSource { path: opt(u, text)?, unknown: unknown(u)? }),
+        0 => Source::File(FileSource { path: opt(u, text)?, unknown: unknown(u)?, implicit_type: u.arbitrary()? }),
         1 => Source::Block(BlockSource { dev: opt(u, text)?, unknown: unknown(u)? }),
         2 => {
             let protocol = vocab(u, Protocol::KNOWN, Protocol::parse)?.unwrap_or(Protocol::Nbd);

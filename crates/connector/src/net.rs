@@ -286,7 +286,7 @@ impl VolumeDriver for LocalVolume {
         let source = if self.block {
             Source::Block(BlockSource { dev: path, unknown: Unknown::default() })
         } else {
-            Source::File(FileSource { path, unknown: Unknown::default() })
+            Source::File(FileSource { path, ..FileSource::default() })
         };
         common::disk_with_common_settings(source, info, disk_info)
     }

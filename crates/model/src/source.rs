@@ -46,6 +46,9 @@ pub struct FileSource {
     pub path: Option<Text>,
     /// Attributes and children of `<source>` the model does not know.
     pub unknown: Unknown,
+    /// The disk had no `type` attribute (libvirt reads that as `file`); the writer leaves it
+    /// out again, so that nothing read changes.
+    pub implicit_type: bool,
 }
 
 /// The source of a `type='block'` disk.

@@ -432,7 +432,7 @@ impl<'i> Reader<'_, 'i> {
         let source = match disk_type.as_ref().map(Attribute::value) {
             None | Some("file") => {
                 let (path, unknown) = self.simple_source(source_node, "file", "source.file")?;
-                Source::File(FileSource { path, unknown })
+                Source::File(FileSource { path, unknown, implicit_type: disk_type.is_none() })
             }
             Some("block") => {
                 let (dev, unknown) = self.simple_source(source_node, "dev", "source.dev")?;

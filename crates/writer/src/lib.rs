@@ -264,7 +264,9 @@ impl<W: Write + ?Sized> Writer<'_, W> {
 
     fn disk(&mut self, disk: &Disk) -> fmt::Result {
         self.open("disk")?;
-        self.attr("type", disk.disk_type())?;
+        if !matches!(&disk.source, Source::File(f) if f.implicit_type) {
+            self.attr("type", disk.disk_type())?;
+        }
         self.opt_attr("device", disk.device.as_ref().map(|d| d.as_str()))?;
         let open = self.finish_start(&disk.unknown, true)?;
         self.depth += 1;

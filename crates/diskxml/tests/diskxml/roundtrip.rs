@@ -210,7 +210,7 @@ fn source() -> BoxedStrategy<Source> {
 
 fn source_unboxed() -> impl Strategy<Value = Source> {
     prop_oneof![
-        1 => (proptest::option::of(text()), unknown()).prop_map(|(path, unknown)| Source::File(FileSource { path, unknown })),
+        1 => (proptest::option::of(text()), unknown(), any::<bool>()).prop_map(|(path, unknown, implicit_type)| Source::File(FileSource { path, unknown, implicit_type })),
         1 => (proptest::option::of(text()), unknown()).prop_map(|(dev, unknown)| Source::Block(BlockSource { dev, unknown })),
         2 => network_source().prop_map(Source::Network),
         1 => (prop::sample::select(vec!["volume", "dir", "nvme", "vhostuser"]), proptest::option::of(element(2))).prop_map(

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::semantic::semantic_eq;
 use crate::write;
 
 fn corpus() -> Option<PathBuf> {
@@ -43,11 +44,18 @@ fn every_corpus_disk_parses_and_round_trips() {
     let (mut disks, mut failures) = (0, Vec::new());
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
-        match diskxml_parser::parse_domain_disks(&text) {
+        match diskxml_parser::domain_disks(&text) {
             Ok(parsed) => {
-                for disk in parsed {
+                for found in parsed {
+                    let disk = found.disk.clone();
                     disks += 1;
                     let xml = write(&disk);
+                    // Written back, the disk says what the input said.
+                    let original = roxmltree::Document::parse(found.xml(&text)).unwrap();
+                    let written = roxmltree::Document::parse(&xml).unwrap();
+                    if let Err(diff) = semantic_eq(original.root_element(), written.root_element()) {
+                        failures.push(format!("{}: not semantically equal: {diff}", file.display()));
+                    }
                     match diskxml_parser::parse_disk(&xml) {
                         Ok(again) if again == disk => {}
                         Ok(_) => failures.push(format!("{}: a disk changed on the round trip:\n{xml}", file.display())),

@@ -7,6 +7,7 @@ mod check;
 mod corpus;
 mod golden;
 mod regressions;
+mod semantic;
 
 fn testdata(name: &str) -> Option<String> {
     let path = format!("{}/../../testdata/{name}", env!("CARGO_MANIFEST_DIR"));
