@@ -29,6 +29,14 @@ enum Command {
         /// The file to read, or '-' for standard input.
         file: String,
     },
+    /// Read one <disk> and write it in libvirt's canonical form: what libvirt prints back.
+    Normalize {
+        /// Whose normalisation: qemu (what KVM hosts print) or generic (libvirt's own).
+        #[arg(long, default_value = "qemu", value_parser = parse_profile)]
+        profile: diskxml::Profile,
+        /// The file to read, or '-' for standard input.
+        file: String,
+    },
     /// List the disks of a <domain> document: target dev, disk type, source.
     Disks {
         /// The file to read, or '-' for standard input.
@@ -217,6 +225,14 @@ fn parse_bus(s: &str) -> Result<Bus, String> {
     Bus::parse(s).map_err(|e| e.to_string())
 }
 
+fn parse_profile(s: &str) -> Result<diskxml::Profile, String> {
+    match s {
+        "qemu" => Ok(diskxml::Profile::Qemu),
+        "generic" => Ok(diskxml::Profile::Generic),
+        other => Err(format!("expected qemu or generic, found {other:?}")),
+    }
+}
+
 fn parse_device(s: &str) -> Result<DeviceKind, String> {
     DeviceKind::parse(s).map_err(|e| e.to_string())
 }
@@ -239,6 +255,7 @@ fn main() -> ExitCode {
         Command::Parse { file } => parse(&file, &mut stdout),
         Command::Disks { file } => disks(&file, &mut stdout),
         Command::Check { file } => check(&file, &mut stdout),
+        Command::Normalize { profile, file } => normalize(&file, profile, &mut stdout),
         #[cfg(feature = "libvirt")]
         Command::Attach(args) => attach(&args, &mut stdout),
         #[cfg(feature = "libvirt")]
@@ -343,6 +360,12 @@ fn parse(file: &str, out: &mut Vec<u8>) -> Result<(), Failure> {
     let text = read_input(file)?;
     let disk = diskxml::parse_disk(&text).map_err(|e| Failure::Invalid(format!("{file}:{e}")))?;
     write_xml(&disk, out)
+}
+
+fn normalize(file: &str, profile: diskxml::Profile, out: &mut Vec<u8>) -> Result<(), Failure> {
+    let text = read_input(file)?;
+    let disk = diskxml::parse_disk(&text).map_err(|e| Failure::Invalid(format!("{file}:{e}")))?;
+    write_xml(&diskxml::normalize(&disk, profile), out)
 }
 
 fn disks(file: &str, out: &mut Vec<u8>) -> Result<(), Failure> {

@@ -63,7 +63,7 @@ pub use diskxml_writer as writer;
 pub use diskxml_libvirt as libvirt;
 
 pub use connector::{ConnectionInfo, DeviceInfo, DiskInfo, EdgePath, ProbeOptions, Registry, VolumeDriver};
-pub use model::{Bus, DeviceKind, Disk, Driver, Host, Protocol, Source, Target};
+pub use model::{Bus, DeviceKind, Disk, Driver, Host, Profile, Protocol, Source, Target, normalize, validate};
 pub use parser::{DiskSelector, DomainDisk, EditError, domain_disks, find_disk, remove_disk};
 
 // The README's library example runs as a doctest, so it cannot rot.

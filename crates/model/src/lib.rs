@@ -46,6 +46,7 @@ mod disk;
 mod edge;
 mod error;
 mod host;
+mod normalize;
 mod source;
 mod text;
 mod tuning;
@@ -57,6 +58,7 @@ pub use disk::{Address, AddressKind, Alias, Boot, Disk, DriveAddress, Driver, Pc
 pub use edge::{EDGE_SNAPSHOT_TIMEOUT, EdgeDiskBuilder};
 pub use error::Error;
 pub use host::{Host, IntoHost, Port};
+pub use normalize::{Profile, bus_for_dev, default_port, dev_index, normalize};
 pub use source::{BlockSource, FileSource, NetworkSource, OtherSource, Source};
 pub use text::{Name, Text, check_chars, is_xml_char};
 pub use tuning::{Auth, Blockio, IOTUNE_GROUP_NAME_AFTER, Iotune, Secret};

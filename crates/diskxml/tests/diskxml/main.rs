@@ -7,6 +7,9 @@ mod domain;
 mod hostile;
 mod render;
 mod roundtrip;
+#[path = "../../../../testdata/support/semantic.rs"]
+mod semantic;
+mod virsh;
 
 fn testdata(name: &str) -> String {
     let path = format!("{}/../../testdata/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -7,6 +7,7 @@ mod check;
 mod corpus;
 mod golden;
 mod regressions;
+#[path = "../../../../testdata/support/semantic.rs"]
 mod semantic;
 
 fn testdata(name: &str) -> Option<String> {

@@ -1,3 +1,5 @@
+//! Test support shared by the parser's and the facade's tests (included with `#[path]`).
+//!
 //! "Semantically equal" XML, as the conformance tests mean it: the same elements, attributes
 //! and texts; attribute order and whitespace-only text ignored; the order of same-named
 //! siblings kept (libvirt reads children by name, so only their order among themselves counts).
