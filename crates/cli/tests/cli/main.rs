@@ -216,3 +216,28 @@ fn check_reads_stdin_and_reports_unreadable_input() {
     let r = run(&["check", "testdata/domains/edge-guest.xml"], None);
     assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
 }
+
+#[test]
+fn normalize_prints_what_libvirt_prints_back() {
+    for case in ["cdrom_and_network", "iscsi"] {
+        let file = format!("testdata/normalize/{case}.xml");
+        let r = run(&["normalize", &file], None);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{case}");
+        assert_eq!(r.stdout, testdata(&format!("normalize/{case}.qemu")), "{case}: qemu is the default");
+        let r = run(
+            &["normalize", "--profile", "generic", "-"],
+            Some(testdata(&format!("normalize/{case}.xml")).as_bytes()),
+        );
+        assert_eq!(r.stdout, testdata(&format!("normalize/{case}.generic")), "{case}");
+        // Normalised output is a fixed point.
+        let again = run(&["normalize", "-"], Some(testdata(&format!("normalize/{case}.qemu")).as_bytes()));
+        assert_eq!(again.stdout, testdata(&format!("normalize/{case}.qemu")), "{case}");
+    }
+    let r = run(&["normalize", "--profile", "xen", "-"], Some(b"<disk/>"));
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""));
+    let r = run(&["normalize", "-"], Some(b"<disk type='network'/>"));
+    assert_invalid(
+        &r,
+        "diskxml: -:1:1: <disk> lacks the required element <source>: a network disk names its protocol there\n",
+    );
+}

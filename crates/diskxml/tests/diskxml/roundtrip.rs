@@ -344,6 +344,16 @@ proptest! {
     }
 
     #[test]
+    fn normalize_is_idempotent_and_its_output_round_trips(disk in disk()) {
+        for profile in [diskxml::Profile::Generic, diskxml::Profile::Qemu] {
+            let once = diskxml::normalize(&disk, profile);
+            prop_assert_eq!(&diskxml::normalize(&once, profile), &once, "{:?}", profile);
+            let xml = once.to_xml().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(&diskxml::parse_disk(&xml).map_err(|e| TestCaseError::fail(e.to_string()))?, &once);
+        }
+    }
+
+    #[test]
     fn an_invalid_character_is_refused_naming_the_field(
         s in string(),
         at in any::<prop::sample::Index>(),
