@@ -208,6 +208,52 @@ impl EdgePath {
         Ok(source)
     }
 
+    /// The device path of an Open vStorage `<source>`, as the Open vStorage fork of libvirt
+    /// hands it to QEMU: no host is the shared-memory form (`openvstorage:VOLUME`); a host
+    /// gives `openvstorage[+tcp|+rdma]:HOST[:PORT]/VOLUME`; the snapshot timeout follows.
+    ///
+    /// ```
+    /// use diskxml_connector::EdgePath;
+    /// use diskxml_model::{Disk, Host, Source};
+    ///
+    /// let disk = Disk::openvstorage_edge("vol1").host(Host::rdma("ovs.include.gr", 12329)).snapshot_timeout(120).build()?;
+    /// let Source::Network(source) = &disk.source else { unreachable!() };
+    /// let path = EdgePath::from_source(source).unwrap();
+    /// assert_eq!(path.to_string(), "openvstorage+rdma:ovs.include.gr:12329/vol1:snapshot-timeout=120");
+    /// # Ok::<(), diskxml_model::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A source of another protocol, without a name, with a unix or unknown transport, or
+    /// whose values a device path cannot carry.
+    pub fn from_source(source: &NetworkSource) -> Result<Self, EdgePathError> {
+        if *source.protocol() != Protocol::Openvstorage {
+            return fail(0, format!("protocol '{}' is not openvstorage", source.protocol()));
+        }
+        let volume = source
+            .name
+            .as_deref()
+            .ok_or_else(|| EdgePathError { position: 0, reason: "the source has no name".into() })?;
+        let path = match source.hosts() {
+            [] => Self::shm(volume, volume.contains('/'))?,
+            [host] => {
+                let transport = match host.transport() {
+                    None => None,
+                    Some(Transport::Tcp) => Some(EdgeTransport::Tcp),
+                    Some(Transport::Rdma) => Some(EdgeTransport::Rdma),
+                    Some(other) => return fail(0, format!("transport '{other}' has no device path form")),
+                };
+                let name = host.name().ok_or_else(|| EdgePathError {
+                    position: 0,
+                    reason: "a unix host has no device path form".into(),
+                })?;
+                Self::network(transport, name, host.port().map(Port::get), volume)?
+            }
+            _ => return fail(0, "an Edge disk names at most one host"),
+        };
+        Ok(path.with_snapshot_timeout(source.snapshot_timeout))
+    }
+
     /// Parses a device path.
     ///
     /// # Errors

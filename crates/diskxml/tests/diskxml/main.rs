@@ -5,6 +5,7 @@
 mod concurrency;
 mod domain;
 mod hostile;
+mod openvstorage;
 mod render;
 mod roundtrip;
 #[path = "../../../../testdata/support/semantic.rs"]
