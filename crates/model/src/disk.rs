@@ -3,8 +3,8 @@
 use core::num::NonZeroU32;
 
 use crate::{
-    Auth, Blockio, Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, Iotune, ReadErrorPolicy,
-    Source, Text, Unknown,
+    Auth, Blockio, Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, Iotune, OnOff,
+    ReadErrorPolicy, Source, Text, Tray, Unknown,
 };
 
 /// A libvirt `<disk>` device.
@@ -36,6 +36,8 @@ pub struct Disk {
     /// `<auth>` at disk level (older documents; libvirt keeps the placement). Credentials
     /// inside `<source>` are [`NetworkSource::auth`](crate::NetworkSource::auth).
     pub auth: Option<Auth>,
+    /// `<geometry>`.
+    pub geometry: Option<Geometry>,
     /// `<blockio>`.
     pub blockio: Option<Blockio>,
     /// `<target>`.
@@ -46,6 +48,8 @@ pub struct Disk {
     pub readonly: bool,
     /// `<shareable/>`.
     pub shareable: bool,
+    /// `<transient/>`.
+    pub transient: Option<Transient>,
     /// `<serial>`: what the guest sees as the disk's serial number.
     pub serial: Option<Text>,
     /// `<wwn>`: the World Wide Name (16 hexadecimal digits).
@@ -73,11 +77,13 @@ impl Disk {
             source,
             driver: None,
             auth: None,
+            geometry: None,
             blockio: None,
             target: None,
             iotune: None,
             readonly: false,
             shareable: false,
+            transient: None,
             serial: None,
             wwn: None,
             vendor: None,
@@ -118,7 +124,24 @@ pub struct Driver {
     pub iothread: Option<u32>,
     /// `detect_zeroes`.
     pub detect_zeroes: Option<DetectZeroes>,
-    /// Attributes and children of `<driver>` the model does not know.
+    /// `ioeventfd`.
+    pub ioeventfd: Option<OnOff>,
+    /// `event_idx`.
+    pub event_idx: Option<OnOff>,
+    /// `copy_on_read`.
+    pub copy_on_read: Option<OnOff>,
+    /// `queues`: the number of virtio queues.
+    pub queues: Option<u32>,
+    /// `queue_size`.
+    pub queue_size: Option<u32>,
+    /// `iommu` (virtio).
+    pub iommu: Option<OnOff>,
+    /// `ats` (virtio).
+    pub ats: Option<OnOff>,
+    /// `packed` (virtio).
+    pub packed: Option<OnOff>,
+    /// Attributes and children of `<driver>` the model does not know (`<metadata_cache>`
+    /// among them).
     pub unknown: Unknown,
 }
 
@@ -142,6 +165,12 @@ pub struct Target {
     pub dev: Text,
     /// `bus`.
     pub bus: Option<Bus>,
+    /// `tray` (cdrom, floppy).
+    pub tray: Option<Tray>,
+    /// `removable` (usb, scsi).
+    pub removable: Option<OnOff>,
+    /// `rotation_rate`: 1 for solid state, else revolutions per minute.
+    pub rotation_rate: Option<u32>,
     /// Attributes and children of `<target>` the model does not know.
     pub unknown: Unknown,
 }
@@ -156,7 +185,7 @@ impl Target {
         if dev.is_empty() {
             return Err(crate::Error::Empty { field: "target.dev" });
         }
-        Ok(Self { dev, bus, unknown: Unknown::default() })
+        Ok(Self { dev, bus, tray: None, removable: None, rotation_rate: None, unknown: Unknown::default() })
     }
 }
 
@@ -165,6 +194,8 @@ impl Target {
 pub struct Boot {
     /// `order`: positive.
     pub order: NonZeroU32,
+    /// `loadparm` (s390).
+    pub loadparm: Option<Text>,
     /// Attributes and children of `<boot>` the model does not know.
     pub unknown: Unknown,
 }
@@ -173,7 +204,7 @@ impl Boot {
     /// A boot entry with the given order.
     #[must_use]
     pub fn new(order: NonZeroU32) -> Self {
-        Self { order, unknown: Unknown::default() }
+        Self { order, loadparm: None, unknown: Unknown::default() }
     }
 }
 
@@ -214,6 +245,12 @@ pub enum AddressKind {
     Drive(DriveAddress),
     /// `type='pci'`: domain, bus, slot, function (written in hexadecimal, as libvirt does).
     Pci(PciAddress),
+    /// `type='ccw'`: cssid, ssid, devno.
+    Ccw(CcwAddress),
+    /// `type='usb'`: bus, port.
+    Usb(UsbAddress),
+    /// `type='virtio-mmio'`: no attributes.
+    VirtioMmio,
     /// Another `type`, kept as written; its attributes are in [`Address::unknown`].
     Other(Text),
 }
@@ -225,6 +262,9 @@ impl AddressKind {
         match self {
             Self::Drive(_) => "drive",
             Self::Pci(_) => "pci",
+            Self::Ccw(_) => "ccw",
+            Self::Usb(_) => "usb",
+            Self::VirtioMmio => "virtio-mmio",
             Self::Other(t) => t.as_str(),
         }
     }
@@ -254,4 +294,48 @@ pub struct PciAddress {
     pub slot: Option<u32>,
     /// `function`.
     pub function: Option<u32>,
+}
+
+/// `<geometry>`: the disk geometry the guest sees.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Geometry {
+    /// `cyls`.
+    pub cyls: Option<u32>,
+    /// `heads`.
+    pub heads: Option<u32>,
+    /// `secs`.
+    pub secs: Option<u32>,
+    /// `trans`: the BIOS translation (none, lba, auto).
+    pub trans: Option<Text>,
+    /// Attributes and children of `<geometry>` the model does not know.
+    pub unknown: Unknown,
+}
+
+/// `<transient/>`: changes are discarded when the guest stops.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Transient {
+    /// `shareBacking` (`yes` lets several guests share the backing image).
+    pub share_backing: Option<Text>,
+    /// Attributes and children of `<transient>` the model does not know.
+    pub unknown: Unknown,
+}
+
+/// A CCW address (`type='ccw'`, s390), written in hexadecimal as libvirt does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct CcwAddress {
+    /// `cssid`.
+    pub cssid: Option<u32>,
+    /// `ssid`.
+    pub ssid: Option<u32>,
+    /// `devno`.
+    pub devno: Option<u32>,
+}
+
+/// A USB address (`type='usb'`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct UsbAddress {
+    /// `bus`.
+    pub bus: Option<u32>,
+    /// `port`: a dotted path such as `1.2`.
+    pub port: Option<Text>,
 }

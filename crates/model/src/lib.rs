@@ -54,7 +54,10 @@ mod unknown;
 mod validate;
 mod vocab;
 
-pub use disk::{Address, AddressKind, Alias, Boot, Disk, DriveAddress, Driver, PciAddress, Target};
+pub use disk::{
+    Address, AddressKind, Alias, Boot, CcwAddress, Disk, DriveAddress, Driver, Geometry, PciAddress, Target, Transient,
+    UsbAddress,
+};
 pub use edge::{EDGE_SNAPSHOT_TIMEOUT, EdgeDiskBuilder};
 pub use error::Error;
 pub use host::{Host, IntoHost, Port};
@@ -65,8 +68,8 @@ pub use tuning::{Auth, Blockio, IOTUNE_GROUP_NAME_AFTER, Iotune, Secret};
 pub use unknown::{Attribute, Element, Node, Unknown};
 pub use validate::{Locator, Problem, Step, validate};
 pub use vocab::{
-    Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, Protocol, ReadErrorPolicy, SecretType,
-    Transport,
+    Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, OnOff, Protocol, ReadErrorPolicy,
+    SecretType, StartupPolicy, Transport, Tray,
 };
 
 #[cfg(test)]
@@ -75,8 +78,9 @@ mod tests {
 
     #[test]
     fn hot_types_stay_small() {
-        // Disks are cloned and collected by the thousand; a field that grows them should be a choice.
-        assert!(core::mem::size_of::<Disk>() <= 1400, "Disk is {} bytes", core::mem::size_of::<Disk>());
+        // Disks are cloned and collected by the thousand; a field that grows them should be a
+        // choice (today about 1.6 KB: boxing the rarely present parts is an open optimisation).
+        assert!(core::mem::size_of::<Disk>() <= 1600, "Disk is {} bytes", core::mem::size_of::<Disk>());
         assert!(core::mem::size_of::<Host>() <= 160, "Host is {} bytes", core::mem::size_of::<Host>());
     }
 

@@ -131,7 +131,9 @@ pub fn normalize(disk: &Disk, profile: Profile) -> Disk {
             target.bus = bus_for_dev(&target.dev);
         }
         // libvirt prints the tray only when it is open.
-        remove_attribute(&mut target.unknown, "tray", Some("closed"));
+        if target.tray == Some(crate::Tray::Closed) {
+            target.tray = None;
+        }
     }
     if d.device == Some(DeviceKind::Cdrom) {
         d.readonly = true;

@@ -1,5 +1,6 @@
 //! Strings that XML 1.0 can carry, and names of elements and attributes.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
 
@@ -22,7 +23,7 @@ use crate::Error;
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text(String);
+pub struct Text(Box<str>);
 
 impl Text {
     /// Checks `value` and wraps it; `field` names the field in the error.
@@ -32,7 +33,8 @@ impl Text {
     pub fn new(field: &'static str, value: impl Into<String>) -> Result<Self, Error> {
         let value = value.into();
         check_chars(field, &value)?;
-        Ok(Self(value))
+        // Boxed: two words instead of three, which keeps every optional field of the model small.
+        Ok(Self(value.into_boxed_str()))
     }
 
     /// The string.
@@ -44,7 +46,7 @@ impl Text {
     /// The string, by value.
     #[must_use]
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 }
 
@@ -81,13 +83,13 @@ impl AsRef<str> for Text {
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        &*self.0 == other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        &*self.0 == *other
     }
 }
 

@@ -221,3 +221,28 @@ vocabulary! {
         Iscsi = "iscsi",
     }
 }
+
+vocabulary! {
+    /// An `on` / `off` switch (`driver@ioeventfd`, `target@removable`, ...).
+    OnOff, field = "on/off attribute", example = On / "on" {
+        On = "on",
+        Off = "off",
+    }
+}
+
+vocabulary! {
+    /// `target@tray` of a cdrom or floppy.
+    Tray, field = "target.tray", example = Open / "open" {
+        Open = "open",
+        Closed = "closed",
+    }
+}
+
+vocabulary! {
+    /// `source@startupPolicy`: what happens when the source is missing at start.
+    StartupPolicy, field = "source.startupPolicy", example = Optional / "optional" {
+        Mandatory = "mandatory",
+        Requisite = "requisite",
+        Optional = "optional",
+    }
+}

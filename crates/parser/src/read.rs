@@ -3,10 +3,10 @@
 use std::num::NonZeroU32;
 
 use diskxml_model::{
-    Address, AddressKind, Alias, Auth, BlockSource, Blockio, Boot, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk,
-    DriveAddress, Driver, Element, ErrorPolicy, FileSource, Format, Host, Io, Iotune, Name, NetworkSource,
-    Node as MNode, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType, Source, Target, Text,
-    Transport, Unknown,
+    Address, AddressKind, Alias, Auth, BlockSource, Blockio, Boot, Bus, Cache, CcwAddress, DetectZeroes, DeviceKind,
+    Discard, Disk, DriveAddress, Driver, Element, ErrorPolicy, FileSource, Format, Geometry, Host, Io, Iotune, Name,
+    NetworkSource, Node as MNode, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType,
+    Source, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress,
 };
 use roxmltree::{Attribute, Document, Node, ParsingOptions};
 
@@ -390,6 +390,8 @@ impl<'i> Reader<'_, 'i> {
         let mut driver = None;
         let mut auth = None;
         let mut blockio = None;
+        let mut geometry = None;
+        let mut transient = None;
         let mut iotune = None;
         let mut target = None;
         let mut readonly = false;
@@ -410,6 +412,8 @@ impl<'i> Reader<'_, 'i> {
                 "driver" if driver.is_none() => driver = Some(self.driver(child)?),
                 "auth" if auth.is_none() => auth = Some(self.auth(child)?),
                 "blockio" if blockio.is_none() => blockio = Some(self.blockio(child)?),
+                "geometry" if geometry.is_none() => geometry = Some(self.geometry(child)?),
+                "transient" if transient.is_none() => transient = Some(self.transient(child)?),
                 "iotune" if iotune.is_none() => iotune = Some(Box::new(self.iotune(child)?)),
                 // An empty <source/> of a file or block disk says nothing the model can
                 // hold; it is kept as unknown, so that a later <source> cannot take its
@@ -463,6 +467,8 @@ impl<'i> Reader<'_, 'i> {
         disk.driver = driver;
         disk.auth = auth;
         disk.blockio = blockio;
+        disk.geometry = geometry;
+        disk.transient = transient;
         disk.target = target;
         disk.iotune = iotune;
         disk.readonly = readonly;
@@ -542,6 +548,14 @@ impl<'i> Reader<'_, 'i> {
             discard: self.vocab(attrs.take("discard"), Discard::parse)?,
             iothread: self.u32_attr(attrs.take("iothread"), "driver", "iothread")?,
             detect_zeroes: self.vocab(attrs.take("detect_zeroes"), DetectZeroes::parse)?,
+            ioeventfd: self.vocab(attrs.take("ioeventfd"), OnOff::parse)?,
+            event_idx: self.vocab(attrs.take("event_idx"), OnOff::parse)?,
+            copy_on_read: self.vocab(attrs.take("copy_on_read"), OnOff::parse)?,
+            queues: self.u32_attr(attrs.take("queues"), "driver", "queues")?,
+            queue_size: self.u32_attr(attrs.take("queue_size"), "driver", "queue_size")?,
+            iommu: self.vocab(attrs.take("iommu"), OnOff::parse)?,
+            ats: self.vocab(attrs.take("ats"), OnOff::parse)?,
+            packed: self.vocab(attrs.take("packed"), OnOff::parse)?,
             unknown: Unknown::default(),
         };
         self.rest(attrs, &mut driver.unknown)?;
@@ -600,6 +614,31 @@ impl<'i> Reader<'_, 'i> {
             }
         }
         Ok(auth)
+    }
+
+    fn geometry(&self, node: Node<'_, '_>) -> Result<Geometry, Error> {
+        let mut attrs = self.attrs(node)?;
+        let mut geometry = Geometry {
+            cyls: self.u32_attr(attrs.take("cyls"), "geometry", "cyls")?,
+            heads: self.u32_attr(attrs.take("heads"), "geometry", "heads")?,
+            secs: self.u32_attr(attrs.take("secs"), "geometry", "secs")?,
+            trans: self.opt_text(attrs.take("trans"), "geometry.trans")?,
+            unknown: Unknown::default(),
+        };
+        self.rest(attrs, &mut geometry.unknown)?;
+        self.leaf_children(node, &mut geometry.unknown)?;
+        Ok(geometry)
+    }
+
+    fn transient(&self, node: Node<'_, '_>) -> Result<Transient, Error> {
+        let mut attrs = self.attrs(node)?;
+        let mut transient = Transient {
+            share_backing: self.opt_text(attrs.take("shareBacking"), "transient.shareBacking")?,
+            unknown: Unknown::default(),
+        };
+        self.rest(attrs, &mut transient.unknown)?;
+        self.leaf_children(node, &mut transient.unknown)?;
+        Ok(transient)
     }
 
     fn blockio(&self, node: Node<'_, '_>) -> Result<Blockio, Error> {
@@ -701,6 +740,9 @@ impl<'i> Reader<'_, 'i> {
         let dev = self.required(&mut attrs, node, "target", "dev")?;
         let bus = self.vocab(attrs.take("bus"), Bus::parse)?;
         let mut target = Target::new(dev.value(), bus).map_err(|e| self.model_err(dev.range_value().start, e))?;
+        target.tray = self.vocab(attrs.take("tray"), Tray::parse)?;
+        target.removable = self.vocab(attrs.take("removable"), OnOff::parse)?;
+        target.rotation_rate = self.u32_attr(attrs.take("rotation_rate"), "target", "rotation_rate")?;
         self.rest(attrs, &mut target.unknown)?;
         self.leaf_children(node, &mut target.unknown)?;
         Ok(target)
@@ -714,6 +756,7 @@ impl<'i> Reader<'_, 'i> {
             .and_then(NonZeroU32::new)
             .ok_or_else(|| self.invalid(&order, "boot", "order", "a positive integer"))?;
         let mut boot = Boot::new(n);
+        boot.loadparm = self.opt_text(attrs.take("loadparm"), "boot.loadparm")?;
         self.rest(attrs, &mut boot.unknown)?;
         self.leaf_children(node, &mut boot.unknown)?;
         Ok(boot)
@@ -744,6 +787,16 @@ impl<'i> Reader<'_, 'i> {
                 slot: self.pci_attr(attrs.take("slot"), "slot")?,
                 function: self.pci_attr(attrs.take("function"), "function")?,
             }),
+            "ccw" => AddressKind::Ccw(CcwAddress {
+                cssid: self.pci_attr(attrs.take("cssid"), "cssid")?,
+                ssid: self.pci_attr(attrs.take("ssid"), "ssid")?,
+                devno: self.pci_attr(attrs.take("devno"), "devno")?,
+            }),
+            "usb" => AddressKind::Usb(UsbAddress {
+                bus: self.u32_attr(attrs.take("bus"), "address", "bus")?,
+                port: self.opt_text(attrs.take("port"), "address.port")?,
+            }),
+            "virtio-mmio" => AddressKind::VirtioMmio,
             _ => AddressKind::Other(self.text(&kind, "address.type")?),
         };
         let mut address = Address { kind, unknown: Unknown::default() };

@@ -116,11 +116,28 @@ pub fn write_disk_indented<W: Write + ?Sized>(disk: &Disk, out: &mut W, depth: u
 }
 
 const DISK_ATTRS: &[&str] = &["type", "device"];
-const DRIVER_ATTRS: &[&str] =
-    &["name", "type", "cache", "error_policy", "rerror_policy", "io", "discard", "iothread", "detect_zeroes"];
+const DRIVER_ATTRS: &[&str] = &[
+    "name",
+    "type",
+    "cache",
+    "error_policy",
+    "rerror_policy",
+    "io",
+    "ioeventfd",
+    "event_idx",
+    "copy_on_read",
+    "discard",
+    "iothread",
+    "detect_zeroes",
+    "queues",
+    "queue_size",
+    "iommu",
+    "ats",
+    "packed",
+];
 const NETWORK_SOURCE_ATTRS: &[&str] = &["protocol", "name", "snapshot-timeout"];
 const HOST_ATTRS: &[&str] = &["name", "port", "transport", "socket"];
-const TARGET_ATTRS: &[&str] = &["dev", "bus"];
+const TARGET_ATTRS: &[&str] = &["dev", "bus", "tray", "removable", "rotation_rate"];
 const DRIVE_ATTRS: &[&str] = &["type", "controller", "bus", "target", "unit"];
 const PCI_ATTRS: &[&str] = &["type", "domain", "bus", "slot", "function"];
 
@@ -149,6 +166,12 @@ fn check(disk: &Disk) -> Result<(), Error> {
     if let Some(blockio) = &disk.blockio {
         no_clash(&blockio.unknown, "blockio", &["logical_block_size", "physical_block_size"])?;
     }
+    if let Some(geometry) = &disk.geometry {
+        no_clash(&geometry.unknown, "geometry", &["cyls", "heads", "secs", "trans"])?;
+    }
+    if let Some(transient) = &disk.transient {
+        no_clash(&transient.unknown, "transient", &["shareBacking"])?;
+    }
     if let Some(iotune) = &disk.iotune {
         no_clash(&iotune.unknown, "iotune", &[])?;
     }
@@ -170,7 +193,7 @@ fn check(disk: &Disk) -> Result<(), Error> {
         no_clash(&target.unknown, "target", TARGET_ATTRS)?;
     }
     if let Some(boot) = &disk.boot {
-        no_clash(&boot.unknown, "boot", &["order"])?;
+        no_clash(&boot.unknown, "boot", &["order", "loadparm"])?;
     }
     if let Some(alias) = &disk.alias {
         no_clash(&alias.unknown, "alias", &["name"])?;
@@ -179,6 +202,8 @@ fn check(disk: &Disk) -> Result<(), Error> {
         let known = match address.kind {
             AddressKind::Drive(_) => DRIVE_ATTRS,
             AddressKind::Pci(_) => PCI_ATTRS,
+            AddressKind::Ccw(_) => &["type", "cssid", "ssid", "devno"],
+            AddressKind::Usb(_) => &["type", "bus", "port"],
             AddressKind::Other(_) | _ => &["type"],
         };
         no_clash(&address.unknown, "address", known)?;
@@ -277,6 +302,15 @@ impl<W: Write + ?Sized> Writer<'_, W> {
             self.auth(auth)?;
         }
         self.source(&disk.source)?;
+        if let Some(geometry) = &disk.geometry {
+            self.open("geometry")?;
+            self.num_attr("cyls", geometry.cyls)?;
+            self.num_attr("heads", geometry.heads)?;
+            self.num_attr("secs", geometry.secs)?;
+            self.opt_attr("trans", geometry.trans.as_deref())?;
+            let open = self.finish_start(&geometry.unknown, false)?;
+            self.finish("geometry", &geometry.unknown, open)?;
+        }
         if let Some(blockio) = &disk.blockio {
             self.blockio(blockio)?;
         }
@@ -294,6 +328,12 @@ impl<W: Write + ?Sized> Writer<'_, W> {
             self.indent()?;
             self.out.write_str("<shareable/>\n")?;
         }
+        if let Some(transient) = &disk.transient {
+            self.open("transient")?;
+            self.opt_attr("shareBacking", transient.share_backing.as_deref())?;
+            let open = self.finish_start(&transient.unknown, false)?;
+            self.finish("transient", &transient.unknown, open)?;
+        }
         self.text_element("serial", disk.serial.as_deref())?;
         self.text_element("wwn", disk.wwn.as_deref())?;
         self.text_element("vendor", disk.vendor.as_deref())?;
@@ -301,6 +341,7 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         if let Some(boot) = &disk.boot {
             self.open("boot")?;
             self.num_attr("order", Some(boot.order))?;
+            self.opt_attr("loadparm", boot.loadparm.as_deref())?;
             let open = self.finish_start(&boot.unknown, false)?;
             self.finish("boot", &boot.unknown, open)?;
         }
@@ -333,9 +374,17 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         self.opt_attr("error_policy", d.error_policy.as_ref().map(|v| v.as_str()))?;
         self.opt_attr("rerror_policy", d.rerror_policy.as_ref().map(|v| v.as_str()))?;
         self.opt_attr("io", d.io.as_ref().map(|v| v.as_str()))?;
+        self.opt_attr("ioeventfd", d.ioeventfd.as_ref().map(|v| v.as_str()))?;
+        self.opt_attr("event_idx", d.event_idx.as_ref().map(|v| v.as_str()))?;
+        self.opt_attr("copy_on_read", d.copy_on_read.as_ref().map(|v| v.as_str()))?;
         self.opt_attr("discard", d.discard.as_ref().map(|v| v.as_str()))?;
         self.num_attr("iothread", d.iothread)?;
         self.opt_attr("detect_zeroes", d.detect_zeroes.as_ref().map(|v| v.as_str()))?;
+        self.num_attr("queues", d.queues)?;
+        self.num_attr("queue_size", d.queue_size)?;
+        self.opt_attr("iommu", d.iommu.as_ref().map(|v| v.as_str()))?;
+        self.opt_attr("ats", d.ats.as_ref().map(|v| v.as_str()))?;
+        self.opt_attr("packed", d.packed.as_ref().map(|v| v.as_str()))?;
         let open = self.finish_start(&d.unknown, false)?;
         self.finish("driver", &d.unknown, open)
     }
@@ -460,6 +509,9 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         self.open("target")?;
         self.attr("dev", &target.dev)?;
         self.opt_attr("bus", target.bus.as_ref().map(|b| b.as_str()))?;
+        self.opt_attr("tray", target.tray.as_ref().map(|t| t.as_str()))?;
+        self.opt_attr("removable", target.removable.as_ref().map(|r| r.as_str()))?;
+        self.num_attr("rotation_rate", target.rotation_rate)?;
         let open = self.finish_start(&target.unknown, false)?;
         self.finish("target", &target.unknown, open)
     }
@@ -479,6 +531,15 @@ impl<W: Write + ?Sized> Writer<'_, W> {
                 self.hex_attr("bus", p.bus, 2)?;
                 self.hex_attr("slot", p.slot, 2)?;
                 self.hex_attr("function", p.function, 1)?;
+            }
+            AddressKind::Ccw(c) => {
+                self.hex_attr("cssid", c.cssid, 1)?;
+                self.hex_attr("ssid", c.ssid, 1)?;
+                self.hex_attr("devno", c.devno, 4)?;
+            }
+            AddressKind::Usb(u) => {
+                self.num_attr("bus", u.bus)?;
+                self.opt_attr("port", u.port.as_deref())?;
             }
             AddressKind::Other(_) | _ => {}
         }

@@ -5,10 +5,10 @@ use std::num::NonZeroU32;
 
 use diskxml::ToXml;
 use diskxml::model::{
-    Address, AddressKind, Alias, Auth, BlockSource, Blockio, Boot, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk,
-    DriveAddress, Driver, Element, Error, ErrorPolicy, FileSource, Format, Host, Io, Iotune, Name, NetworkSource, Node,
-    OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType, Source, Target, Text, Transport,
-    Unknown,
+    Address, AddressKind, Alias, Auth, BlockSource, Blockio, Boot, Bus, Cache, CcwAddress, DetectZeroes, DeviceKind,
+    Discard, Disk, DriveAddress, Driver, Element, Error, ErrorPolicy, FileSource, Format, Geometry, Host, Io, Iotune,
+    Name, NetworkSource, Node, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType,
+    Source, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress,
 };
 use proptest::prelude::*;
 
@@ -254,9 +254,58 @@ fn driver_unboxed() -> impl Strategy<Value = Driver> {
                     iothread,
                     detect_zeroes,
                     unknown,
+                    ..Driver::default()
                 }
             },
         )
+        .prop_flat_map(|driver| {
+            let on_off = || proptest::option::of(vocab(OnOff::KNOWN, OnOff::parse));
+            (
+                Just(driver),
+                (on_off(), on_off(), on_off()),
+                (proptest::option::of(any::<u32>()), proptest::option::of(any::<u32>())),
+                (on_off(), on_off(), on_off()),
+            )
+                .prop_map(
+                    |(mut d, (ioeventfd, event_idx, copy_on_read), (queues, queue_size), (iommu, ats, packed))| {
+                        (d.ioeventfd, d.event_idx, d.copy_on_read) = (ioeventfd, event_idx, copy_on_read);
+                        (d.queues, d.queue_size) = (queues, queue_size);
+                        (d.iommu, d.ats, d.packed) = (iommu, ats, packed);
+                        d
+                    },
+                )
+        })
+}
+
+type Extras = ((Option<Tray>, Option<OnOff>, Option<u32>), Option<Geometry>, Option<Transient>, Option<Text>);
+
+fn disk_extras() -> BoxedStrategy<Extras> {
+    (
+        (
+            proptest::option::of(vocab(Tray::KNOWN, Tray::parse)),
+            proptest::option::of(vocab(OnOff::KNOWN, OnOff::parse)),
+            proptest::option::of(any::<u32>()),
+        ),
+        proptest::option::of(geometry()),
+        proptest::option::of(transient()),
+        proptest::option::of(text()),
+    )
+        .boxed()
+}
+
+fn geometry() -> impl Strategy<Value = Geometry> {
+    let n = || proptest::option::of(any::<u32>());
+    (n(), n(), n(), proptest::option::of(text()), unknown()).prop_map(|(cyls, heads, secs, trans, unknown)| Geometry {
+        cyls,
+        heads,
+        secs,
+        trans,
+        unknown,
+    })
+}
+
+fn transient() -> impl Strategy<Value = Transient> {
+    (proptest::option::of(text()), unknown()).prop_map(|(share_backing, unknown)| Transient { share_backing, unknown })
 }
 
 fn address() -> BoxedStrategy<Address> {
@@ -278,7 +327,12 @@ fn address_unboxed() -> impl Strategy<Value = Address> {
             slot,
             function
         })),
-        prop::sample::select(vec!["ccw", "usb", "virtio-mmio", "spapr-vio"])
+        (proptest::option::of(any::<u32>()), proptest::option::of(any::<u32>()), proptest::option::of(any::<u32>()))
+            .prop_map(|(cssid, ssid, devno)| AddressKind::Ccw(CcwAddress { cssid, ssid, devno })),
+        (proptest::option::of(any::<u32>()), proptest::option::of(text()))
+            .prop_map(|(bus, port)| AddressKind::Usb(UsbAddress { bus, port })),
+        Just(AddressKind::VirtioMmio),
+        prop::sample::select(vec!["spapr-vio", "isa", "dimm"])
             .prop_map(|t| AddressKind::Other(Text::new("address.type", t).unwrap())),
     ];
     (kind, unknown()).prop_map(|(kind, unknown)| Address { kind, unknown })
@@ -295,7 +349,7 @@ fn disk() -> impl Strategy<Value = Disk> {
         proptest::option::of((text(), unknown())),
         (proptest::option::of(address()), proptest::option::of(auth())),
         (proptest::option::of(blockio()), proptest::option::of(iotune())),
-        unknown(),
+        (unknown(), disk_extras()),
     )
         .prop_map(
             |(
@@ -308,19 +362,27 @@ fn disk() -> impl Strategy<Value = Disk> {
                 alias,
                 (address, auth),
                 (blockio, iotune),
-                unknown,
+                (unknown, extras),
             )| {
                 let mut d = Disk::new(source);
                 d.device = device;
                 d.driver = driver;
                 d.target = target.map(|(dev, bus, unknown)| Target { unknown, ..Target::new(dev, bus).unwrap() });
+                if let Some(t) = &mut d.target {
+                    (t.tray, t.removable, t.rotation_rate) = extras.0.clone();
+                }
+                (d.geometry, d.transient) = (extras.1.clone(), extras.2.clone());
                 d.readonly = readonly;
                 d.shareable = shareable;
                 d.serial = serial.clone();
                 d.wwn = serial.clone();
                 d.vendor = serial.clone();
                 d.product = serial;
-                d.boot = boot.map(|(n, unknown)| Boot { order: NonZeroU32::new(n).unwrap(), unknown });
+                d.boot = boot.map(|(n, unknown)| Boot {
+                    order: NonZeroU32::new(n).unwrap(),
+                    loadparm: extras.3.clone(),
+                    unknown,
+                });
                 d.alias = alias.map(|(name, unknown)| Alias { name, unknown });
                 d.address = address;
                 d.auth = auth;
