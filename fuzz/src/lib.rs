@@ -115,8 +115,14 @@ fn auth(u: &mut Unstructured<'_>) -> arbitrary::Result<Auth> {
 
 fn source(u: &mut Unstructured<'_>) -> arbitrary::Result<Source> {
     Ok(match u.int_in_range(0..=3)? {
-        0 => Source::File(FileSource { path: opt(u, text)?, unknown: unknown(u)?, implicit_type: u.arbitrary()? }),
-        1 => Source::Block(BlockSource { dev: opt(u, text)?, unknown: unknown(u)? }),
+        0 => Source::File(FileSource {
+            path: opt(u, text)?,
+            index: u.arbitrary()?,
+            unknown: unknown(u)?,
+            implicit_type: u.arbitrary()?,
+            ..FileSource::default()
+        }),
+        1 => Source::Block(BlockSource { dev: opt(u, text)?, index: u.arbitrary()?, unknown: unknown(u)?, ..BlockSource::default() }),
         2 => {
             let protocol = vocab(u, Protocol::KNOWN, Protocol::parse)?.unwrap_or(Protocol::Nbd);
             let edge = protocol == Protocol::Openvstorage;
@@ -132,7 +138,7 @@ fn source(u: &mut Unstructured<'_>) -> arbitrary::Result<Source> {
             Source::Network(net)
         }
         _ => {
-            let disk_type = Text::new("t", *u.choose(&["volume", "dir", "nvme", "vhostuser"])?).expect("plain");
+            let disk_type = Text::new("t", *u.choose(&["nvme", "vhostuser"])?).expect("plain");
             let source = opt(u, |u| {
                 let mut e = element(u, 2)?;
                 e.name = Name::new("name", "source").expect("a name");

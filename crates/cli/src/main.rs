@@ -398,6 +398,10 @@ fn summary(disk: &Disk) -> String {
             }
             s
         }
+        Source::Dir(d) => d.dir.as_deref().unwrap_or("(no directory)").to_owned(),
+        Source::Volume(v) => {
+            format!("pool {}, volume {}", v.pool.as_deref().unwrap_or("?"), v.volume.as_deref().unwrap_or("?"))
+        }
         Source::Other(_) | _ => "(source kept as written)".to_owned(),
     }
 }

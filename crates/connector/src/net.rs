@@ -2,7 +2,7 @@
 //! form, and the local block and file drivers.
 
 use diskxml_model::{
-    Auth, BlockSource, Disk, FileSource, Host, NetworkSource, Port, Protocol, Secret, SecretType, Source, Text, Unknown,
+    Auth, BlockSource, Disk, FileSource, Host, NetworkSource, Port, Protocol, Secret, SecretType, Source, Text,
 };
 use serde_json::Value;
 
@@ -284,7 +284,7 @@ impl VolumeDriver for LocalVolume {
         let path = info.require_data_str("device_path")?;
         let path = Some(Text::new("source", path).map_err(|e| Error::model("data.device_path", &e))?);
         let source = if self.block {
-            Source::Block(BlockSource { dev: path, unknown: Unknown::default() })
+            Source::Block(BlockSource { dev: path, ..BlockSource::default() })
         } else {
             Source::File(FileSource { path, ..FileSource::default() })
         };

@@ -115,9 +115,8 @@ pub fn normalize(disk: &Disk, profile: Profile) -> Disk {
 
     // Qemu: a volume disk without a source is a file disk (libvirt's post-parse).
     if profile == Profile::Qemu
-        && let Source::Other(other) = &d.source
-        && other.disk_type == "volume"
-        && other.source.is_none()
+        && let Source::Volume(volume) = &d.source
+        && *volume == crate::VolumeSource::default()
     {
         d.source = Source::File(crate::FileSource::default());
     }
@@ -218,7 +217,8 @@ fn qemu(d: &mut Disk) {
         Source::File(f) => f.path.is_some(),
         Source::Block(b) => b.dev.is_some(),
         Source::Network(_) => true,
-        Source::Other(o) => o.source.is_some() && o.disk_type == "volume",
+        Source::Volume(v) => v.pool.is_some() || v.volume.is_some(),
+        Source::Dir(_) | Source::Other(_) => false,
     };
     let storage = matches!(d.source, Source::File(_) | Source::Block(_) | Source::Network(_));
     if d.driver.is_none() && has_source && storage {
@@ -258,6 +258,8 @@ fn qemu(d: &mut Disk) {
         Source::File(f) => Some(&mut f.unknown.children),
         Source::Block(b) => Some(&mut b.unknown.children),
         Source::Network(n) => Some(&mut n.unknown.children),
+        Source::Dir(s) => Some(&mut s.unknown.children),
+        Source::Volume(v) => Some(&mut v.unknown.children),
         Source::Other(o) => o.source.as_mut().map(|e| &mut e.children),
     };
     let source_children = source_children.map(|c| c.iter_mut()).into_iter().flatten();

@@ -3,12 +3,11 @@
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
-use crate::{Auth, Element, Error, Host, Protocol, Text, Transport, Unknown};
+use crate::{Auth, Element, Error, Host, Protocol, StartupPolicy, Text, Transport, Unknown, VolumeMode, YesNo};
 
 /// The source of a disk. `disk@type` follows from the variant, so the two can never disagree.
 ///
-/// More kinds (dir, volume, nvme, vhostuser) get their own variants later; until then they
-/// are kept whole in [`Source::Other`].
+/// Kinds the model does not type yet (nvme, vhostuser) are kept whole in [`Source::Other`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[allow(
@@ -20,8 +19,12 @@ pub enum Source {
     File(FileSource),
     /// `type='block'`: a host block device (`<source dev=.../>`).
     Block(BlockSource),
+    /// `type='dir'`: a host directory shown as a disk (`<source dir=.../>`).
+    Dir(DirSource),
     /// `type='network'`: a volume reached over a network protocol.
     Network(NetworkSource),
+    /// `type='volume'`: a volume of a libvirt storage pool.
+    Volume(VolumeSource),
     /// A disk type the model does not know yet, kept whole.
     Other(OtherSource),
 }
@@ -34,6 +37,8 @@ impl Source {
             Self::File(_) => "file",
             Self::Block(_) => "block",
             Self::Network(_) => "network",
+            Self::Dir(_) => "dir",
+            Self::Volume(_) => "volume",
             Self::Other(other) => other.disk_type.as_str(),
         }
     }
@@ -44,6 +49,10 @@ impl Source {
 pub struct FileSource {
     /// `source@file`.
     pub path: Option<Text>,
+    /// `source@startupPolicy`.
+    pub startup_policy: Option<StartupPolicy>,
+    /// `source@index` (backing chains).
+    pub index: Option<u32>,
     /// Attributes and children of `<source>` the model does not know.
     pub unknown: Unknown,
     /// The disk had no `type` attribute (libvirt reads that as `file`); the writer leaves it
@@ -56,7 +65,41 @@ pub struct FileSource {
 pub struct BlockSource {
     /// `source@dev`.
     pub dev: Option<Text>,
+    /// `source@startupPolicy`.
+    pub startup_policy: Option<StartupPolicy>,
+    /// `source@index` (backing chains).
+    pub index: Option<u32>,
     /// Attributes and children of `<source>` the model does not know.
+    pub unknown: Unknown,
+}
+
+/// The source of a `type='dir'` disk.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct DirSource {
+    /// `source@dir`.
+    pub dir: Option<Text>,
+    /// `source@startupPolicy`.
+    pub startup_policy: Option<StartupPolicy>,
+    /// `source@index`.
+    pub index: Option<u32>,
+    /// Attributes and children of `<source>` the model does not know.
+    pub unknown: Unknown,
+}
+
+/// The source of a `type='volume'` disk: a volume of a storage pool.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct VolumeSource {
+    /// `source@pool`.
+    pub pool: Option<Text>,
+    /// `source@volume`.
+    pub volume: Option<Text>,
+    /// `source@mode` (iSCSI pools).
+    pub mode: Option<VolumeMode>,
+    /// `source@startupPolicy`.
+    pub startup_policy: Option<StartupPolicy>,
+    /// `source@index`.
+    pub index: Option<u32>,
+    /// Attributes and children of `<source>` (a `<seclabel>`, say) the model does not know.
     pub unknown: Unknown,
 }
 
@@ -91,6 +134,14 @@ pub struct NetworkSource {
     pub name: Option<Text>,
     /// `source@snapshot-timeout` (Open vStorage): seconds a snapshot waits, 0 for ever.
     pub snapshot_timeout: Option<u32>,
+    /// `source@tls`.
+    pub tls: Option<YesNo>,
+    /// `source@tlsHostname`.
+    pub tls_hostname: Option<Text>,
+    /// `source@query` (http, https).
+    pub query: Option<Text>,
+    /// `source@index`.
+    pub index: Option<u32>,
     /// `<auth>` inside the source (libvirt's current placement).
     pub auth: Option<Auth>,
     /// Attributes and children of `<source>` the model does not know.
@@ -101,7 +152,18 @@ impl NetworkSource {
     /// A source with no hosts yet.
     #[must_use]
     pub fn new(protocol: Protocol, name: Option<Text>) -> Self {
-        Self { protocol, hosts: Vec::new(), name, snapshot_timeout: None, auth: None, unknown: Unknown::default() }
+        Self {
+            protocol,
+            hosts: Vec::new(),
+            name,
+            snapshot_timeout: None,
+            tls: None,
+            tls_hostname: None,
+            query: None,
+            index: None,
+            auth: None,
+            unknown: Unknown::default(),
+        }
     }
 
     /// The protocol.

@@ -144,14 +144,14 @@ pub fn validate(disk: &Disk) -> Vec<Problem> {
                 );
             }
         }
-        Source::File(_) | Source::Block(_) | Source::Other(_) => {}
+        Source::File(_) | Source::Block(_) | Source::Dir(_) | Source::Volume(_) | Source::Other(_) => {}
     }
 
     if disk.device == Some(DeviceKind::Lun) {
         let allowed = match &disk.source {
             Source::Block(_) => true,
             Source::Network(net) => *net.protocol() == Protocol::Iscsi,
-            Source::Other(other) => other.disk_type == "volume",
+            Source::Volume(_) => true,
             _ => false,
         };
         if !allowed {

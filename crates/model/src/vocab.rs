@@ -246,3 +246,19 @@ vocabulary! {
         Optional = "optional",
     }
 }
+
+vocabulary! {
+    /// A `yes` / `no` switch (`source@tls`).
+    YesNo, field = "yes/no attribute", example = Yes / "yes" {
+        Yes = "yes",
+        No = "no",
+    }
+}
+
+vocabulary! {
+    /// `source@mode` of a volume disk (iSCSI pools): how the volume is reached.
+    VolumeMode, field = "source.mode", example = Direct / "direct" {
+        Host = "host",
+        Direct = "direct",
+    }
+}

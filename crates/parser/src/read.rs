@@ -4,9 +4,10 @@ use std::num::NonZeroU32;
 
 use diskxml_model::{
     Address, AddressKind, Alias, Auth, BlockSource, Blockio, Boot, Bus, Cache, CcwAddress, DetectZeroes, DeviceKind,
-    Discard, Disk, DriveAddress, Driver, Element, ErrorPolicy, FileSource, Format, Geometry, Host, Io, Iotune, Name,
-    NetworkSource, Node as MNode, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType,
-    Source, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress,
+    DirSource, Discard, Disk, DriveAddress, Driver, Element, ErrorPolicy, FileSource, Format, Geometry, Host, Io,
+    Iotune, Name, NetworkSource, Node as MNode, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy,
+    Secret, SecretType, Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress,
+    VolumeMode, VolumeSource, YesNo,
 };
 use roxmltree::{Attribute, Document, Node, ParsingOptions};
 
@@ -385,7 +386,8 @@ impl<'i> Reader<'_, 'i> {
         let mut unknown = Unknown::default();
         self.rest(attrs, &mut unknown)?;
 
-        let simple = matches!(disk_type.as_ref().map(Attribute::value), None | Some("file" | "block"));
+        let simple =
+            matches!(disk_type.as_ref().map(Attribute::value), None | Some("file" | "block" | "dir" | "volume"));
         let mut source_node = None;
         let mut driver = None;
         let mut auth = None;
@@ -435,12 +437,54 @@ impl<'i> Reader<'_, 'i> {
 
         let source = match disk_type.as_ref().map(Attribute::value) {
             None | Some("file") => {
-                let (path, unknown) = self.simple_source(source_node, "file", "source.file")?;
-                Source::File(FileSource { path, unknown, implicit_type: disk_type.is_none() })
+                let mut file = FileSource { implicit_type: disk_type.is_none(), ..FileSource::default() };
+                if let Some(src) = source_node {
+                    let mut attrs = self.attrs(src)?;
+                    file.path = self.opt_text(attrs.take("file"), "source.file")?;
+                    file.startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
+                    file.index = self.u32_attr(attrs.take("index"), "source", "index")?;
+                    self.rest(attrs, &mut file.unknown)?;
+                    self.leaf_children(src, &mut file.unknown)?;
+                }
+                Source::File(file)
             }
             Some("block") => {
-                let (dev, unknown) = self.simple_source(source_node, "dev", "source.dev")?;
-                Source::Block(BlockSource { dev, unknown })
+                let mut block = BlockSource::default();
+                if let Some(src) = source_node {
+                    let mut attrs = self.attrs(src)?;
+                    block.dev = self.opt_text(attrs.take("dev"), "source.dev")?;
+                    block.startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
+                    block.index = self.u32_attr(attrs.take("index"), "source", "index")?;
+                    self.rest(attrs, &mut block.unknown)?;
+                    self.leaf_children(src, &mut block.unknown)?;
+                }
+                Source::Block(block)
+            }
+            Some("dir") => {
+                let mut dir = DirSource::default();
+                if let Some(src) = source_node {
+                    let mut attrs = self.attrs(src)?;
+                    dir.dir = self.opt_text(attrs.take("dir"), "source.dir")?;
+                    dir.startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
+                    dir.index = self.u32_attr(attrs.take("index"), "source", "index")?;
+                    self.rest(attrs, &mut dir.unknown)?;
+                    self.leaf_children(src, &mut dir.unknown)?;
+                }
+                Source::Dir(dir)
+            }
+            Some("volume") => {
+                let mut volume = VolumeSource::default();
+                if let Some(src) = source_node {
+                    let mut attrs = self.attrs(src)?;
+                    volume.pool = self.opt_text(attrs.take("pool"), "source.pool")?;
+                    volume.volume = self.opt_text(attrs.take("volume"), "source.volume")?;
+                    volume.mode = self.vocab(attrs.take("mode"), VolumeMode::parse)?;
+                    volume.startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
+                    volume.index = self.u32_attr(attrs.take("index"), "source", "index")?;
+                    self.rest(attrs, &mut volume.unknown)?;
+                    self.leaf_children(src, &mut volume.unknown)?;
+                }
+                Source::Volume(volume)
             }
             Some("network") => {
                 let src = source_node.ok_or_else(|| {
@@ -482,22 +526,6 @@ impl<'i> Reader<'_, 'i> {
         disk.address = address;
         disk.unknown = unknown;
         Ok(disk)
-    }
-
-    /// The one known attribute of a file or block `<source>`, and what else it holds.
-    fn simple_source(
-        &self,
-        node: Option<Node<'_, '_>>,
-        attribute: &'static str,
-        field: &'static str,
-    ) -> Result<(Option<Text>, Unknown), Error> {
-        let mut unknown = Unknown::default();
-        let Some(node) = node else { return Ok((None, unknown)) };
-        let mut attrs = self.attrs(node)?;
-        let value = self.opt_text(attrs.take(attribute), field)?;
-        self.rest(attrs, &mut unknown)?;
-        self.leaf_children(node, &mut unknown)?;
-        Ok((value, unknown))
     }
 
     fn flag(&self, node: Node<'_, '_>, element: &'static str) -> Result<bool, Error> {
@@ -571,6 +599,10 @@ impl<'i> Reader<'_, 'i> {
         let name = self.opt_text(attrs.take("name"), "source.name")?;
         let mut source = NetworkSource::new(protocol, name);
         source.snapshot_timeout = self.u32_attr(attrs.take("snapshot-timeout"), "source", "snapshot-timeout")?;
+        source.tls = self.vocab(attrs.take("tls"), YesNo::parse)?;
+        source.tls_hostname = self.opt_text(attrs.take("tlsHostname"), "source.tlsHostname")?;
+        source.query = self.opt_text(attrs.take("query"), "source.query")?;
+        source.index = self.u32_attr(attrs.take("index"), "source", "index")?;
         self.rest(attrs, &mut source.unknown)?;
         for child in node.children() {
             if is_named(child, "host") {

@@ -135,7 +135,7 @@ const DRIVER_ATTRS: &[&str] = &[
     "ats",
     "packed",
 ];
-const NETWORK_SOURCE_ATTRS: &[&str] = &["protocol", "name", "snapshot-timeout"];
+const NETWORK_SOURCE_ATTRS: &[&str] = &["protocol", "name", "tls", "tlsHostname", "query", "snapshot-timeout", "index"];
 const HOST_ATTRS: &[&str] = &["name", "port", "transport", "socket"];
 const TARGET_ATTRS: &[&str] = &["dev", "bus", "tray", "removable", "rotation_rate"];
 const DRIVE_ATTRS: &[&str] = &["type", "controller", "bus", "target", "unit"];
@@ -176,8 +176,10 @@ fn check(disk: &Disk) -> Result<(), Error> {
         no_clash(&iotune.unknown, "iotune", &[])?;
     }
     match &disk.source {
-        Source::File(file) => no_clash(&file.unknown, "source", &["file"])?,
-        Source::Block(block) => no_clash(&block.unknown, "source", &["dev"])?,
+        Source::File(file) => no_clash(&file.unknown, "source", &["file", "startupPolicy", "index"])?,
+        Source::Block(block) => no_clash(&block.unknown, "source", &["dev", "startupPolicy", "index"])?,
+        Source::Dir(dir) => no_clash(&dir.unknown, "source", &["dir", "startupPolicy", "index"])?,
+        Source::Volume(v) => no_clash(&v.unknown, "source", &["pool", "volume", "mode", "startupPolicy", "index"])?,
         Source::Network(net) => {
             no_clash(&net.unknown, "source", NETWORK_SOURCE_ATTRS)?;
             for host in net.hosts() {
@@ -391,8 +393,27 @@ impl<W: Write + ?Sized> Writer<'_, W> {
 
     fn source(&mut self, source: &Source) -> fmt::Result {
         match source {
-            Source::File(file) => self.simple_source("file", file.path.as_deref(), &file.unknown),
-            Source::Block(block) => self.simple_source("dev", block.dev.as_deref(), &block.unknown),
+            Source::File(f) => {
+                let policy = f.startup_policy.as_ref().map(|p| p.as_str());
+                self.local_source(&[("file", f.path.as_deref()), ("startupPolicy", policy)], f.index, &f.unknown)
+            }
+            Source::Block(b) => {
+                let policy = b.startup_policy.as_ref().map(|p| p.as_str());
+                self.local_source(&[("dev", b.dev.as_deref()), ("startupPolicy", policy)], b.index, &b.unknown)
+            }
+            Source::Dir(d) => {
+                let policy = d.startup_policy.as_ref().map(|p| p.as_str());
+                self.local_source(&[("dir", d.dir.as_deref()), ("startupPolicy", policy)], d.index, &d.unknown)
+            }
+            Source::Volume(v) => {
+                let attrs = [
+                    ("pool", v.pool.as_deref()),
+                    ("volume", v.volume.as_deref()),
+                    ("mode", v.mode.as_ref().map(|m| m.as_str())),
+                    ("startupPolicy", v.startup_policy.as_ref().map(|p| p.as_str())),
+                ];
+                self.local_source(&attrs, v.index, &v.unknown)
+            }
             Source::Network(net) => self.network_source(net),
             Source::Other(other) => match &other.source {
                 Some(element) => {
@@ -406,12 +427,17 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         }
     }
 
-    fn simple_source(&mut self, attr: &str, value: Option<&str>, unknown: &Unknown) -> fmt::Result {
-        if value.is_none() && unknown.is_empty() {
+    /// A `<source>` of a disk on the host (file, block, dir, volume): its attributes in
+    /// libvirt's order, then `index`; nothing at all when all are absent.
+    fn local_source(&mut self, attrs: &[(&str, Option<&str>)], index: Option<u32>, unknown: &Unknown) -> fmt::Result {
+        if attrs.iter().all(|(_, v)| v.is_none()) && index.is_none() && unknown.is_empty() {
             return Ok(());
         }
         self.open("source")?;
-        self.opt_attr(attr, value)?;
+        for (name, value) in attrs {
+            self.opt_attr(name, *value)?;
+        }
+        self.num_attr("index", index)?;
         let open = self.finish_start(unknown, false)?;
         self.finish("source", unknown, open)
     }
@@ -420,7 +446,11 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         self.open("source")?;
         self.attr("protocol", net.protocol().as_str())?;
         self.opt_attr("name", net.name.as_deref())?;
+        self.opt_attr("tls", net.tls.as_ref().map(|t| t.as_str()))?;
+        self.opt_attr("tlsHostname", net.tls_hostname.as_deref())?;
+        self.opt_attr("query", net.query.as_deref())?;
         self.num_attr("snapshot-timeout", net.snapshot_timeout)?;
+        self.num_attr("index", net.index)?;
         let open = self.finish_start(&net.unknown, !net.hosts().is_empty() || net.auth.is_some())?;
         self.depth += 1;
         for host in net.hosts() {

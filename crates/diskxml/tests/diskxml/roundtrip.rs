@@ -6,9 +6,10 @@ use std::num::NonZeroU32;
 use diskxml::ToXml;
 use diskxml::model::{
     Address, AddressKind, Alias, Auth, BlockSource, Blockio, Boot, Bus, Cache, CcwAddress, DetectZeroes, DeviceKind,
-    Discard, Disk, DriveAddress, Driver, Element, Error, ErrorPolicy, FileSource, Format, Geometry, Host, Io, Iotune,
-    Name, NetworkSource, Node, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType,
-    Source, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress,
+    DirSource, Discard, Disk, DriveAddress, Driver, Element, Error, ErrorPolicy, FileSource, Format, Geometry, Host,
+    Io, Iotune, Name, NetworkSource, Node, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret,
+    SecretType, Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress, VolumeMode,
+    VolumeSource, YesNo,
 };
 use proptest::prelude::*;
 
@@ -190,13 +191,20 @@ fn network_source_unboxed() -> impl Strategy<Value = NetworkSource> {
             proptest::option::of(any::<u32>()),
             proptest::option::of(auth()),
             unknown(),
+            (
+                proptest::option::of(vocab(YesNo::KNOWN, YesNo::parse)),
+                proptest::option::of(text()),
+                proptest::option::of(text()),
+                proptest::option::of(any::<u32>()),
+            ),
         )
-            .prop_map(|(protocol, hosts, name, timeout, auth, unknown)| {
+            .prop_map(|(protocol, hosts, name, timeout, auth, unknown, net_extras)| {
                 let mut s = NetworkSource::new(protocol, name);
                 for h in hosts {
                     s.push_host(h).unwrap();
                 }
                 s.snapshot_timeout = timeout;
+                (s.tls, s.tls_hostname, s.query, s.index) = net_extras;
                 s.auth = auth;
                 s.unknown = unknown;
                 s
@@ -209,19 +217,39 @@ fn source() -> BoxedStrategy<Source> {
 }
 
 fn source_unboxed() -> impl Strategy<Value = Source> {
+    let policy = || proptest::option::of(vocab(StartupPolicy::KNOWN, StartupPolicy::parse));
+    let index = || proptest::option::of(any::<u32>());
     prop_oneof![
-        1 => (proptest::option::of(text()), unknown(), any::<bool>()).prop_map(|(path, unknown, implicit_type)| Source::File(FileSource { path, unknown, implicit_type })),
-        1 => (proptest::option::of(text()), unknown()).prop_map(|(dev, unknown)| Source::Block(BlockSource { dev, unknown })),
-        2 => network_source().prop_map(Source::Network),
-        1 => (prop::sample::select(vec!["volume", "dir", "nvme", "vhostuser"]), proptest::option::of(element(2))).prop_map(
-            |(t, e)| {
-                let source = e.map(|mut e| {
-                    e.name = Name::new("name", "source").unwrap();
-                    e
-                });
-                Source::Other(OtherSource { disk_type: Text::new("disk.type", t).unwrap(), source })
-            }
+        1 => (proptest::option::of(text()), policy(), index(), unknown(), any::<bool>()).prop_map(
+            |(path, startup_policy, index, unknown, implicit_type)| Source::File(FileSource { path, startup_policy, index, unknown, implicit_type })
         ),
+        1 => (proptest::option::of(text()), policy(), index(), unknown())
+            .prop_map(|(dev, startup_policy, index, unknown)| Source::Block(BlockSource { dev, startup_policy, index, unknown })),
+        1 => (proptest::option::of(text()), policy(), index(), unknown())
+            .prop_map(|(dir, startup_policy, index, unknown)| Source::Dir(DirSource { dir, startup_policy, index, unknown })),
+        1 => (
+            (proptest::option::of(text()), proptest::option::of(text())),
+            proptest::option::of(vocab(VolumeMode::KNOWN, VolumeMode::parse)),
+            policy(),
+            index(),
+            unknown()
+        )
+            .prop_map(|((pool, volume), mode, startup_policy, index, unknown)| Source::Volume(VolumeSource {
+                pool,
+                volume,
+                mode,
+                startup_policy,
+                index,
+                unknown
+            })),
+        2 => network_source().prop_map(Source::Network),
+        1 => (prop::sample::select(vec!["nvme", "vhostuser"]), proptest::option::of(element(2))).prop_map(|(t, e)| {
+            let source = e.map(|mut e| {
+                e.name = Name::new("name", "source").unwrap();
+                e
+            });
+            Source::Other(OtherSource { disk_type: Text::new("disk.type", t).unwrap(), source })
+        }),
     ]
 }
 
