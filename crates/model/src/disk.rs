@@ -36,6 +36,8 @@ pub struct Disk {
     /// `<auth>` at disk level (older documents; libvirt keeps the placement). Credentials
     /// inside `<source>` are [`NetworkSource::auth`](crate::NetworkSource::auth).
     pub auth: Option<Auth>,
+    /// `<backingStore>`: the backing chain.
+    pub backing_store: Option<BackingStore>,
     /// `<geometry>`.
     pub geometry: Option<Geometry>,
     /// `<blockio>`.
@@ -77,6 +79,7 @@ impl Disk {
             source,
             driver: None,
             auth: None,
+            backing_store: None,
             geometry: None,
             blockio: None,
             target: None,
@@ -338,4 +341,46 @@ pub struct UsbAddress {
     pub bus: Option<u32>,
     /// `port`: a dotted path such as `1.2`.
     pub port: Option<Text>,
+}
+
+/// `<backingStore>`: one layer of a backing chain, or the chain's explicit end.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BackingStore {
+    /// An empty `<backingStore/>`: there is no backing image (libvirt probes no further).
+    End,
+    /// A backing image, which may have its own backing store.
+    Layer(alloc::boxed::Box<BackingLayer>),
+}
+
+/// One backing image: `<backingStore type=... index=...>` with `<format>`, `<source>` and
+/// the next `<backingStore>`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BackingLayer {
+    /// The source; its kind gives `backingStore@type`.
+    pub source: Source,
+    /// `index`.
+    pub index: Option<u32>,
+    /// `<format type=...>`.
+    pub format: Option<BackingFormat>,
+    /// The next layer down, or the end.
+    pub backing: Option<BackingStore>,
+    /// Attributes and children of `<backingStore>` the model does not know.
+    pub unknown: Unknown,
+}
+
+impl BackingLayer {
+    /// A layer with `source` and nothing else.
+    #[must_use]
+    pub fn new(source: Source) -> Self {
+        Self { source, index: None, format: None, backing: None, unknown: Unknown::default() }
+    }
+}
+
+/// `<format type=...>` of a backing layer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BackingFormat {
+    /// `type`.
+    pub format: Format,
+    /// Attributes and children of `<format>` (`<metadata_cache>`, say) the model does not know.
+    pub unknown: Unknown,
 }

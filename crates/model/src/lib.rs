@@ -55,8 +55,8 @@ mod validate;
 mod vocab;
 
 pub use disk::{
-    Address, AddressKind, Alias, Boot, CcwAddress, Disk, DriveAddress, Driver, Geometry, PciAddress, Target, Transient,
-    UsbAddress,
+    Address, AddressKind, Alias, BackingFormat, BackingLayer, BackingStore, Boot, CcwAddress, Disk, DriveAddress,
+    Driver, Geometry, PciAddress, Target, Transient, UsbAddress,
 };
 pub use edge::{EDGE_SNAPSHOT_TIMEOUT, EdgeDiskBuilder};
 pub use error::Error;

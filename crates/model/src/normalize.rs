@@ -240,6 +240,13 @@ fn qemu(d: &mut Disk) {
         convert_metadata_cache(&mut driver.unknown.children);
     }
     convert_metadata_cache(&mut d.unknown.children);
+    let mut layer = d.backing_store.as_mut();
+    while let Some(crate::BackingStore::Layer(l)) = layer {
+        if let Some(format) = &mut l.format {
+            convert_metadata_cache(&mut format.unknown.children);
+        }
+        layer = l.backing.as_mut();
+    }
     if let Some(target) = &mut d.target {
         let usb_disk = target.bus == Some(Bus::Usb) && d.device == Some(DeviceKind::Disk);
         if usb_disk && !d.unknown.attributes().iter().any(|a| a.name.as_str() == "model") {

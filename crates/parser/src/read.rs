@@ -3,11 +3,11 @@
 use std::num::NonZeroU32;
 
 use diskxml_model::{
-    Address, AddressKind, Alias, Auth, BlockSource, Blockio, Boot, Bus, Cache, CcwAddress, DetectZeroes, DeviceKind,
-    DirSource, Discard, Disk, DriveAddress, Driver, Element, ErrorPolicy, FileSource, Format, Geometry, Host, Io,
-    Iotune, Name, NetworkSource, Node as MNode, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy,
-    Secret, SecretType, Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress,
-    VolumeMode, VolumeSource, YesNo,
+    Address, AddressKind, Alias, Auth, BackingFormat, BackingLayer, BackingStore, BlockSource, Blockio, Boot, Bus,
+    Cache, CcwAddress, DetectZeroes, DeviceKind, DirSource, Discard, Disk, DriveAddress, Driver, Element, ErrorPolicy,
+    FileSource, Format, Geometry, Host, Io, Iotune, Name, NetworkSource, Node as MNode, OnOff, OtherSource, PciAddress,
+    Port, Protocol, ReadErrorPolicy, Secret, SecretType, Source, StartupPolicy, Target, Text, Transient, Transport,
+    Tray, Unknown, UsbAddress, VolumeMode, VolumeSource, YesNo,
 };
 use roxmltree::{Attribute, Document, Node, ParsingOptions};
 
@@ -392,6 +392,7 @@ impl<'i> Reader<'_, 'i> {
         let mut driver = None;
         let mut auth = None;
         let mut blockio = None;
+        let mut backing_store = None;
         let mut geometry = None;
         let mut transient = None;
         let mut iotune = None;
@@ -412,6 +413,7 @@ impl<'i> Reader<'_, 'i> {
             let name = if child.is_element() { child.tag_name().name() } else { "" };
             match name {
                 "driver" if driver.is_none() => driver = Some(self.driver(child)?),
+                "backingStore" if backing_store.is_none() => backing_store = Some(self.backing_store(child, 1)?),
                 "auth" if auth.is_none() => auth = Some(self.auth(child)?),
                 "blockio" if blockio.is_none() => blockio = Some(self.blockio(child)?),
                 "geometry" if geometry.is_none() => geometry = Some(self.geometry(child)?),
@@ -435,7 +437,40 @@ impl<'i> Reader<'_, 'i> {
             }
         }
 
-        let source = match disk_type.as_ref().map(Attribute::value) {
+        let source = self.source(disk_type.as_ref(), source_node, node, "disk")?;
+
+        let mut disk = Disk::new(source);
+        disk.device = device;
+        disk.driver = driver;
+        disk.auth = auth;
+        disk.blockio = blockio;
+        disk.backing_store = backing_store;
+        disk.geometry = geometry;
+        disk.transient = transient;
+        disk.target = target;
+        disk.iotune = iotune;
+        disk.readonly = readonly;
+        disk.shareable = shareable;
+        disk.serial = serial;
+        disk.wwn = wwn;
+        disk.vendor = vendor;
+        disk.product = product;
+        disk.boot = boot;
+        disk.alias = alias;
+        disk.address = address;
+        disk.unknown = unknown;
+        Ok(disk)
+    }
+
+    /// The source of a disk or backing layer of type `disk_type`, from its `<source>`.
+    fn source(
+        &self,
+        disk_type: Option<&Attribute<'_, '_>>,
+        source_node: Option<Node<'_, '_>>,
+        owner: Node<'_, '_>,
+        element: &'static str,
+    ) -> Result<Source, Error> {
+        Ok(match disk_type.map(Attribute::value) {
             None | Some("file") => {
                 let mut file = FileSource { implicit_type: disk_type.is_none(), ..FileSource::default() };
                 if let Some(src) = source_node {
@@ -489,9 +524,9 @@ impl<'i> Reader<'_, 'i> {
             Some("network") => {
                 let src = source_node.ok_or_else(|| {
                     self.err(
-                        node.range().start,
+                        owner.range().start,
                         ErrorKind::MissingElement {
-                            element: "disk",
+                            element,
                             child: "source",
                             why: "a network disk names its protocol there",
                         },
@@ -500,32 +535,54 @@ impl<'i> Reader<'_, 'i> {
                 Source::Network(self.network_source(src)?)
             }
             Some(_) => {
-                let disk_type = disk_type.as_ref().map(|a| self.text(a, "disk.type")).transpose()?.unwrap_or_default();
+                let disk_type = disk_type.map(|a| self.text(a, "disk.type")).transpose()?.unwrap_or_default();
                 let source = source_node.map(|s| self.element(s, 1)).transpose()?;
                 Source::Other(OtherSource { disk_type, source })
             }
-        };
+        })
+    }
 
-        let mut disk = Disk::new(source);
-        disk.device = device;
-        disk.driver = driver;
-        disk.auth = auth;
-        disk.blockio = blockio;
-        disk.geometry = geometry;
-        disk.transient = transient;
-        disk.target = target;
-        disk.iotune = iotune;
-        disk.readonly = readonly;
-        disk.shareable = shareable;
-        disk.serial = serial;
-        disk.wwn = wwn;
-        disk.vendor = vendor;
-        disk.product = product;
-        disk.boot = boot;
-        disk.alias = alias;
-        disk.address = address;
-        disk.unknown = unknown;
-        Ok(disk)
+    /// A `<backingStore>`: the chain's end when empty, else a layer and what lies below it.
+    fn backing_store(&self, node: Node<'_, '_>, depth: usize) -> Result<BackingStore, Error> {
+        if depth > self.options.max_depth {
+            return Err(self.err(node.range().start, ErrorKind::TooDeep { limit: self.options.max_depth }));
+        }
+        if is_empty(node) {
+            return Ok(BackingStore::End);
+        }
+        let mut attrs = self.attrs(node)?;
+        let disk_type = attrs.take("type");
+        let index = self.u32_attr(attrs.take("index"), "backingStore", "index")?;
+        let mut unknown = Unknown::default();
+        self.rest(attrs, &mut unknown)?;
+        let simple =
+            matches!(disk_type.as_ref().map(Attribute::value), None | Some("file" | "block" | "dir" | "volume"));
+        let (mut source_node, mut format, mut backing) = (None, None, None);
+        for child in node.children() {
+            if child.is_element() {
+                self.check_element_name(child)?;
+            }
+            let name = if child.is_element() { child.tag_name().name() } else { "" };
+            match name {
+                "source" if source_node.is_none() && !(simple && is_empty(child)) => source_node = Some(child),
+                "format" if format.is_none() && child.attribute("type").is_some() => {
+                    let mut attrs = self.attrs(child)?;
+                    let kind = self.vocab(attrs.take("type"), Format::parse)?.unwrap_or(Format::Raw);
+                    let mut format_unknown = Unknown::default();
+                    self.rest(attrs, &mut format_unknown)?;
+                    self.leaf_children(child, &mut format_unknown)?;
+                    format = Some(BackingFormat { format: kind, unknown: format_unknown });
+                }
+                "backingStore" if backing.is_none() => backing = Some(self.backing_store(child, depth + 1)?),
+                _ => self.keep(child, &mut unknown, depth + 1)?,
+            }
+        }
+        let mut source = self.source(disk_type.as_ref(), source_node, node, "backingStore")?;
+        if let Source::File(file) = &mut source {
+            // A layer always has a type; only a disk's may be implicit.
+            file.implicit_type = false;
+        }
+        Ok(BackingStore::Layer(Box::new(BackingLayer { source, index, format, backing, unknown })))
     }
 
     fn flag(&self, node: Node<'_, '_>, element: &'static str) -> Result<bool, Error> {

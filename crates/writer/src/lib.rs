@@ -55,8 +55,8 @@
 use core::fmt::{self, Write};
 
 use diskxml_model::{
-    Address, AddressKind, Auth, Blockio, Disk, Driver, Element, Host, IOTUNE_GROUP_NAME_AFTER, Iotune, Name,
-    NetworkSource, Node, Source, Target, Unknown,
+    Address, AddressKind, Auth, BackingStore, Blockio, Disk, Driver, Element, Host, IOTUNE_GROUP_NAME_AFTER, Iotune,
+    Name, NetworkSource, Node, Source, Target, Unknown,
 };
 
 /// Why a disk could not be written.
@@ -141,24 +141,26 @@ const TARGET_ATTRS: &[&str] = &["dev", "bus", "tray", "removable", "rotation_rat
 const DRIVE_ATTRS: &[&str] = &["type", "controller", "bus", "target", "unit"];
 const PCI_ATTRS: &[&str] = &["type", "domain", "bus", "slot", "function"];
 
+fn no_clash(unknown: &Unknown, element: &'static str, known: &[&str]) -> Result<(), Error> {
+    match unknown.clash(known) {
+        Some(name) => Err(Error::AttributeClash { element, attribute: name.clone() }),
+        None => Ok(()),
+    }
+}
+
+fn auth_clash(auth: &Auth) -> Result<(), Error> {
+    no_clash(&auth.unknown, "auth", &["username"])?;
+    match &auth.secret {
+        Some(secret) => no_clash(&secret.unknown, "secret", &["type", "uuid", "usage"]),
+        None => Ok(()),
+    }
+}
+
 /// Refuses a disk whose kept unknown attributes clash with known ones, before any output.
 fn check(disk: &Disk) -> Result<(), Error> {
-    fn no_clash(unknown: &Unknown, element: &'static str, known: &[&str]) -> Result<(), Error> {
-        match unknown.clash(known) {
-            Some(name) => Err(Error::AttributeClash { element, attribute: name.clone() }),
-            None => Ok(()),
-        }
-    }
     no_clash(&disk.unknown, "disk", DISK_ATTRS)?;
     if let Some(driver) = &disk.driver {
         no_clash(&driver.unknown, "driver", DRIVER_ATTRS)?;
-    }
-    fn auth_clash(auth: &Auth) -> Result<(), Error> {
-        no_clash(&auth.unknown, "auth", &["username"])?;
-        match &auth.secret {
-            Some(secret) => no_clash(&secret.unknown, "secret", &["type", "uuid", "usage"]),
-            None => Ok(()),
-        }
     }
     if let Some(auth) = &disk.auth {
         auth_clash(auth)?;
@@ -175,21 +177,9 @@ fn check(disk: &Disk) -> Result<(), Error> {
     if let Some(iotune) = &disk.iotune {
         no_clash(&iotune.unknown, "iotune", &[])?;
     }
-    match &disk.source {
-        Source::File(file) => no_clash(&file.unknown, "source", &["file", "startupPolicy", "index"])?,
-        Source::Block(block) => no_clash(&block.unknown, "source", &["dev", "startupPolicy", "index"])?,
-        Source::Dir(dir) => no_clash(&dir.unknown, "source", &["dir", "startupPolicy", "index"])?,
-        Source::Volume(v) => no_clash(&v.unknown, "source", &["pool", "volume", "mode", "startupPolicy", "index"])?,
-        Source::Network(net) => {
-            no_clash(&net.unknown, "source", NETWORK_SOURCE_ATTRS)?;
-            for host in net.hosts() {
-                no_clash(&host.unknown, "host", HOST_ATTRS)?;
-            }
-            if let Some(auth) = &net.auth {
-                auth_clash(auth)?;
-            }
-        }
-        Source::Other(_) | _ => {}
+    source_clash(&disk.source)?;
+    if let Some(backing) = &disk.backing_store {
+        backing_clash(backing)?;
     }
     if let Some(target) = &disk.target {
         no_clash(&target.unknown, "target", TARGET_ATTRS)?;
@@ -209,6 +199,41 @@ fn check(disk: &Disk) -> Result<(), Error> {
             AddressKind::Other(_) | _ => &["type"],
         };
         no_clash(&address.unknown, "address", known)?;
+    }
+    Ok(())
+}
+
+/// The clash check of a `<source>` (and its hosts and auth).
+fn source_clash(source: &Source) -> Result<(), Error> {
+    match source {
+        Source::File(file) => no_clash(&file.unknown, "source", &["file", "startupPolicy", "index"])?,
+        Source::Block(block) => no_clash(&block.unknown, "source", &["dev", "startupPolicy", "index"])?,
+        Source::Dir(dir) => no_clash(&dir.unknown, "source", &["dir", "startupPolicy", "index"])?,
+        Source::Volume(v) => no_clash(&v.unknown, "source", &["pool", "volume", "mode", "startupPolicy", "index"])?,
+        Source::Network(net) => {
+            no_clash(&net.unknown, "source", NETWORK_SOURCE_ATTRS)?;
+            for host in net.hosts() {
+                no_clash(&host.unknown, "host", HOST_ATTRS)?;
+            }
+            if let Some(auth) = &net.auth {
+                auth_clash(auth)?;
+            }
+        }
+        Source::Other(_) | _ => {}
+    }
+    Ok(())
+}
+
+/// The clash check of a backing chain, layer by layer.
+fn backing_clash(backing: &BackingStore) -> Result<(), Error> {
+    let mut next = Some(backing);
+    while let Some(BackingStore::Layer(layer)) = next {
+        no_clash(&layer.unknown, "backingStore", &["type", "index"])?;
+        if let Some(format) = &layer.format {
+            no_clash(&format.unknown, "format", &["type"])?;
+        }
+        source_clash(&layer.source)?;
+        next = layer.backing.as_ref();
     }
     Ok(())
 }
@@ -304,6 +329,9 @@ impl<W: Write + ?Sized> Writer<'_, W> {
             self.auth(auth)?;
         }
         self.source(&disk.source)?;
+        if let Some(backing) = &disk.backing_store {
+            self.backing_store(backing)?;
+        }
         if let Some(geometry) = &disk.geometry {
             self.open("geometry")?;
             self.num_attr("cyls", geometry.cyls)?;
@@ -478,6 +506,32 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         self.finish("host", &host.unknown, open)
     }
 
+    /// A backing chain, nested as libvirt writes it.
+    fn backing_store(&mut self, backing: &BackingStore) -> fmt::Result {
+        let BackingStore::Layer(layer) = backing else {
+            self.indent()?;
+            return self.out.write_str("<backingStore/>\n");
+        };
+        self.open("backingStore")?;
+        self.attr("type", layer.source.disk_type())?;
+        self.num_attr("index", layer.index)?;
+        let has_children = layer.format.is_some() || layer.backing.is_some() || writes_source(&layer.source);
+        let open = self.finish_start(&layer.unknown, has_children)?;
+        self.depth += 1;
+        if let Some(format) = &layer.format {
+            self.open("format")?;
+            self.attr("type", format.format.as_str())?;
+            let format_open = self.finish_start(&format.unknown, false)?;
+            self.finish("format", &format.unknown, format_open)?;
+        }
+        self.source(&layer.source)?;
+        if let Some(next) = &layer.backing {
+            self.backing_store(next)?;
+        }
+        self.depth -= 1;
+        self.finish("backingStore", &layer.unknown, open)
+    }
+
     fn auth(&mut self, auth: &Auth) -> fmt::Result {
         self.open("auth")?;
         self.attr("username", &auth.username)?;
@@ -599,6 +653,26 @@ impl<W: Write + ?Sized> Writer<'_, W> {
             self.node(child)?;
         }
         write!(self.out, "</{}>", element.name)
+    }
+}
+
+/// Whether `source` writes a `<source>` element at all.
+fn writes_source(source: &Source) -> bool {
+    match source {
+        Source::File(f) => f.path.is_some() || f.startup_policy.is_some() || f.index.is_some() || !f.unknown.is_empty(),
+        Source::Block(b) => b.dev.is_some() || b.startup_policy.is_some() || b.index.is_some() || !b.unknown.is_empty(),
+        Source::Dir(d) => d.dir.is_some() || d.startup_policy.is_some() || d.index.is_some() || !d.unknown.is_empty(),
+        Source::Volume(v) => {
+            v.pool.is_some()
+                || v.volume.is_some()
+                || v.mode.is_some()
+                || v.startup_policy.is_some()
+                || v.index.is_some()
+                || !v.unknown.is_empty()
+        }
+        Source::Network(_) => true,
+        Source::Other(o) => o.source.is_some(),
+        _ => false,
     }
 }
 

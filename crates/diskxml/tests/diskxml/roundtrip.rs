@@ -5,11 +5,11 @@ use std::num::NonZeroU32;
 
 use diskxml::ToXml;
 use diskxml::model::{
-    Address, AddressKind, Alias, Auth, BlockSource, Blockio, Boot, Bus, Cache, CcwAddress, DetectZeroes, DeviceKind,
-    DirSource, Discard, Disk, DriveAddress, Driver, Element, Error, ErrorPolicy, FileSource, Format, Geometry, Host,
-    Io, Iotune, Name, NetworkSource, Node, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret,
-    SecretType, Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress, VolumeMode,
-    VolumeSource, YesNo,
+    Address, AddressKind, Alias, Auth, BackingFormat, BackingLayer, BackingStore, BlockSource, Blockio, Boot, Bus,
+    Cache, CcwAddress, DetectZeroes, DeviceKind, DirSource, Discard, Disk, DriveAddress, Driver, Element, Error,
+    ErrorPolicy, FileSource, Format, Geometry, Host, Io, Iotune, Name, NetworkSource, Node, OnOff, OtherSource,
+    PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType, Source, StartupPolicy, Target, Text, Transient,
+    Transport, Tray, Unknown, UsbAddress, VolumeMode, VolumeSource, YesNo,
 };
 use proptest::prelude::*;
 
@@ -305,7 +305,13 @@ fn driver_unboxed() -> impl Strategy<Value = Driver> {
         })
 }
 
-type Extras = ((Option<Tray>, Option<OnOff>, Option<u32>), Option<Geometry>, Option<Transient>, Option<Text>);
+type Extras = (
+    (Option<Tray>, Option<OnOff>, Option<u32>),
+    Option<Geometry>,
+    Option<Transient>,
+    Option<Text>,
+    Option<BackingStore>,
+);
 
 fn disk_extras() -> BoxedStrategy<Extras> {
     (
@@ -317,8 +323,31 @@ fn disk_extras() -> BoxedStrategy<Extras> {
         proptest::option::of(geometry()),
         proptest::option::of(transient()),
         proptest::option::of(text()),
+        proptest::option::of(backing(3)),
     )
         .boxed()
+}
+
+fn backing(depth: u32) -> BoxedStrategy<BackingStore> {
+    if depth == 0 {
+        return Just(BackingStore::End).boxed();
+    }
+    let format = (vocab(Format::KNOWN, Format::parse), unknown())
+        .prop_map(|(format, unknown)| BackingFormat { format, unknown });
+    let layer = (
+        source(),
+        proptest::option::of(any::<u32>()),
+        proptest::option::of(format),
+        proptest::option::of(backing(depth - 1)),
+        unknown(),
+    )
+        .prop_map(|(mut source, index, format, backing, unknown)| {
+            if let Source::File(f) = &mut source {
+                f.implicit_type = false;
+            }
+            BackingStore::Layer(Box::new(BackingLayer { source, index, format, backing, unknown }))
+        });
+    prop_oneof![1 => Just(BackingStore::End), 2 => layer].boxed()
 }
 
 fn geometry() -> impl Strategy<Value = Geometry> {
@@ -399,7 +428,7 @@ fn disk() -> impl Strategy<Value = Disk> {
                 if let Some(t) = &mut d.target {
                     (t.tray, t.removable, t.rotation_rate) = extras.0.clone();
                 }
-                (d.geometry, d.transient) = (extras.1.clone(), extras.2.clone());
+                (d.geometry, d.transient, d.backing_store) = (extras.1.clone(), extras.2.clone(), extras.4.clone());
                 d.readonly = readonly;
                 d.shareable = shareable;
                 d.serial = serial.clone();

@@ -41,6 +41,7 @@ macro_rules! golden {
 
 golden! {
     seed_example,
+    backing_chain,
     edge_tcp_full,
     edge_shm,
     edge_ipv6,
