@@ -3,7 +3,7 @@
 use core::num::NonZeroU32;
 
 use crate::{
-    Auth, Blockio, Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, Iotune, OnOff,
+    Auth, Blockio, Bus, Cache, DetectZeroes, DeviceKind, Discard, Encryption, ErrorPolicy, Format, Io, Iotune, OnOff,
     ReadErrorPolicy, Source, Text, Tray, Unknown,
 };
 
@@ -60,6 +60,8 @@ pub struct Disk {
     pub vendor: Option<Text>,
     /// `<product>`: up to 16 printable characters.
     pub product: Option<Text>,
+    /// `<encryption>` at disk level (older documents; current ones put it in the source).
+    pub encryption: Option<alloc::boxed::Box<Encryption>>,
     /// `<boot>`.
     pub boot: Option<Boot>,
     /// `<alias>`.
@@ -91,6 +93,7 @@ impl Disk {
             wwn: None,
             vendor: None,
             product: None,
+            encryption: None,
             boot: None,
             alias: None,
             address: None,

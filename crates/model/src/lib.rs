@@ -64,7 +64,7 @@ pub use host::{Host, IntoHost, Port};
 pub use normalize::{Profile, bus_for_dev, default_port, dev_index, normalize};
 pub use source::{BlockSource, DirSource, FileSource, NetworkSource, OtherSource, Source, VolumeSource};
 pub use text::{Name, Text, check_chars, is_xml_char};
-pub use tuning::{Auth, Blockio, IOTUNE_GROUP_NAME_AFTER, Iotune, Secret};
+pub use tuning::{Auth, Blockio, Encryption, EncryptionSecret, IOTUNE_GROUP_NAME_AFTER, Iotune, Secret};
 pub use unknown::{Attribute, Element, Node, Unknown};
 pub use validate::{Locator, Problem, Step, validate};
 pub use vocab::{

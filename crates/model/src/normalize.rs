@@ -261,6 +261,17 @@ fn qemu(d: &mut Disk) {
     }
     // <mirror> is state of a running job: the inactive XML leaves it out.
     d.unknown.children.retain(|c| !matches!(c, crate::Node::Element(e) if e.name.as_str() == "mirror"));
+    let typed = match &mut d.source {
+        Source::File(f) => f.encryption.as_deref_mut(),
+        Source::Block(b) => b.encryption.as_deref_mut(),
+        Source::Dir(s) => s.encryption.as_deref_mut(),
+        Source::Volume(v) => v.encryption.as_deref_mut(),
+        Source::Network(n) => n.encryption.as_deref_mut(),
+        Source::Other(_) => None,
+    };
+    for encryption in typed.into_iter().chain(d.encryption.as_deref_mut()) {
+        encryption.engine.get_or_insert_with(|| text("qemu"));
+    }
     let source_children = match &mut d.source {
         Source::File(f) => Some(&mut f.unknown.children),
         Source::Block(b) => Some(&mut b.unknown.children),

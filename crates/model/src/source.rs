@@ -3,7 +3,9 @@
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
-use crate::{Auth, Element, Error, Host, Protocol, StartupPolicy, Text, Transport, Unknown, VolumeMode, YesNo};
+use crate::{
+    Auth, Element, Encryption, Error, Host, Protocol, StartupPolicy, Text, Transport, Unknown, VolumeMode, YesNo,
+};
 
 /// The source of a disk. `disk@type` follows from the variant, so the two can never disagree.
 ///
@@ -53,6 +55,8 @@ pub struct FileSource {
     pub startup_policy: Option<StartupPolicy>,
     /// `source@index` (backing chains).
     pub index: Option<u32>,
+    /// `<encryption>` inside the source.
+    pub encryption: Option<alloc::boxed::Box<Encryption>>,
     /// Attributes and children of `<source>` the model does not know.
     pub unknown: Unknown,
     /// The disk had no `type` attribute (libvirt reads that as `file`); the writer leaves it
@@ -69,6 +73,8 @@ pub struct BlockSource {
     pub startup_policy: Option<StartupPolicy>,
     /// `source@index` (backing chains).
     pub index: Option<u32>,
+    /// `<encryption>` inside the source.
+    pub encryption: Option<alloc::boxed::Box<Encryption>>,
     /// Attributes and children of `<source>` the model does not know.
     pub unknown: Unknown,
 }
@@ -82,6 +88,8 @@ pub struct DirSource {
     pub startup_policy: Option<StartupPolicy>,
     /// `source@index`.
     pub index: Option<u32>,
+    /// `<encryption>` inside the source.
+    pub encryption: Option<alloc::boxed::Box<Encryption>>,
     /// Attributes and children of `<source>` the model does not know.
     pub unknown: Unknown,
 }
@@ -99,6 +107,8 @@ pub struct VolumeSource {
     pub startup_policy: Option<StartupPolicy>,
     /// `source@index`.
     pub index: Option<u32>,
+    /// `<encryption>` inside the source.
+    pub encryption: Option<alloc::boxed::Box<Encryption>>,
     /// Attributes and children of `<source>` (a `<seclabel>`, say) the model does not know.
     pub unknown: Unknown,
 }
@@ -144,6 +154,8 @@ pub struct NetworkSource {
     pub index: Option<u32>,
     /// `<auth>` inside the source (libvirt's current placement).
     pub auth: Option<Auth>,
+    /// `<encryption>` inside the source.
+    pub encryption: Option<alloc::boxed::Box<Encryption>>,
     /// Attributes and children of `<source>` the model does not know.
     pub unknown: Unknown,
 }
@@ -162,6 +174,7 @@ impl NetworkSource {
             query: None,
             index: None,
             auth: None,
+            encryption: None,
             unknown: Unknown::default(),
         }
     }

@@ -151,3 +151,42 @@ impl Secret {
         })
     }
 }
+
+/// `<encryption>`: how the image is encrypted (LUKS, say), at disk level (older documents)
+/// or inside a `<source>`.
+///
+/// ```
+/// use diskxml_model::{Encryption, EncryptionSecret, Text};
+///
+/// let mut encryption = Encryption::default();
+/// encryption.format = Some(Text::new("encryption.format", "luks")?);
+/// encryption.secrets.push(EncryptionSecret {
+///     uuid: Some(Text::new("encryption.secret.uuid", "0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f")?),
+///     ..EncryptionSecret::default()
+/// });
+/// # Ok::<(), diskxml_model::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Encryption {
+    /// `format` (`luks`, `qcow`).
+    pub format: Option<Text>,
+    /// `engine` (`qemu`, `librbd`).
+    pub engine: Option<Text>,
+    /// The `<secret>` children, in order.
+    pub secrets: alloc::vec::Vec<EncryptionSecret>,
+    /// Attributes and children of `<encryption>` the model does not know (`<cipher>`, say).
+    pub unknown: Unknown,
+}
+
+/// A `<secret>` of an `<encryption>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct EncryptionSecret {
+    /// `type` (`passphrase`).
+    pub secret_type: Option<Text>,
+    /// `uuid`.
+    pub uuid: Option<Text>,
+    /// `usage`.
+    pub usage: Option<Text>,
+    /// Attributes and children of `<secret>` the model does not know.
+    pub unknown: Unknown,
+}

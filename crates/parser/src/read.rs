@@ -4,10 +4,10 @@ use std::num::NonZeroU32;
 
 use diskxml_model::{
     Address, AddressKind, Alias, Auth, BackingFormat, BackingLayer, BackingStore, BlockSource, Blockio, Boot, Bus,
-    Cache, CcwAddress, DetectZeroes, DeviceKind, DirSource, Discard, Disk, DriveAddress, Driver, Element, ErrorPolicy,
-    FileSource, Format, Geometry, Host, Io, Iotune, Name, NetworkSource, Node as MNode, OnOff, OtherSource, PciAddress,
-    Port, Protocol, ReadErrorPolicy, Secret, SecretType, Source, StartupPolicy, Target, Text, Transient, Transport,
-    Tray, Unknown, UsbAddress, VolumeMode, VolumeSource, YesNo,
+    Cache, CcwAddress, DetectZeroes, DeviceKind, DirSource, Discard, Disk, DriveAddress, Driver, Element, Encryption,
+    EncryptionSecret, ErrorPolicy, FileSource, Format, Geometry, Host, Io, Iotune, Name, NetworkSource, Node as MNode,
+    OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType, Source, StartupPolicy, Target,
+    Text, Transient, Transport, Tray, Unknown, UsbAddress, VolumeMode, VolumeSource, YesNo,
 };
 use roxmltree::{Attribute, Document, Node, ParsingOptions};
 
@@ -393,6 +393,7 @@ impl<'i> Reader<'_, 'i> {
         let mut auth = None;
         let mut blockio = None;
         let mut backing_store = None;
+        let mut encryption = None;
         let mut geometry = None;
         let mut transient = None;
         let mut iotune = None;
@@ -413,6 +414,7 @@ impl<'i> Reader<'_, 'i> {
             let name = if child.is_element() { child.tag_name().name() } else { "" };
             match name {
                 "driver" if driver.is_none() => driver = Some(self.driver(child)?),
+                "encryption" if encryption.is_none() => encryption = Some(Box::new(self.encryption(child)?)),
                 "backingStore" if backing_store.is_none() => backing_store = Some(self.backing_store(child, 1)?),
                 "auth" if auth.is_none() => auth = Some(self.auth(child)?),
                 "blockio" if blockio.is_none() => blockio = Some(self.blockio(child)?),
@@ -445,6 +447,7 @@ impl<'i> Reader<'_, 'i> {
         disk.auth = auth;
         disk.blockio = blockio;
         disk.backing_store = backing_store;
+        disk.encryption = encryption;
         disk.geometry = geometry;
         disk.transient = transient;
         disk.target = target;
@@ -479,7 +482,7 @@ impl<'i> Reader<'_, 'i> {
                     file.startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
                     file.index = self.u32_attr(attrs.take("index"), "source", "index")?;
                     self.rest(attrs, &mut file.unknown)?;
-                    self.leaf_children(src, &mut file.unknown)?;
+                    self.source_children(src, &mut file.encryption, &mut file.unknown)?;
                 }
                 Source::File(file)
             }
@@ -491,7 +494,7 @@ impl<'i> Reader<'_, 'i> {
                     block.startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
                     block.index = self.u32_attr(attrs.take("index"), "source", "index")?;
                     self.rest(attrs, &mut block.unknown)?;
-                    self.leaf_children(src, &mut block.unknown)?;
+                    self.source_children(src, &mut block.encryption, &mut block.unknown)?;
                 }
                 Source::Block(block)
             }
@@ -503,7 +506,7 @@ impl<'i> Reader<'_, 'i> {
                     dir.startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
                     dir.index = self.u32_attr(attrs.take("index"), "source", "index")?;
                     self.rest(attrs, &mut dir.unknown)?;
-                    self.leaf_children(src, &mut dir.unknown)?;
+                    self.source_children(src, &mut dir.encryption, &mut dir.unknown)?;
                 }
                 Source::Dir(dir)
             }
@@ -517,7 +520,7 @@ impl<'i> Reader<'_, 'i> {
                     volume.startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
                     volume.index = self.u32_attr(attrs.take("index"), "source", "index")?;
                     self.rest(attrs, &mut volume.unknown)?;
-                    self.leaf_children(src, &mut volume.unknown)?;
+                    self.source_children(src, &mut volume.encryption, &mut volume.unknown)?;
                 }
                 Source::Volume(volume)
             }
@@ -667,6 +670,8 @@ impl<'i> Reader<'_, 'i> {
                 source.push_host(host).map_err(|e| self.model_err(child.range().start, e))?;
             } else if is_named(child, "auth") && source.auth.is_none() {
                 source.auth = Some(self.auth(child)?);
+            } else if is_named(child, "encryption") && source.encryption.is_none() {
+                source.encryption = Some(Box::new(self.encryption(child)?));
             } else {
                 if child.is_element() {
                     self.check_element_name(child)?;
@@ -703,6 +708,56 @@ impl<'i> Reader<'_, 'i> {
             }
         }
         Ok(auth)
+    }
+
+    /// The children of a file, block, dir or volume `<source>`: an `<encryption>`, the rest kept.
+    fn source_children(
+        &self,
+        node: Node<'_, '_>,
+        encryption: &mut Option<Box<Encryption>>,
+        unknown: &mut Unknown,
+    ) -> Result<(), Error> {
+        for child in node.children() {
+            if is_named(child, "encryption") && encryption.is_none() {
+                *encryption = Some(Box::new(self.encryption(child)?));
+            } else {
+                if child.is_element() {
+                    self.check_element_name(child)?;
+                }
+                self.keep(child, unknown, 2)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn encryption(&self, node: Node<'_, '_>) -> Result<Encryption, Error> {
+        let mut attrs = self.attrs(node)?;
+        let mut encryption = Encryption {
+            format: self.opt_text(attrs.take("format"), "encryption.format")?,
+            engine: self.opt_text(attrs.take("engine"), "encryption.engine")?,
+            ..Encryption::default()
+        };
+        self.rest(attrs, &mut encryption.unknown)?;
+        for child in node.children() {
+            if is_named(child, "secret") {
+                let mut attrs = self.attrs(child)?;
+                let mut secret = EncryptionSecret {
+                    secret_type: self.opt_text(attrs.take("type"), "encryption.secret.type")?,
+                    uuid: self.opt_text(attrs.take("uuid"), "encryption.secret.uuid")?,
+                    usage: self.opt_text(attrs.take("usage"), "encryption.secret.usage")?,
+                    unknown: Unknown::default(),
+                };
+                self.rest(attrs, &mut secret.unknown)?;
+                self.leaf_children(child, &mut secret.unknown)?;
+                encryption.secrets.push(secret);
+            } else {
+                if child.is_element() {
+                    self.check_element_name(child)?;
+                }
+                self.keep(child, &mut encryption.unknown, 3)?;
+            }
+        }
+        Ok(encryption)
     }
 
     fn geometry(&self, node: Node<'_, '_>) -> Result<Geometry, Error> {

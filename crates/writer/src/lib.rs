@@ -55,8 +55,8 @@
 use core::fmt::{self, Write};
 
 use diskxml_model::{
-    Address, AddressKind, Auth, BackingStore, Blockio, Disk, Driver, Element, Host, IOTUNE_GROUP_NAME_AFTER, Iotune,
-    Name, NetworkSource, Node, Source, Target, Unknown,
+    Address, AddressKind, Auth, BackingStore, Blockio, Disk, Driver, Element, Encryption, Host,
+    IOTUNE_GROUP_NAME_AFTER, Iotune, Name, NetworkSource, Node, Source, Target, Unknown,
 };
 
 /// Why a disk could not be written.
@@ -148,6 +148,15 @@ fn no_clash(unknown: &Unknown, element: &'static str, known: &[&str]) -> Result<
     }
 }
 
+fn encryption_clash(e: Option<&Encryption>) -> Result<(), Error> {
+    let Some(e) = e else { return Ok(()) };
+    no_clash(&e.unknown, "encryption", &["format", "engine"])?;
+    for secret in &e.secrets {
+        no_clash(&secret.unknown, "secret", &["type", "uuid", "usage"])?;
+    }
+    Ok(())
+}
+
 fn auth_clash(auth: &Auth) -> Result<(), Error> {
     no_clash(&auth.unknown, "auth", &["username"])?;
     match &auth.secret {
@@ -178,6 +187,7 @@ fn check(disk: &Disk) -> Result<(), Error> {
         no_clash(&iotune.unknown, "iotune", &[])?;
     }
     source_clash(&disk.source)?;
+    encryption_clash(disk.encryption.as_deref())?;
     if let Some(backing) = &disk.backing_store {
         backing_clash(backing)?;
     }
@@ -203,8 +213,17 @@ fn check(disk: &Disk) -> Result<(), Error> {
     Ok(())
 }
 
-/// The clash check of a `<source>` (and its hosts and auth).
+/// The clash check of a `<source>` (and its hosts, auth and encryption).
 fn source_clash(source: &Source) -> Result<(), Error> {
+    let encryption = match source {
+        Source::File(f) => f.encryption.as_deref(),
+        Source::Block(b) => b.encryption.as_deref(),
+        Source::Dir(d) => d.encryption.as_deref(),
+        Source::Volume(v) => v.encryption.as_deref(),
+        Source::Network(n) => n.encryption.as_deref(),
+        _ => None,
+    };
+    encryption_clash(encryption)?;
     match source {
         Source::File(file) => no_clash(&file.unknown, "source", &["file", "startupPolicy", "index"])?,
         Source::Block(block) => no_clash(&block.unknown, "source", &["dev", "startupPolicy", "index"])?,
@@ -368,6 +387,9 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         self.text_element("wwn", disk.wwn.as_deref())?;
         self.text_element("vendor", disk.vendor.as_deref())?;
         self.text_element("product", disk.product.as_deref())?;
+        if let Some(encryption) = &disk.encryption {
+            self.encryption(encryption)?;
+        }
         if let Some(boot) = &disk.boot {
             self.open("boot")?;
             self.num_attr("order", Some(boot.order))?;
@@ -423,15 +445,30 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         match source {
             Source::File(f) => {
                 let policy = f.startup_policy.as_ref().map(|p| p.as_str());
-                self.local_source(&[("file", f.path.as_deref()), ("startupPolicy", policy)], f.index, &f.unknown)
+                self.local_source(
+                    &[("file", f.path.as_deref()), ("startupPolicy", policy)],
+                    f.index,
+                    f.encryption.as_deref(),
+                    &f.unknown,
+                )
             }
             Source::Block(b) => {
                 let policy = b.startup_policy.as_ref().map(|p| p.as_str());
-                self.local_source(&[("dev", b.dev.as_deref()), ("startupPolicy", policy)], b.index, &b.unknown)
+                self.local_source(
+                    &[("dev", b.dev.as_deref()), ("startupPolicy", policy)],
+                    b.index,
+                    b.encryption.as_deref(),
+                    &b.unknown,
+                )
             }
             Source::Dir(d) => {
                 let policy = d.startup_policy.as_ref().map(|p| p.as_str());
-                self.local_source(&[("dir", d.dir.as_deref()), ("startupPolicy", policy)], d.index, &d.unknown)
+                self.local_source(
+                    &[("dir", d.dir.as_deref()), ("startupPolicy", policy)],
+                    d.index,
+                    d.encryption.as_deref(),
+                    &d.unknown,
+                )
             }
             Source::Volume(v) => {
                 let attrs = [
@@ -440,7 +477,7 @@ impl<W: Write + ?Sized> Writer<'_, W> {
                     ("mode", v.mode.as_ref().map(|m| m.as_str())),
                     ("startupPolicy", v.startup_policy.as_ref().map(|p| p.as_str())),
                 ];
-                self.local_source(&attrs, v.index, &v.unknown)
+                self.local_source(&attrs, v.index, v.encryption.as_deref(), &v.unknown)
             }
             Source::Network(net) => self.network_source(net),
             Source::Other(other) => match &other.source {
@@ -457,8 +494,14 @@ impl<W: Write + ?Sized> Writer<'_, W> {
 
     /// A `<source>` of a disk on the host (file, block, dir, volume): its attributes in
     /// libvirt's order, then `index`; nothing at all when all are absent.
-    fn local_source(&mut self, attrs: &[(&str, Option<&str>)], index: Option<u32>, unknown: &Unknown) -> fmt::Result {
-        if attrs.iter().all(|(_, v)| v.is_none()) && index.is_none() && unknown.is_empty() {
+    fn local_source(
+        &mut self,
+        attrs: &[(&str, Option<&str>)],
+        index: Option<u32>,
+        encryption: Option<&Encryption>,
+        unknown: &Unknown,
+    ) -> fmt::Result {
+        if attrs.iter().all(|(_, v)| v.is_none()) && index.is_none() && encryption.is_none() && unknown.is_empty() {
             return Ok(());
         }
         self.open("source")?;
@@ -466,6 +509,13 @@ impl<W: Write + ?Sized> Writer<'_, W> {
             self.opt_attr(name, *value)?;
         }
         self.num_attr("index", index)?;
+        if let Some(encryption) = encryption {
+            let open = self.finish_start(unknown, true)?;
+            self.depth += 1;
+            self.encryption(encryption)?;
+            self.depth -= 1;
+            return self.finish("source", unknown, open);
+        }
         let open = self.finish_start(unknown, false)?;
         self.finish("source", unknown, open)
     }
@@ -479,13 +529,17 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         self.opt_attr("query", net.query.as_deref())?;
         self.num_attr("snapshot-timeout", net.snapshot_timeout)?;
         self.num_attr("index", net.index)?;
-        let open = self.finish_start(&net.unknown, !net.hosts().is_empty() || net.auth.is_some())?;
+        let children = !net.hosts().is_empty() || net.auth.is_some() || net.encryption.is_some();
+        let open = self.finish_start(&net.unknown, children)?;
         self.depth += 1;
         for host in net.hosts() {
             self.host(host)?;
         }
         if let Some(auth) = &net.auth {
             self.auth(auth)?;
+        }
+        if let Some(encryption) = &net.encryption {
+            self.encryption(encryption)?;
         }
         self.depth -= 1;
         self.finish("source", &net.unknown, open)
@@ -530,6 +584,24 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         }
         self.depth -= 1;
         self.finish("backingStore", &layer.unknown, open)
+    }
+
+    fn encryption(&mut self, e: &Encryption) -> fmt::Result {
+        self.open("encryption")?;
+        self.opt_attr("format", e.format.as_deref())?;
+        self.opt_attr("engine", e.engine.as_deref())?;
+        let open = self.finish_start(&e.unknown, !e.secrets.is_empty())?;
+        self.depth += 1;
+        for secret in &e.secrets {
+            self.open("secret")?;
+            self.opt_attr("type", secret.secret_type.as_deref())?;
+            self.opt_attr("uuid", secret.uuid.as_deref())?;
+            self.opt_attr("usage", secret.usage.as_deref())?;
+            let secret_open = self.finish_start(&secret.unknown, false)?;
+            self.finish("secret", &secret.unknown, secret_open)?;
+        }
+        self.depth -= 1;
+        self.finish("encryption", &e.unknown, open)
     }
 
     fn auth(&mut self, auth: &Auth) -> fmt::Result {
@@ -659,9 +731,27 @@ impl<W: Write + ?Sized> Writer<'_, W> {
 /// Whether `source` writes a `<source>` element at all.
 fn writes_source(source: &Source) -> bool {
     match source {
-        Source::File(f) => f.path.is_some() || f.startup_policy.is_some() || f.index.is_some() || !f.unknown.is_empty(),
-        Source::Block(b) => b.dev.is_some() || b.startup_policy.is_some() || b.index.is_some() || !b.unknown.is_empty(),
-        Source::Dir(d) => d.dir.is_some() || d.startup_policy.is_some() || d.index.is_some() || !d.unknown.is_empty(),
+        Source::File(f) => {
+            f.path.is_some()
+                || f.startup_policy.is_some()
+                || f.index.is_some()
+                || f.encryption.is_some()
+                || !f.unknown.is_empty()
+        }
+        Source::Block(b) => {
+            b.dev.is_some()
+                || b.startup_policy.is_some()
+                || b.index.is_some()
+                || b.encryption.is_some()
+                || !b.unknown.is_empty()
+        }
+        Source::Dir(d) => {
+            d.dir.is_some()
+                || d.startup_policy.is_some()
+                || d.index.is_some()
+                || d.encryption.is_some()
+                || !d.unknown.is_empty()
+        }
         Source::Volume(v) => {
             v.pool.is_some()
                 || v.volume.is_some()

@@ -6,10 +6,10 @@ use std::num::NonZeroU32;
 use diskxml::ToXml;
 use diskxml::model::{
     Address, AddressKind, Alias, Auth, BackingFormat, BackingLayer, BackingStore, BlockSource, Blockio, Boot, Bus,
-    Cache, CcwAddress, DetectZeroes, DeviceKind, DirSource, Discard, Disk, DriveAddress, Driver, Element, Error,
-    ErrorPolicy, FileSource, Format, Geometry, Host, Io, Iotune, Name, NetworkSource, Node, OnOff, OtherSource,
-    PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType, Source, StartupPolicy, Target, Text, Transient,
-    Transport, Tray, Unknown, UsbAddress, VolumeMode, VolumeSource, YesNo,
+    Cache, CcwAddress, DetectZeroes, DeviceKind, DirSource, Discard, Disk, DriveAddress, Driver, Element, Encryption,
+    EncryptionSecret, Error, ErrorPolicy, FileSource, Format, Geometry, Host, Io, Iotune, Name, NetworkSource, Node,
+    OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType, Source, StartupPolicy, Target,
+    Text, Transient, Transport, Tray, Unknown, UsbAddress, VolumeMode, VolumeSource, YesNo,
 };
 use proptest::prelude::*;
 
@@ -220,13 +220,20 @@ fn source_unboxed() -> impl Strategy<Value = Source> {
     let policy = || proptest::option::of(vocab(StartupPolicy::KNOWN, StartupPolicy::parse));
     let index = || proptest::option::of(any::<u32>());
     prop_oneof![
-        1 => (proptest::option::of(text()), policy(), index(), unknown(), any::<bool>()).prop_map(
-            |(path, startup_policy, index, unknown, implicit_type)| Source::File(FileSource { path, startup_policy, index, unknown, implicit_type })
+        1 => (proptest::option::of(text()), policy(), index(), unknown(), any::<bool>(), proptest::option::of(encryption())).prop_map(
+            |(path, startup_policy, index, unknown, implicit_type, encryption)| Source::File(FileSource {
+                path,
+                startup_policy,
+                index,
+                encryption: encryption.map(Box::new),
+                unknown,
+                implicit_type
+            })
         ),
         1 => (proptest::option::of(text()), policy(), index(), unknown())
-            .prop_map(|(dev, startup_policy, index, unknown)| Source::Block(BlockSource { dev, startup_policy, index, unknown })),
+            .prop_map(|(dev, startup_policy, index, unknown)| Source::Block(BlockSource { dev, startup_policy, index, unknown, encryption: None })),
         1 => (proptest::option::of(text()), policy(), index(), unknown())
-            .prop_map(|(dir, startup_policy, index, unknown)| Source::Dir(DirSource { dir, startup_policy, index, unknown })),
+            .prop_map(|(dir, startup_policy, index, unknown)| Source::Dir(DirSource { dir, startup_policy, index, unknown, encryption: None })),
         1 => (
             (proptest::option::of(text()), proptest::option::of(text())),
             proptest::option::of(vocab(VolumeMode::KNOWN, VolumeMode::parse)),
@@ -240,7 +247,8 @@ fn source_unboxed() -> impl Strategy<Value = Source> {
                 mode,
                 startup_policy,
                 index,
-                unknown
+                unknown,
+                encryption: None
             })),
         2 => network_source().prop_map(Source::Network),
         1 => (prop::sample::select(vec!["nvme", "vhostuser"]), proptest::option::of(element(2))).prop_map(|(t, e)| {
@@ -311,6 +319,7 @@ type Extras = (
     Option<Transient>,
     Option<Text>,
     Option<BackingStore>,
+    Option<Encryption>,
 );
 
 fn disk_extras() -> BoxedStrategy<Extras> {
@@ -324,6 +333,7 @@ fn disk_extras() -> BoxedStrategy<Extras> {
         proptest::option::of(transient()),
         proptest::option::of(text()),
         proptest::option::of(backing(3)),
+        proptest::option::of(encryption()),
     )
         .boxed()
 }
@@ -348,6 +358,14 @@ fn backing(depth: u32) -> BoxedStrategy<BackingStore> {
             BackingStore::Layer(Box::new(BackingLayer { source, index, format, backing, unknown }))
         });
     prop_oneof![1 => Just(BackingStore::End), 2 => layer].boxed()
+}
+
+fn encryption() -> BoxedStrategy<Encryption> {
+    let secret = (proptest::option::of(text()), proptest::option::of(text()), proptest::option::of(text()), unknown())
+        .prop_map(|(secret_type, uuid, usage, unknown)| EncryptionSecret { secret_type, uuid, usage, unknown });
+    (proptest::option::of(text()), proptest::option::of(text()), proptest::collection::vec(secret, 0..3), unknown())
+        .prop_map(|(format, engine, secrets, unknown)| Encryption { format, engine, secrets, unknown })
+        .boxed()
 }
 
 fn geometry() -> impl Strategy<Value = Geometry> {
@@ -429,6 +447,7 @@ fn disk() -> impl Strategy<Value = Disk> {
                     (t.tray, t.removable, t.rotation_rate) = extras.0.clone();
                 }
                 (d.geometry, d.transient, d.backing_store) = (extras.1.clone(), extras.2.clone(), extras.4.clone());
+                d.encryption = extras.5.clone().map(Box::new);
                 d.readonly = readonly;
                 d.shareable = shareable;
                 d.serial = serial.clone();
