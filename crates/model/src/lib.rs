@@ -62,7 +62,9 @@ pub use edge::{EDGE_SNAPSHOT_TIMEOUT, EdgeDiskBuilder};
 pub use error::Error;
 pub use host::{Host, IntoHost, Port};
 pub use normalize::{Profile, bus_for_dev, default_port, dev_index, normalize};
-pub use source::{BlockSource, DirSource, FileSource, NetworkSource, OtherSource, Source, VolumeSource};
+pub use source::{
+    BlockSource, DirSource, FileSource, Identity, NetworkExtras, NetworkSource, OtherSource, Source, VolumeSource,
+};
 pub use text::{Name, Text, check_chars, is_xml_char};
 pub use tuning::{Auth, Blockio, Encryption, EncryptionSecret, IOTUNE_GROUP_NAME_AFTER, Iotune, Secret};
 pub use unknown::{Attribute, Element, Node, Unknown};

@@ -156,8 +156,61 @@ pub struct NetworkSource {
     pub auth: Option<Auth>,
     /// `<encryption>` inside the source.
     pub encryption: Option<alloc::boxed::Box<Encryption>>,
+    /// The source's other children libvirt knows (snapshot, config, cookies, ...), boxed:
+    /// most sources have none.
+    pub extras: Option<alloc::boxed::Box<NetworkExtras>>,
     /// Attributes and children of `<source>` the model does not know.
     pub unknown: Unknown,
+}
+
+/// The less common children of a network `<source>`. Each is typed only in its plain form
+/// (just the attributes named here); anything richer is kept whole in
+/// [`NetworkSource::unknown`], so nothing read is lost.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct NetworkExtras {
+    /// `<snapshot name=.../>` (rbd).
+    pub snapshot: Option<Text>,
+    /// `<config file=.../>` (rbd).
+    pub config: Option<Text>,
+    /// `<knownHosts path=.../>` (ssh).
+    pub known_hosts: Option<Text>,
+    /// `<identity .../>` (nfs: user, group; ssh: username, keyfile, agentsock).
+    pub identity: Option<Identity>,
+    /// `<reconnect delay=.../>` (nbd), in seconds.
+    pub reconnect_delay: Option<u32>,
+    /// `<ssl verify=.../>` (https, ftps).
+    pub ssl_verify: Option<YesNo>,
+    /// `<cookies>` (http, https): name and value of each `<cookie>`.
+    pub cookies: alloc::vec::Vec<(Text, Text)>,
+    /// `<readahead size=.../>` (curl protocols), in bytes.
+    pub readahead: Option<u64>,
+    /// `<timeout seconds=.../>` (curl protocols).
+    pub timeout: Option<u64>,
+    /// `<initiator><iqn name=.../></initiator>` (iscsi).
+    pub initiator_iqn: Option<Text>,
+}
+
+impl NetworkExtras {
+    /// Whether nothing is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// `<identity>` of an nfs or ssh source.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Identity {
+    /// `user` (nfs).
+    pub user: Option<Text>,
+    /// `group` (nfs).
+    pub group: Option<Text>,
+    /// `username` (ssh).
+    pub username: Option<Text>,
+    /// `keyfile` (ssh).
+    pub keyfile: Option<Text>,
+    /// `agentsock` (ssh).
+    pub agentsock: Option<Text>,
 }
 
 impl NetworkSource {
@@ -175,6 +228,7 @@ impl NetworkSource {
             index: None,
             auth: None,
             encryption: None,
+            extras: None,
             unknown: Unknown::default(),
         }
     }

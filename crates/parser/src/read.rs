@@ -5,9 +5,10 @@ use std::num::NonZeroU32;
 use diskxml_model::{
     Address, AddressKind, Alias, Auth, BackingFormat, BackingLayer, BackingStore, BlockSource, Blockio, Boot, Bus,
     Cache, CcwAddress, DetectZeroes, DeviceKind, DirSource, Discard, Disk, DriveAddress, Driver, Element, Encryption,
-    EncryptionSecret, ErrorPolicy, FileSource, Format, Geometry, Host, Io, Iotune, Name, NetworkSource, Node as MNode,
-    OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType, Source, StartupPolicy, Target,
-    Text, Transient, Transport, Tray, Unknown, UsbAddress, VolumeMode, VolumeSource, YesNo,
+    EncryptionSecret, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Iotune, Name, NetworkExtras,
+    NetworkSource, Node as MNode, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType,
+    Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress, VolumeMode, VolumeSource,
+    YesNo,
 };
 use roxmltree::{Attribute, Document, Node, ParsingOptions};
 
@@ -672,12 +673,17 @@ impl<'i> Reader<'_, 'i> {
                 source.auth = Some(self.auth(child)?);
             } else if is_named(child, "encryption") && source.encryption.is_none() {
                 source.encryption = Some(Box::new(self.encryption(child)?));
+            } else if child.is_element() && self.network_extra(child, source.extras.get_or_insert_with(Box::default))? {
+                // Typed into the extras.
             } else {
                 if child.is_element() {
                     self.check_element_name(child)?;
                 }
                 self.keep(child, &mut source.unknown, 2)?;
             }
+        }
+        if source.extras.as_ref().is_some_and(|x| x.is_empty()) {
+            source.extras = None;
         }
         Ok(source)
     }
@@ -708,6 +714,111 @@ impl<'i> Reader<'_, 'i> {
             }
         }
         Ok(auth)
+    }
+
+    /// Reads `child` of a network `<source>` into `extras` when it is one of the known
+    /// children in its plain form, not read yet; `false` (keep it as unknown) otherwise.
+    fn network_extra(&self, child: Node<'_, '_>, extras: &mut NetworkExtras) -> Result<bool, Error> {
+        if child.tag_name().namespace().is_some() {
+            return Ok(false);
+        }
+        let only = |allowed: &[&str]| {
+            child.attributes().all(|a| a.namespace().is_none() && allowed.contains(&a.name()))
+                && child
+                    .children()
+                    .all(|c| c.is_text() && c.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty()))
+        };
+        let text = |name: &str, field: &'static str| -> Result<Option<Text>, Error> {
+            child.attribute_node(name).map(|a| self.text(&a, field)).transpose()
+        };
+        let number = |name: &'static str, element: &'static str| -> Result<Option<u64>, Error> {
+            child.attribute_node(name).map(|a| self.number(&a, element, name)).transpose()
+        };
+        match child.tag_name().name() {
+            "snapshot" if extras.snapshot.is_none() && only(&["name"]) && child.has_attribute("name") => {
+                extras.snapshot = text("name", "source.snapshot.name")?
+            }
+            "config" if extras.config.is_none() && only(&["file"]) && child.has_attribute("file") => {
+                extras.config = text("file", "source.config.file")?
+            }
+            "knownHosts" if extras.known_hosts.is_none() && only(&["path"]) && child.has_attribute("path") => {
+                extras.known_hosts = text("path", "source.knownHosts.path")?;
+            }
+            "identity" if extras.identity.is_none() && only(&["user", "group", "username", "keyfile", "agentsock"]) => {
+                extras.identity = Some(Identity {
+                    user: text("user", "source.identity.user")?,
+                    group: text("group", "source.identity.group")?,
+                    username: text("username", "source.identity.username")?,
+                    keyfile: text("keyfile", "source.identity.keyfile")?,
+                    agentsock: text("agentsock", "source.identity.agentsock")?,
+                });
+            }
+            "reconnect" if extras.reconnect_delay.is_none() && only(&["delay"]) && child.has_attribute("delay") => {
+                let delay = child.attribute_node("delay").expect("checked above");
+                let n = self.number(&delay, "reconnect", "delay")?;
+                extras.reconnect_delay = Some(
+                    u32::try_from(n)
+                        .map_err(|_| self.invalid(&delay, "reconnect", "delay", "an integer below 2^32"))?,
+                );
+            }
+            "ssl" if extras.ssl_verify.is_none() && only(&["verify"]) && child.has_attribute("verify") => {
+                extras.ssl_verify = self.vocab(child.attribute_node("verify"), YesNo::parse)?;
+            }
+            "readahead" if extras.readahead.is_none() && only(&["size"]) && child.has_attribute("size") => {
+                extras.readahead = number("size", "readahead")?
+            }
+            "timeout" if extras.timeout.is_none() && only(&["seconds"]) && child.has_attribute("seconds") => {
+                extras.timeout = number("seconds", "timeout")?
+            }
+            "cookies" if extras.cookies.is_empty() => {
+                let plain_cookie = |c: Node<'_, '_>| {
+                    is_named(c, "cookie")
+                        && c.attributes().all(|a| a.name() == "name" && a.namespace().is_none())
+                        && c.has_attribute("name")
+                        && c.children().all(|t| t.is_text())
+                };
+                let items: Vec<Node<'_, '_>> = child.children().filter(Node::is_element).collect();
+                let blank = child
+                    .children()
+                    .filter(|c| c.is_text())
+                    .all(|c| c.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty()));
+                if items.is_empty()
+                    || !blank
+                    || child.attributes().next().is_some()
+                    || !items.iter().all(|c| plain_cookie(*c))
+                {
+                    return Ok(false);
+                }
+                for cookie in items {
+                    let name = cookie.attribute_node("name").expect("checked above");
+                    let value: String = cookie.children().filter_map(|t| t.text()).collect();
+                    let value =
+                        Text::new("source.cookie", value).map_err(|e| self.model_err(cookie.range().start, e))?;
+                    extras.cookies.push((self.text(&name, "source.cookie.name")?, value));
+                }
+            }
+            "initiator" if extras.initiator_iqn.is_none() && child.attributes().next().is_none() => {
+                let items: Vec<Node<'_, '_>> = child.children().filter(Node::is_element).collect();
+                let blank = child
+                    .children()
+                    .filter(|c| c.is_text())
+                    .all(|c| c.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty()));
+                let [iqn] = items.as_slice() else { return Ok(false) };
+                let plain = is_named(*iqn, "iqn")
+                    && iqn.attributes().all(|a| a.name() == "name" && a.namespace().is_none())
+                    && iqn.has_attribute("name")
+                    && iqn
+                        .children()
+                        .all(|c| c.is_text() && c.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty()));
+                if !plain || !blank {
+                    return Ok(false);
+                }
+                extras.initiator_iqn =
+                    iqn.attribute_node("name").map(|a| self.text(&a, "source.initiator.iqn")).transpose()?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 
     /// The children of a file, block, dir or volume `<source>`: an `<encryption>`, the rest kept.

@@ -56,7 +56,7 @@ use core::fmt::{self, Write};
 
 use diskxml_model::{
     Address, AddressKind, Auth, BackingStore, Blockio, Disk, Driver, Element, Encryption, Host,
-    IOTUNE_GROUP_NAME_AFTER, Iotune, Name, NetworkSource, Node, Source, Target, Unknown,
+    IOTUNE_GROUP_NAME_AFTER, Iotune, Name, NetworkExtras, NetworkSource, Node, Source, Target, Unknown,
 };
 
 /// Why a disk could not be written.
@@ -529,11 +529,15 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         self.opt_attr("query", net.query.as_deref())?;
         self.num_attr("snapshot-timeout", net.snapshot_timeout)?;
         self.num_attr("index", net.index)?;
-        let children = !net.hosts().is_empty() || net.auth.is_some() || net.encryption.is_some();
+        let children =
+            !net.hosts().is_empty() || net.auth.is_some() || net.encryption.is_some() || net.extras.is_some();
         let open = self.finish_start(&net.unknown, children)?;
         self.depth += 1;
         for host in net.hosts() {
             self.host(host)?;
+        }
+        if let Some(extras) = &net.extras {
+            self.network_extras(extras)?;
         }
         if let Some(auth) = &net.auth {
             self.auth(auth)?;
@@ -584,6 +588,65 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         }
         self.depth -= 1;
         self.finish("backingStore", &layer.unknown, open)
+    }
+
+    /// One empty element with one attribute, if the value is there.
+    fn single(&mut self, element: &str, attribute: &str, value: Option<&str>) -> fmt::Result {
+        let Some(value) = value else { return Ok(()) };
+        self.open(element)?;
+        self.attr(attribute, value)?;
+        self.out.write_str("/>\n")
+    }
+
+    fn single_number(&mut self, element: &str, attribute: &str, value: Option<u64>) -> fmt::Result {
+        let Some(value) = value else { return Ok(()) };
+        self.open(element)?;
+        self.num_attr(attribute, Some(value))?;
+        self.out.write_str("/>\n")
+    }
+
+    fn network_extras(&mut self, x: &NetworkExtras) -> fmt::Result {
+        self.single("snapshot", "name", x.snapshot.as_deref())?;
+        self.single("config", "file", x.config.as_deref())?;
+        self.single("knownHosts", "path", x.known_hosts.as_deref())?;
+        if let Some(id) = &x.identity {
+            self.open("identity")?;
+            self.opt_attr("user", id.user.as_deref())?;
+            self.opt_attr("group", id.group.as_deref())?;
+            self.opt_attr("username", id.username.as_deref())?;
+            self.opt_attr("keyfile", id.keyfile.as_deref())?;
+            self.opt_attr("agentsock", id.agentsock.as_deref())?;
+            self.out.write_str("/>\n")?;
+        }
+        self.single_number("reconnect", "delay", x.reconnect_delay.map(u64::from))?;
+        self.single("ssl", "verify", x.ssl_verify.as_ref().map(|v| v.as_str()))?;
+        if !x.cookies.is_empty() {
+            self.open("cookies")?;
+            self.out.write_str(">\n")?;
+            self.depth += 1;
+            for (name, value) in &x.cookies {
+                self.open("cookie")?;
+                self.attr("name", name)?;
+                self.out.write_char('>')?;
+                escape(self.out, value, false)?;
+                self.out.write_str("</cookie>\n")?;
+            }
+            self.depth -= 1;
+            self.indent()?;
+            self.out.write_str("</cookies>\n")?;
+        }
+        self.single_number("readahead", "size", x.readahead)?;
+        self.single_number("timeout", "seconds", x.timeout)?;
+        if let Some(iqn) = &x.initiator_iqn {
+            self.open("initiator")?;
+            self.out.write_str(">\n")?;
+            self.depth += 1;
+            self.single("iqn", "name", Some(iqn))?;
+            self.depth -= 1;
+            self.indent()?;
+            self.out.write_str("</initiator>\n")?;
+        }
+        Ok(())
     }
 
     fn encryption(&mut self, e: &Encryption) -> fmt::Result {

@@ -7,9 +7,10 @@ use diskxml::ToXml;
 use diskxml::model::{
     Address, AddressKind, Alias, Auth, BackingFormat, BackingLayer, BackingStore, BlockSource, Blockio, Boot, Bus,
     Cache, CcwAddress, DetectZeroes, DeviceKind, DirSource, Discard, Disk, DriveAddress, Driver, Element, Encryption,
-    EncryptionSecret, Error, ErrorPolicy, FileSource, Format, Geometry, Host, Io, Iotune, Name, NetworkSource, Node,
-    OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType, Source, StartupPolicy, Target,
-    Text, Transient, Transport, Tray, Unknown, UsbAddress, VolumeMode, VolumeSource, YesNo,
+    EncryptionSecret, Error, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Iotune, Name,
+    NetworkExtras, NetworkSource, Node, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret,
+    SecretType, Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress, VolumeMode,
+    VolumeSource, YesNo,
 };
 use proptest::prelude::*;
 
@@ -192,10 +193,13 @@ fn network_source_unboxed() -> impl Strategy<Value = NetworkSource> {
             proptest::option::of(auth()),
             unknown(),
             (
-                proptest::option::of(vocab(YesNo::KNOWN, YesNo::parse)),
-                proptest::option::of(text()),
-                proptest::option::of(text()),
-                proptest::option::of(any::<u32>()),
+                (
+                    proptest::option::of(vocab(YesNo::KNOWN, YesNo::parse)),
+                    proptest::option::of(text()),
+                    proptest::option::of(text()),
+                    proptest::option::of(any::<u32>()),
+                ),
+                proptest::option::of(network_extras()),
             ),
         )
             .prop_map(|(protocol, hosts, name, timeout, auth, unknown, net_extras)| {
@@ -204,7 +208,8 @@ fn network_source_unboxed() -> impl Strategy<Value = NetworkSource> {
                     s.push_host(h).unwrap();
                 }
                 s.snapshot_timeout = timeout;
-                (s.tls, s.tls_hostname, s.query, s.index) = net_extras;
+                (s.tls, s.tls_hostname, s.query, s.index) = net_extras.0;
+                s.extras = net_extras.1.map(Box::new);
                 s.auth = auth;
                 s.unknown = unknown;
                 s
@@ -365,6 +370,44 @@ fn encryption() -> BoxedStrategy<Encryption> {
         .prop_map(|(secret_type, uuid, usage, unknown)| EncryptionSecret { secret_type, uuid, usage, unknown });
     (proptest::option::of(text()), proptest::option::of(text()), proptest::collection::vec(secret, 0..3), unknown())
         .prop_map(|(format, engine, secrets, unknown)| Encryption { format, engine, secrets, unknown })
+        .boxed()
+}
+
+fn network_extras() -> BoxedStrategy<NetworkExtras> {
+    let t = || proptest::option::of(text());
+    let identity = (t(), t(), t(), t(), t()).prop_map(|(user, group, username, keyfile, agentsock)| Identity {
+        user,
+        group,
+        username,
+        keyfile,
+        agentsock,
+    });
+    (
+        (t(), t(), t(), proptest::option::of(identity)),
+        (proptest::option::of(any::<u32>()), proptest::option::of(vocab(YesNo::KNOWN, YesNo::parse))),
+        proptest::collection::vec((text(), text()), 0..3),
+        (proptest::option::of(any::<u64>()), proptest::option::of(any::<u64>()), t()),
+    )
+        .prop_map(
+            |(
+                (snapshot, config, known_hosts, identity),
+                (reconnect_delay, ssl_verify),
+                cookies,
+                (readahead, timeout, initiator_iqn),
+            )| NetworkExtras {
+                snapshot,
+                config,
+                known_hosts,
+                identity,
+                reconnect_delay,
+                ssl_verify,
+                cookies,
+                readahead,
+                timeout,
+                initiator_iqn,
+            },
+        )
+        .prop_filter("an empty extras reads back as none", |x| !x.is_empty())
         .boxed()
 }
 
