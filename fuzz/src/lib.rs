@@ -138,7 +138,7 @@ fn source(u: &mut Unstructured<'_>) -> arbitrary::Result<Source> {
             Source::Network(net)
         }
         _ => {
-            let disk_type = Text::new("t", *u.choose(&["nvme", "vhostuser"])?).expect("plain");
+            let disk_type = Text::new("t", *u.choose(&["lvm", "future-kind"])?).expect("plain");
             let source = opt(u, |u| {
                 let mut e = element(u, 2)?;
                 e.name = Name::new("name", "source").expect("a name");

@@ -63,7 +63,8 @@ pub use error::Error;
 pub use host::{Host, IntoHost, Port};
 pub use normalize::{Profile, bus_for_dev, default_port, dev_index, normalize};
 pub use source::{
-    BlockSource, DirSource, FileSource, Identity, NetworkExtras, NetworkSource, OtherSource, Source, VolumeSource,
+    BlockSource, DirSource, FileSource, Identity, NetworkExtras, NetworkSource, NvmeSource, OtherSource, Source,
+    VhostUserSource, VolumeSource,
 };
 pub use text::{Name, Text, check_chars, is_xml_char};
 pub use tuning::{Auth, Blockio, Encryption, EncryptionSecret, IOTUNE_GROUP_NAME_AFTER, Iotune, Secret};

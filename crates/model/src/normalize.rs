@@ -218,7 +218,7 @@ fn qemu(d: &mut Disk) {
         Source::Block(b) => b.dev.is_some(),
         Source::Network(_) => true,
         Source::Volume(v) => v.pool.is_some() || v.volume.is_some(),
-        Source::Dir(_) | Source::Other(_) => false,
+        Source::Dir(_) | Source::Nvme(_) | Source::VhostUser(_) | Source::Other(_) => false,
     };
     let storage = matches!(d.source, Source::File(_) | Source::Block(_) | Source::Network(_));
     if d.driver.is_none() && has_source && storage {
@@ -267,7 +267,7 @@ fn qemu(d: &mut Disk) {
         Source::Dir(s) => s.encryption.as_deref_mut(),
         Source::Volume(v) => v.encryption.as_deref_mut(),
         Source::Network(n) => n.encryption.as_deref_mut(),
-        Source::Other(_) => None,
+        Source::Nvme(_) | Source::VhostUser(_) | Source::Other(_) => None,
     };
     for encryption in typed.into_iter().chain(d.encryption.as_deref_mut()) {
         encryption.engine.get_or_insert_with(|| text("qemu"));
@@ -278,6 +278,8 @@ fn qemu(d: &mut Disk) {
         Source::Network(n) => Some(&mut n.unknown.children),
         Source::Dir(s) => Some(&mut s.unknown.children),
         Source::Volume(v) => Some(&mut v.unknown.children),
+        Source::Nvme(n) => Some(&mut n.unknown.children),
+        Source::VhostUser(v) => Some(&mut v.unknown.children),
         Source::Other(o) => o.source.as_mut().map(|e| &mut e.children),
     };
     let source_children = source_children.map(|c| c.iter_mut()).into_iter().flatten();

@@ -9,7 +9,7 @@ use crate::{
 
 /// The source of a disk. `disk@type` follows from the variant, so the two can never disagree.
 ///
-/// Kinds the model does not type yet (nvme, vhostuser) are kept whole in [`Source::Other`].
+/// Kinds the model does not know are kept whole in [`Source::Other`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[allow(
@@ -27,6 +27,10 @@ pub enum Source {
     Network(NetworkSource),
     /// `type='volume'`: a volume of a libvirt storage pool.
     Volume(VolumeSource),
+    /// `type='nvme'`: a namespace of a host NVMe controller.
+    Nvme(NvmeSource),
+    /// `type='vhostuser'`: a vhost-user-blk backend behind a unix socket.
+    VhostUser(VhostUserSource),
     /// A disk type the model does not know yet, kept whole.
     Other(OtherSource),
 }
@@ -41,6 +45,8 @@ impl Source {
             Self::Network(_) => "network",
             Self::Dir(_) => "dir",
             Self::Volume(_) => "volume",
+            Self::Nvme(_) => "nvme",
+            Self::VhostUser(_) => "vhostuser",
             Self::Other(other) => other.disk_type.as_str(),
         }
     }
@@ -113,7 +119,37 @@ pub struct VolumeSource {
     pub unknown: Unknown,
 }
 
-/// A disk type the model does not know yet: `disk@type` and the whole `<source>` element.
+/// The source of a `type='nvme'` disk.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct NvmeSource {
+    /// `source@type` (`pci`).
+    pub source_type: Option<Text>,
+    /// `source@managed`.
+    pub managed: Option<YesNo>,
+    /// `source@namespace`.
+    pub namespace: Option<u32>,
+    /// `source@index`.
+    pub index: Option<u32>,
+    /// `<address>` of the controller (PCI, written in hexadecimal, without a `type`).
+    pub address: Option<crate::PciAddress>,
+    /// Attributes and children of `<source>` the model does not know.
+    pub unknown: Unknown,
+}
+
+/// The source of a `type='vhostuser'` disk.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct VhostUserSource {
+    /// `source@type` (`unix`).
+    pub source_type: Option<Text>,
+    /// `source@path`: the socket.
+    pub path: Option<Text>,
+    /// `source@index`.
+    pub index: Option<u32>,
+    /// Attributes and children of `<source>` (`<reconnect>`, say) the model does not know.
+    pub unknown: Unknown,
+}
+
+/// A disk type the model does not know: `disk@type` and the whole `<source>` element.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct OtherSource {
     /// `disk@type` as written.

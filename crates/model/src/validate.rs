@@ -144,7 +144,13 @@ pub fn validate(disk: &Disk) -> Vec<Problem> {
                 );
             }
         }
-        Source::File(_) | Source::Block(_) | Source::Dir(_) | Source::Volume(_) | Source::Other(_) => {}
+        Source::File(_)
+        | Source::Block(_)
+        | Source::Dir(_)
+        | Source::Volume(_)
+        | Source::Nvme(_)
+        | Source::VhostUser(_)
+        | Source::Other(_) => {}
     }
 
     if disk.device == Some(DeviceKind::Lun) {

@@ -387,8 +387,10 @@ impl<'i> Reader<'_, 'i> {
         let mut unknown = Unknown::default();
         self.rest(attrs, &mut unknown)?;
 
-        let simple =
-            matches!(disk_type.as_ref().map(Attribute::value), None | Some("file" | "block" | "dir" | "volume"));
+        let simple = matches!(
+            disk_type.as_ref().map(Attribute::value),
+            None | Some("file" | "block" | "dir" | "volume" | "nvme" | "vhostuser")
+        );
         let mut source_node = None;
         let mut driver = None;
         let mut auth = None;
@@ -525,6 +527,51 @@ impl<'i> Reader<'_, 'i> {
                 }
                 Source::Volume(volume)
             }
+            Some("nvme") => {
+                let mut nvme = diskxml_model::NvmeSource::default();
+                if let Some(src) = source_node {
+                    let mut attrs = self.attrs(src)?;
+                    nvme.source_type = self.opt_text(attrs.take("type"), "source.type")?;
+                    nvme.managed = self.vocab(attrs.take("managed"), YesNo::parse)?;
+                    nvme.namespace = self.u32_attr(attrs.take("namespace"), "source", "namespace")?;
+                    nvme.index = self.u32_attr(attrs.take("index"), "source", "index")?;
+                    self.rest(attrs, &mut nvme.unknown)?;
+                    for child in src.children() {
+                        let plain = is_named(child, "address")
+                            && nvme.address.is_none()
+                            && child.attributes().all(|a| {
+                                a.namespace().is_none() && ["domain", "bus", "slot", "function"].contains(&a.name())
+                            })
+                            && !child.children().any(|c| c.is_element());
+                        if plain {
+                            nvme.address = Some(PciAddress {
+                                domain: self.pci_attr(child.attribute_node("domain"), "domain")?,
+                                bus: self.pci_attr(child.attribute_node("bus"), "bus")?,
+                                slot: self.pci_attr(child.attribute_node("slot"), "slot")?,
+                                function: self.pci_attr(child.attribute_node("function"), "function")?,
+                            });
+                        } else {
+                            if child.is_element() {
+                                self.check_element_name(child)?;
+                            }
+                            self.keep(child, &mut nvme.unknown, 2)?;
+                        }
+                    }
+                }
+                Source::Nvme(nvme)
+            }
+            Some("vhostuser") => {
+                let mut vhost = diskxml_model::VhostUserSource::default();
+                if let Some(src) = source_node {
+                    let mut attrs = self.attrs(src)?;
+                    vhost.source_type = self.opt_text(attrs.take("type"), "source.type")?;
+                    vhost.path = self.opt_text(attrs.take("path"), "source.path")?;
+                    vhost.index = self.u32_attr(attrs.take("index"), "source", "index")?;
+                    self.rest(attrs, &mut vhost.unknown)?;
+                    self.leaf_children(src, &mut vhost.unknown)?;
+                }
+                Source::VhostUser(vhost)
+            }
             Some("network") => {
                 let src = source_node.ok_or_else(|| {
                     self.err(
@@ -559,8 +606,10 @@ impl<'i> Reader<'_, 'i> {
         let index = self.u32_attr(attrs.take("index"), "backingStore", "index")?;
         let mut unknown = Unknown::default();
         self.rest(attrs, &mut unknown)?;
-        let simple =
-            matches!(disk_type.as_ref().map(Attribute::value), None | Some("file" | "block" | "dir" | "volume"));
+        let simple = matches!(
+            disk_type.as_ref().map(Attribute::value),
+            None | Some("file" | "block" | "dir" | "volume" | "nvme" | "vhostuser")
+        );
         let (mut source_node, mut format, mut backing) = (None, None, None);
         for child in node.children() {
             if child.is_element() {

@@ -229,6 +229,8 @@ fn source_clash(source: &Source) -> Result<(), Error> {
         Source::Block(block) => no_clash(&block.unknown, "source", &["dev", "startupPolicy", "index"])?,
         Source::Dir(dir) => no_clash(&dir.unknown, "source", &["dir", "startupPolicy", "index"])?,
         Source::Volume(v) => no_clash(&v.unknown, "source", &["pool", "volume", "mode", "startupPolicy", "index"])?,
+        Source::Nvme(n) => no_clash(&n.unknown, "source", &["type", "managed", "namespace", "index"])?,
+        Source::VhostUser(v) => no_clash(&v.unknown, "source", &["type", "path", "index"])?,
         Source::Network(net) => {
             no_clash(&net.unknown, "source", NETWORK_SOURCE_ATTRS)?;
             for host in net.hosts() {
@@ -470,6 +472,11 @@ impl<W: Write + ?Sized> Writer<'_, W> {
                     &d.unknown,
                 )
             }
+            Source::Nvme(n) => self.nvme_source(n),
+            Source::VhostUser(v) => {
+                let attrs = [("type", v.source_type.as_deref()), ("path", v.path.as_deref())];
+                self.local_source(&attrs, v.index, None, &v.unknown)
+            }
             Source::Volume(v) => {
                 let attrs = [
                     ("pool", v.pool.as_deref()),
@@ -562,6 +569,29 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         }
         let open = self.finish_start(&host.unknown, false)?;
         self.finish("host", &host.unknown, open)
+    }
+
+    fn nvme_source(&mut self, n: &diskxml_model::NvmeSource) -> fmt::Result {
+        if !writes_source(&Source::Nvme(n.clone())) {
+            return Ok(());
+        }
+        self.open("source")?;
+        self.opt_attr("type", n.source_type.as_deref())?;
+        self.opt_attr("managed", n.managed.as_ref().map(|m| m.as_str()))?;
+        self.num_attr("namespace", n.namespace)?;
+        self.num_attr("index", n.index)?;
+        let open = self.finish_start(&n.unknown, n.address.is_some())?;
+        if let Some(p) = &n.address {
+            self.depth += 1;
+            self.open("address")?;
+            self.hex_attr("domain", p.domain, 4)?;
+            self.hex_attr("bus", p.bus, 2)?;
+            self.hex_attr("slot", p.slot, 2)?;
+            self.hex_attr("function", p.function, 1)?;
+            self.out.write_str("/>\n")?;
+            self.depth -= 1;
+        }
+        self.finish("source", &n.unknown, open)
     }
 
     /// A backing chain, nested as libvirt writes it.
@@ -824,6 +854,17 @@ fn writes_source(source: &Source) -> bool {
                 || !v.unknown.is_empty()
         }
         Source::Network(_) => true,
+        Source::Nvme(n) => {
+            n.source_type.is_some()
+                || n.managed.is_some()
+                || n.namespace.is_some()
+                || n.index.is_some()
+                || n.address.is_some()
+                || !n.unknown.is_empty()
+        }
+        Source::VhostUser(v) => {
+            v.source_type.is_some() || v.path.is_some() || v.index.is_some() || !v.unknown.is_empty()
+        }
         Source::Other(o) => o.source.is_some(),
         _ => false,
     }

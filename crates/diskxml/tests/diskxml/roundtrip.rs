@@ -8,9 +8,9 @@ use diskxml::model::{
     Address, AddressKind, Alias, Auth, BackingFormat, BackingLayer, BackingStore, BlockSource, Blockio, Boot, Bus,
     Cache, CcwAddress, DetectZeroes, DeviceKind, DirSource, Discard, Disk, DriveAddress, Driver, Element, Encryption,
     EncryptionSecret, Error, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Iotune, Name,
-    NetworkExtras, NetworkSource, Node, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret,
-    SecretType, Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress, VolumeMode,
-    VolumeSource, YesNo,
+    NetworkExtras, NetworkSource, Node, NvmeSource, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy,
+    Secret, SecretType, Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress,
+    VhostUserSource, VolumeMode, VolumeSource, YesNo,
 };
 use proptest::prelude::*;
 
@@ -256,7 +256,23 @@ fn source_unboxed() -> impl Strategy<Value = Source> {
                 encryption: None
             })),
         2 => network_source().prop_map(Source::Network),
-        1 => (prop::sample::select(vec!["nvme", "vhostuser"]), proptest::option::of(element(2))).prop_map(|(t, e)| {
+        1 => (
+            (proptest::option::of(text()), proptest::option::of(vocab(YesNo::KNOWN, YesNo::parse))),
+            (proptest::option::of(any::<u32>()), proptest::option::of(any::<u32>())),
+            proptest::option::of((any::<Option<u32>>(), any::<Option<u32>>(), any::<Option<u32>>(), any::<Option<u32>>())),
+            unknown()
+        )
+            .prop_map(|((source_type, managed), (namespace, index), address, unknown)| Source::Nvme(NvmeSource {
+                source_type,
+                managed,
+                namespace,
+                index,
+                address: address.map(|(domain, bus, slot, function)| PciAddress { domain, bus, slot, function }),
+                unknown
+            })),
+        1 => (proptest::option::of(text()), proptest::option::of(text()), proptest::option::of(any::<u32>()), unknown())
+            .prop_map(|(source_type, path, index, unknown)| Source::VhostUser(VhostUserSource { source_type, path, index, unknown })),
+        1 => (prop::sample::select(vec!["lvm", "future-kind"]), proptest::option::of(element(2))).prop_map(|(t, e)| {
             let source = e.map(|mut e| {
                 e.name = Name::new("name", "source").unwrap();
                 e
