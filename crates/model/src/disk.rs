@@ -38,6 +38,8 @@ pub struct Disk {
     pub auth: Option<Auth>,
     /// `<backingStore>`: the backing chain.
     pub backing_store: Option<BackingStore>,
+    /// `<mirror>`: a running block job's destination.
+    pub mirror: Option<alloc::boxed::Box<Mirror>>,
     /// `<geometry>`.
     pub geometry: Option<Geometry>,
     /// `<blockio>`.
@@ -82,6 +84,7 @@ impl Disk {
             driver: None,
             auth: None,
             backing_store: None,
+            mirror: None,
             geometry: None,
             blockio: None,
             target: None,
@@ -386,4 +389,17 @@ pub struct BackingFormat {
     pub format: Format,
     /// Attributes and children of `<format>` (`<metadata_cache>`, say) the model does not know.
     pub unknown: Unknown,
+}
+
+/// `<mirror>`: the destination of a running block copy or mirror job (live XML only).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Mirror {
+    /// `job` (`copy`, `active-commit`).
+    pub job: Option<Text>,
+    /// `ready` (`yes`, `abort`, `pivot`).
+    pub ready: Option<Text>,
+    /// The destination: its source (whose kind gives `mirror@type`), format and backing
+    /// chain, as in a backing layer. Older documents' `file` and `format` attributes stay
+    /// in its unknown attributes.
+    pub layer: BackingLayer,
 }

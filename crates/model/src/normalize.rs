@@ -260,6 +260,7 @@ fn qemu(d: &mut Disk) {
         d.unknown.set_attribute(name("snapshot"), text("no"));
     }
     // <mirror> is state of a running job: the inactive XML leaves it out.
+    d.mirror = None;
     d.unknown.children.retain(|c| !matches!(c, crate::Node::Element(e) if e.name.as_str() == "mirror"));
     let typed = match &mut d.source {
         Source::File(f) => f.encryption.as_deref_mut(),

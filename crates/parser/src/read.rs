@@ -5,10 +5,10 @@ use std::num::NonZeroU32;
 use diskxml_model::{
     Address, AddressKind, Alias, Auth, BackingFormat, BackingLayer, BackingStore, BlockSource, Blockio, Boot, Bus,
     Cache, CcwAddress, DetectZeroes, DeviceKind, DirSource, Discard, Disk, DriveAddress, Driver, Element, Encryption,
-    EncryptionSecret, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Iotune, Name, NetworkExtras,
-    NetworkSource, Node as MNode, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy, Secret, SecretType,
-    Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress, VolumeMode, VolumeSource,
-    YesNo,
+    EncryptionSecret, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Iotune, Mirror, Name,
+    NetworkExtras, NetworkSource, Node as MNode, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy,
+    Secret, SecretType, Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress,
+    VolumeMode, VolumeSource, YesNo,
 };
 use roxmltree::{Attribute, Document, Node, ParsingOptions};
 
@@ -396,6 +396,7 @@ impl<'i> Reader<'_, 'i> {
         let mut auth = None;
         let mut blockio = None;
         let mut backing_store = None;
+        let mut mirror = None;
         let mut encryption = None;
         let mut geometry = None;
         let mut transient = None;
@@ -419,6 +420,7 @@ impl<'i> Reader<'_, 'i> {
                 "driver" if driver.is_none() => driver = Some(self.driver(child)?),
                 "encryption" if encryption.is_none() => encryption = Some(Box::new(self.encryption(child)?)),
                 "backingStore" if backing_store.is_none() => backing_store = Some(self.backing_store(child, 1)?),
+                "mirror" if mirror.is_none() => mirror = Some(Box::new(self.mirror(child)?)),
                 "auth" if auth.is_none() => auth = Some(self.auth(child)?),
                 "blockio" if blockio.is_none() => blockio = Some(self.blockio(child)?),
                 "geometry" if geometry.is_none() => geometry = Some(self.geometry(child)?),
@@ -450,6 +452,7 @@ impl<'i> Reader<'_, 'i> {
         disk.auth = auth;
         disk.blockio = blockio;
         disk.backing_store = backing_store;
+        disk.mirror = mirror;
         disk.encryption = encryption;
         disk.geometry = geometry;
         disk.transient = transient;
@@ -601,9 +604,34 @@ impl<'i> Reader<'_, 'i> {
         if is_empty(node) {
             return Ok(BackingStore::End);
         }
+        let (layer, _) = self.layer(node, depth, "backingStore", &[])?;
+        Ok(BackingStore::Layer(Box::new(layer)))
+    }
+
+    /// `<mirror>`: a layer with `job` and `ready`.
+    fn mirror(&self, node: Node<'_, '_>) -> Result<Mirror, Error> {
+        let (layer, mut extra) = self.layer(node, 1, "mirror", &["job", "ready"])?;
+        let ready = extra.pop().flatten();
+        let job = extra.pop().flatten();
+        Ok(Mirror { job, ready, layer })
+    }
+
+    /// A backing layer or a mirror: `type`, `index`, the `extra` attributes asked for (in
+    /// that order), format, source and the next backing store.
+    fn layer(
+        &self,
+        node: Node<'_, '_>,
+        depth: usize,
+        element: &'static str,
+        extra: &[&'static str],
+    ) -> Result<(BackingLayer, Vec<Option<Text>>), Error> {
         let mut attrs = self.attrs(node)?;
         let disk_type = attrs.take("type");
-        let index = self.u32_attr(attrs.take("index"), "backingStore", "index")?;
+        let index = self.u32_attr(attrs.take("index"), element, "index")?;
+        let extra = extra
+            .iter()
+            .map(|name| self.opt_text(attrs.take(name), "attribute value"))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut unknown = Unknown::default();
         self.rest(attrs, &mut unknown)?;
         let simple = matches!(
@@ -630,12 +658,12 @@ impl<'i> Reader<'_, 'i> {
                 _ => self.keep(child, &mut unknown, depth + 1)?,
             }
         }
-        let mut source = self.source(disk_type.as_ref(), source_node, node, "backingStore")?;
+        let mut source = self.source(disk_type.as_ref(), source_node, node, element)?;
         if let Source::File(file) = &mut source {
             // A layer always has a type; only a disk's may be implicit.
             file.implicit_type = false;
         }
-        Ok(BackingStore::Layer(Box::new(BackingLayer { source, index, format, backing, unknown })))
+        Ok((BackingLayer { source, index, format, backing, unknown }, extra))
     }
 
     fn flag(&self, node: Node<'_, '_>, element: &'static str) -> Result<bool, Error> {

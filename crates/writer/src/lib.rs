@@ -55,7 +55,7 @@
 use core::fmt::{self, Write};
 
 use diskxml_model::{
-    Address, AddressKind, Auth, BackingStore, Blockio, Disk, Driver, Element, Encryption, Host,
+    Address, AddressKind, Auth, BackingLayer, BackingStore, Blockio, Disk, Driver, Element, Encryption, Host,
     IOTUNE_GROUP_NAME_AFTER, Iotune, Name, NetworkExtras, NetworkSource, Node, Source, Target, Unknown,
 };
 
@@ -191,6 +191,9 @@ fn check(disk: &Disk) -> Result<(), Error> {
     if let Some(backing) = &disk.backing_store {
         backing_clash(backing)?;
     }
+    if let Some(mirror) = &disk.mirror {
+        layer_clash(&mirror.layer, "mirror", &["type", "job", "ready", "index"])?;
+    }
     if let Some(target) = &disk.target {
         no_clash(&target.unknown, "target", TARGET_ATTRS)?;
     }
@@ -247,16 +250,25 @@ fn source_clash(source: &Source) -> Result<(), Error> {
 
 /// The clash check of a backing chain, layer by layer.
 fn backing_clash(backing: &BackingStore) -> Result<(), Error> {
-    let mut next = Some(backing);
-    while let Some(BackingStore::Layer(layer)) = next {
-        no_clash(&layer.unknown, "backingStore", &["type", "index"])?;
+    match backing {
+        BackingStore::Layer(layer) => layer_clash(layer, "backingStore", &["type", "index"]),
+        BackingStore::End => Ok(()),
+    }
+}
+
+/// The clash check of one layer (a backing store or a mirror) and the chain below it.
+fn layer_clash(layer: &BackingLayer, element: &'static str, known: &[&str]) -> Result<(), Error> {
+    {
+        no_clash(&layer.unknown, element, known)?;
         if let Some(format) = &layer.format {
             no_clash(&format.unknown, "format", &["type"])?;
         }
         source_clash(&layer.source)?;
-        next = layer.backing.as_ref();
     }
-    Ok(())
+    match &layer.backing {
+        Some(backing) => backing_clash(backing),
+        None => Ok(()),
+    }
 }
 
 struct Writer<'a, W: Write + ?Sized> {
@@ -352,6 +364,9 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         self.source(&disk.source)?;
         if let Some(backing) = &disk.backing_store {
             self.backing_store(backing)?;
+        }
+        if let Some(mirror) = &disk.mirror {
+            self.layer("mirror", &mirror.layer, &[("job", mirror.job.as_deref()), ("ready", mirror.ready.as_deref())])?;
         }
         if let Some(geometry) = &disk.geometry {
             self.open("geometry")?;
@@ -596,12 +611,23 @@ impl<W: Write + ?Sized> Writer<'_, W> {
 
     /// A backing chain, nested as libvirt writes it.
     fn backing_store(&mut self, backing: &BackingStore) -> fmt::Result {
-        let BackingStore::Layer(layer) = backing else {
-            self.indent()?;
-            return self.out.write_str("<backingStore/>\n");
-        };
-        self.open("backingStore")?;
+        match backing {
+            BackingStore::Layer(layer) => self.layer("backingStore", layer, &[]),
+            BackingStore::End => {
+                self.indent()?;
+                self.out.write_str("<backingStore/>\n")
+            }
+        }
+    }
+
+    /// A backing layer or a mirror: `type`, `extra` attributes, `index`; format, source and
+    /// the next backing store.
+    fn layer(&mut self, element: &str, layer: &BackingLayer, extra: &[(&str, Option<&str>)]) -> fmt::Result {
+        self.open(element)?;
         self.attr("type", layer.source.disk_type())?;
+        for (name, value) in extra {
+            self.opt_attr(name, *value)?;
+        }
         self.num_attr("index", layer.index)?;
         let has_children = layer.format.is_some() || layer.backing.is_some() || writes_source(&layer.source);
         let open = self.finish_start(&layer.unknown, has_children)?;
@@ -617,7 +643,7 @@ impl<W: Write + ?Sized> Writer<'_, W> {
             self.backing_store(next)?;
         }
         self.depth -= 1;
-        self.finish("backingStore", &layer.unknown, open)
+        self.finish(element, &layer.unknown, open)
     }
 
     /// One empty element with one attribute, if the value is there.

@@ -7,7 +7,7 @@ use diskxml::ToXml;
 use diskxml::model::{
     Address, AddressKind, Alias, Auth, BackingFormat, BackingLayer, BackingStore, BlockSource, Blockio, Boot, Bus,
     Cache, CcwAddress, DetectZeroes, DeviceKind, DirSource, Discard, Disk, DriveAddress, Driver, Element, Encryption,
-    EncryptionSecret, Error, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Iotune, Name,
+    EncryptionSecret, Error, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Iotune, Mirror, Name,
     NetworkExtras, NetworkSource, Node, NvmeSource, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy,
     Secret, SecretType, Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress,
     VhostUserSource, VolumeMode, VolumeSource, YesNo,
@@ -341,6 +341,7 @@ type Extras = (
     Option<Text>,
     Option<BackingStore>,
     Option<Encryption>,
+    Option<Mirror>,
 );
 
 fn disk_extras() -> BoxedStrategy<Extras> {
@@ -355,6 +356,7 @@ fn disk_extras() -> BoxedStrategy<Extras> {
         proptest::option::of(text()),
         proptest::option::of(backing(3)),
         proptest::option::of(encryption()),
+        proptest::option::of(mirror()),
     )
         .boxed()
 }
@@ -424,6 +426,15 @@ fn network_extras() -> BoxedStrategy<NetworkExtras> {
             },
         )
         .prop_filter("an empty extras reads back as none", |x| !x.is_empty())
+        .boxed()
+}
+
+fn mirror() -> BoxedStrategy<Mirror> {
+    (proptest::option::of(text()), proptest::option::of(text()), backing(2))
+        .prop_filter_map("a mirror is a layer", |(job, ready, layer)| match layer {
+            BackingStore::Layer(layer) => Some(Mirror { job, ready, layer: *layer }),
+            BackingStore::End => None,
+        })
         .boxed()
 }
 
@@ -507,6 +518,7 @@ fn disk() -> impl Strategy<Value = Disk> {
                 }
                 (d.geometry, d.transient, d.backing_store) = (extras.1.clone(), extras.2.clone(), extras.4.clone());
                 d.encryption = extras.5.clone().map(Box::new);
+                d.mirror = extras.6.clone().map(Box::new);
                 d.readonly = readonly;
                 d.shareable = shareable;
                 d.serial = serial.clone();
