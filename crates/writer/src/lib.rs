@@ -29,9 +29,9 @@
 //!
 //! # Style
 //! libvirt's own (`virsh dumpxml`): single-quoted attributes, two-space indentation,
-//! children in libvirt's order (driver, auth, source, blockio, target, iotune, readonly,
-//! shareable, serial, wwn, vendor, product, boot, alias, address; hosts then auth inside a
-//! network source), `<x/>` for empty elements, a final newline. What the model does not
+//! children in libvirt's order (driver, auth, source, backingStore, mirror, geometry, blockio,
+//! target, iotune, readonly, shareable, transient, serial, wwn, vendor, product, encryption,
+//! boot, alias, address; docs/formats.md has the children of a source), `<x/>` for empty elements, a final newline. What the model does not
 //! know follows the known attributes and children of the same element, in its original order.
 //!
 //! # Errors
