@@ -587,7 +587,7 @@ impl<W: Write + ?Sized> Writer<'_, W> {
     }
 
     fn nvme_source(&mut self, n: &diskxml_model::NvmeSource) -> fmt::Result {
-        if !writes_source(&Source::Nvme(n.clone())) {
+        if !nvme_writes(n) {
             return Ok(());
         }
         self.open("source")?;
@@ -847,6 +847,16 @@ impl<W: Write + ?Sized> Writer<'_, W> {
     }
 }
 
+/// Whether an nvme source writes a `<source>` element (without cloning: the writer allocates nothing).
+fn nvme_writes(n: &diskxml_model::NvmeSource) -> bool {
+    n.source_type.is_some()
+        || n.managed.is_some()
+        || n.namespace.is_some()
+        || n.index.is_some()
+        || n.address.is_some()
+        || !n.unknown.is_empty()
+}
+
 /// Whether `source` writes a `<source>` element at all.
 fn writes_source(source: &Source) -> bool {
     match source {
@@ -880,14 +890,7 @@ fn writes_source(source: &Source) -> bool {
                 || !v.unknown.is_empty()
         }
         Source::Network(_) => true,
-        Source::Nvme(n) => {
-            n.source_type.is_some()
-                || n.managed.is_some()
-                || n.namespace.is_some()
-                || n.index.is_some()
-                || n.address.is_some()
-                || !n.unknown.is_empty()
-        }
+        Source::Nvme(n) => nvme_writes(n),
         Source::VhostUser(v) => {
             v.source_type.is_some() || v.path.is_some() || v.index.is_some() || !v.unknown.is_empty()
         }

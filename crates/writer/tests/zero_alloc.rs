@@ -74,6 +74,39 @@ fn busy_disk() -> Disk {
     disk.unknown.children.push(Node::Element(vendor));
     disk.unknown.set_attribute(Name::new("attribute name", "rawio").unwrap(), Text::new("v", "yes").unwrap());
     disk.target = Some(diskxml_model::Target::new("vdb", Some(Bus::Virtio)).unwrap());
+    // Every recursive and optional part: a backing chain, a mirror, encryption, geometry.
+    let t = |s: &str| Text::new("t", s).unwrap();
+    let layer = |source| diskxml_model::BackingLayer::new(source);
+    let nvme = diskxml_model::Source::Nvme(diskxml_model::NvmeSource {
+        source_type: Some(t("pci")),
+        namespace: Some(1),
+        address: Some(diskxml_model::PciAddress { domain: Some(0), bus: Some(1), slot: Some(0), function: Some(0) }),
+        ..diskxml_model::NvmeSource::default()
+    });
+    let mut top = layer(diskxml_model::Source::File(diskxml_model::FileSource {
+        path: Some(t("/images/base&.qcow2")),
+        ..diskxml_model::FileSource::default()
+    }));
+    top.format =
+        Some(diskxml_model::BackingFormat { format: diskxml_model::Format::Qcow2, unknown: Unknown::default() });
+    let mut middle = layer(nvme);
+    middle.backing = Some(diskxml_model::BackingStore::End);
+    top.backing = Some(diskxml_model::BackingStore::Layer(Box::new(middle)));
+    disk.backing_store = Some(diskxml_model::BackingStore::Layer(Box::new(top.clone())));
+    disk.mirror = Some(Box::new(diskxml_model::Mirror { job: Some(t("copy")), ready: None, layer: top }));
+    disk.encryption = Some(Box::new(diskxml_model::Encryption {
+        format: Some(t("luks")),
+        secrets: vec![diskxml_model::EncryptionSecret { uuid: Some(t("0a81f5b2")), ..Default::default() }],
+        ..Default::default()
+    }));
+    disk.geometry = Some(diskxml_model::Geometry { cyls: Some(16383), ..Default::default() });
+    if let diskxml_model::Source::Network(net) = &mut disk.source {
+        net.extras = Some(Box::new(diskxml_model::NetworkExtras {
+            cookies: vec![(t("c"), t("v<"))],
+            initiator_iqn: Some(t("iqn.x")),
+            ..Default::default()
+        }));
+    }
     disk
 }
 
@@ -86,6 +119,11 @@ fn writing_into_a_string_with_capacity_allocates_nothing() {
     let n = allocations_during(|| diskxml_writer::write_disk(&disk, &mut out).unwrap());
     assert_eq!(out, probe, "the measured run wrote the same XML");
     assert!(out.contains("&apos;&lt;&amp;&gt;&quot;&#9;&#10;&#13;"), "escapes ran: {out}");
+    assert!(out.contains("<mirror type='file' job='copy'>") && out.contains("<backingStore/>"), "{out}");
+    assert!(
+        out.contains("<cookie name='c'>v&lt;</cookie>") && out.contains("<address domain='0x0000' bus='0x01'"),
+        "{out}"
+    );
     assert_eq!(n, 0, "write_disk allocated {n} times");
 }
 
@@ -121,7 +159,7 @@ fn writing_into_a_fixed_buffer_works_and_a_full_buffer_is_an_error() {
         }
     }
     let disk = busy_disk();
-    let mut storage = [0u8; 4096];
+    let mut storage = [0u8; 16384];
     let mut fixed = Fixed { buf: &mut storage, len: 0 };
     let n = allocations_during(|| diskxml_writer::write_disk(&disk, &mut fixed).unwrap());
     assert_eq!(n, 0);
