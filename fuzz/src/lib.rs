@@ -113,7 +113,81 @@ fn auth(u: &mut Unstructured<'_>) -> arbitrary::Result<Auth> {
     Ok(Auth { username: text(u)?, secret, unknown: unknown(u)? })
 }
 
+fn encryption(u: &mut Unstructured<'_>) -> arbitrary::Result<Box<diskxml::model::Encryption>> {
+    let mut e = diskxml::model::Encryption {
+        format: opt(u, text)?,
+        engine: opt(u, text)?,
+        unknown: unknown(u)?,
+        ..Default::default()
+    };
+    for _ in 0..u.int_in_range(0..=2)? {
+        e.secrets.push(diskxml::model::EncryptionSecret {
+            secret_type: opt(u, text)?,
+            uuid: opt(u, text)?,
+            usage: opt(u, text)?,
+            unknown: unknown(u)?,
+        });
+    }
+    Ok(Box::new(e))
+}
+
+fn backing(u: &mut Unstructured<'_>, depth: u8) -> arbitrary::Result<diskxml::model::BackingStore> {
+    if depth == 0 || u.ratio(1, 3)? {
+        return Ok(diskxml::model::BackingStore::End);
+    }
+    let mut source = source(u)?;
+    if let Source::File(f) = &mut source {
+        f.implicit_type = false;
+    }
+    let mut layer = diskxml::model::BackingLayer::new(source);
+    layer.index = u.arbitrary()?;
+    layer.format = opt(u, |u| {
+        let format = vocab(u, Format::KNOWN, Format::parse)?.unwrap_or(Format::Raw);
+        Ok(diskxml::model::BackingFormat { format, unknown: unknown(u)? })
+    })?;
+    layer.backing = opt(u, |u| backing(u, depth - 1))?;
+    layer.unknown = unknown(u)?;
+    Ok(diskxml::model::BackingStore::Layer(Box::new(layer)))
+}
+
 fn source(u: &mut Unstructured<'_>) -> arbitrary::Result<Source> {
+    if u.ratio(1, 5)? {
+        return Ok(match u.int_in_range(0..=3)? {
+            0 => Source::Dir(diskxml::model::DirSource {
+                dir: opt(u, text)?,
+                index: u.arbitrary()?,
+                unknown: unknown(u)?,
+                ..Default::default()
+            }),
+            1 => Source::Volume(diskxml::model::VolumeSource {
+                pool: opt(u, text)?,
+                volume: opt(u, text)?,
+                encryption: opt(u, encryption)?,
+                unknown: unknown(u)?,
+                ..Default::default()
+            }),
+            2 => Source::Nvme(diskxml::model::NvmeSource {
+                source_type: opt(u, text)?,
+                namespace: u.arbitrary()?,
+                address: opt(u, |u| {
+                    Ok(PciAddress {
+                        domain: u.arbitrary()?,
+                        bus: u.arbitrary()?,
+                        slot: u.arbitrary()?,
+                        function: u.arbitrary()?,
+                    })
+                })?,
+                unknown: unknown(u)?,
+                ..Default::default()
+            }),
+            _ => Source::VhostUser(diskxml::model::VhostUserSource {
+                source_type: opt(u, text)?,
+                path: opt(u, text)?,
+                index: u.arbitrary()?,
+                unknown: unknown(u)?,
+            }),
+        });
+    }
     Ok(match u.int_in_range(0..=3)? {
         0 => Source::File(FileSource {
             path: opt(u, text)?,
@@ -122,7 +196,12 @@ fn source(u: &mut Unstructured<'_>) -> arbitrary::Result<Source> {
             implicit_type: u.arbitrary()?,
             ..FileSource::default()
         }),
-        1 => Source::Block(BlockSource { dev: opt(u, text)?, index: u.arbitrary()?, unknown: unknown(u)?, ..BlockSource::default() }),
+        1 => Source::Block(BlockSource {
+            dev: opt(u, text)?,
+            index: u.arbitrary()?,
+            unknown: unknown(u)?,
+            ..BlockSource::default()
+        }),
         2 => {
             let protocol = vocab(u, Protocol::KNOWN, Protocol::parse)?.unwrap_or(Protocol::Nbd);
             let edge = protocol == Protocol::Openvstorage;
@@ -134,6 +213,8 @@ fn source(u: &mut Unstructured<'_>) -> arbitrary::Result<Source> {
             }
             net.snapshot_timeout = u.arbitrary()?;
             net.auth = opt(u, auth)?;
+            net.encryption = opt(u, encryption)?;
+            net.tls_hostname = opt(u, text)?;
             net.unknown = unknown(u)?;
             Source::Network(net)
         }
@@ -199,10 +280,12 @@ impl<'a> Arbitrary<'a> for ArbitraryDisk {
                     slot: u.arbitrary()?,
                     function: u.arbitrary()?,
                 }),
-                _ => AddressKind::Other(Text::new("t", "ccw").expect("plain")),
+                _ => AddressKind::Other(Text::new("t", "spapr-vio").expect("plain")),
             };
             Ok(Address { kind, unknown: unknown(u)? })
         })?;
+        d.encryption = opt(u, encryption)?;
+        d.backing_store = opt(u, |u| backing(u, 3))?;
         d.unknown = unknown(u)?;
         Ok(Self(d))
     }

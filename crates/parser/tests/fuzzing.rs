@@ -73,3 +73,20 @@ fn fuzz_parse_disk_comment_between_texts_of_an_unknown_element() {
     let bytes: &[u8] = include_bytes!("fuzzing/crash-1523c68cf206130fb587596128ed83e0fb2cd742");
     assert_stable(std::str::from_utf8(bytes).unwrap());
 }
+
+/// roundtrip, crash-ed in the session that typed encryption: a backing layer whose volume
+/// source held only an `<encryption>` was closed as `<backingStore type='volume'/>` and its
+/// source written after it, outside the layer (two rules decided whether a source is written).
+#[test]
+fn fuzz_roundtrip_encryption_only_source_stays_inside_its_layer() {
+    use diskxml_model::{BackingLayer, BackingStore, Disk, Encryption, FileSource, Source, Text, VolumeSource};
+    let encryption = Encryption { format: Some(Text::new("t", "luks").unwrap()), ..Encryption::default() };
+    let volume = VolumeSource { encryption: Some(Box::new(encryption)), ..VolumeSource::default() };
+    let mut disk =
+        Disk::new(Source::File(FileSource { path: Some(Text::new("t", "/a").unwrap()), ..FileSource::default() }));
+    disk.backing_store = Some(BackingStore::Layer(Box::new(BackingLayer::new(Source::Volume(volume)))));
+    let mut xml = String::new();
+    diskxml_writer::write_disk(&disk, &mut xml).unwrap();
+    assert!(xml.contains("<backingStore type='volume'>\n    <source>\n      <encryption format='luks'/>"), "{xml}");
+    assert_eq!(diskxml_parser::parse_disk(&xml).unwrap(), disk);
+}

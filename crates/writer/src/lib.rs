@@ -459,6 +459,10 @@ impl<W: Write + ?Sized> Writer<'_, W> {
     }
 
     fn source(&mut self, source: &Source) -> fmt::Result {
+        // One rule decides whether a <source> is written, for disks and backing layers alike.
+        if !writes_source(source) {
+            return Ok(());
+        }
         match source {
             Source::File(f) => {
                 let policy = f.startup_policy.as_ref().map(|p| p.as_str());
@@ -515,7 +519,7 @@ impl<W: Write + ?Sized> Writer<'_, W> {
     }
 
     /// A `<source>` of a disk on the host (file, block, dir, volume): its attributes in
-    /// libvirt's order, then `index`; nothing at all when all are absent.
+    /// libvirt's order, then `index` (whether it is written at all is `writes_source`).
     fn local_source(
         &mut self,
         attrs: &[(&str, Option<&str>)],
@@ -523,9 +527,6 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         encryption: Option<&Encryption>,
         unknown: &Unknown,
     ) -> fmt::Result {
-        if attrs.iter().all(|(_, v)| v.is_none()) && index.is_none() && encryption.is_none() && unknown.is_empty() {
-            return Ok(());
-        }
         self.open("source")?;
         for (name, value) in attrs {
             self.opt_attr(name, *value)?;
@@ -587,9 +588,6 @@ impl<W: Write + ?Sized> Writer<'_, W> {
     }
 
     fn nvme_source(&mut self, n: &diskxml_model::NvmeSource) -> fmt::Result {
-        if !nvme_writes(n) {
-            return Ok(());
-        }
         self.open("source")?;
         self.opt_attr("type", n.source_type.as_deref())?;
         self.opt_attr("managed", n.managed.as_ref().map(|m| m.as_str()))?;
@@ -887,6 +885,7 @@ fn writes_source(source: &Source) -> bool {
                 || v.mode.is_some()
                 || v.startup_policy.is_some()
                 || v.index.is_some()
+                || v.encryption.is_some()
                 || !v.unknown.is_empty()
         }
         Source::Network(_) => true,

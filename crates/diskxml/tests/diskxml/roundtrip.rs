@@ -244,16 +244,16 @@ fn source_unboxed() -> impl Strategy<Value = Source> {
             proptest::option::of(vocab(VolumeMode::KNOWN, VolumeMode::parse)),
             policy(),
             index(),
-            unknown()
+            (unknown(), proptest::option::of(encryption()))
         )
-            .prop_map(|((pool, volume), mode, startup_policy, index, unknown)| Source::Volume(VolumeSource {
+            .prop_map(|((pool, volume), mode, startup_policy, index, (unknown, encryption))| Source::Volume(VolumeSource {
                 pool,
                 volume,
                 mode,
                 startup_policy,
                 index,
                 unknown,
-                encryption: None
+                encryption: encryption.map(Box::new)
             })),
         2 => network_source().prop_map(Source::Network),
         1 => (
