@@ -41,7 +41,7 @@ pub struct Disk {
     /// `<mirror>`: a running block job's destination.
     pub mirror: Option<alloc::boxed::Box<Mirror>>,
     /// `<geometry>`.
-    pub geometry: Option<Geometry>,
+    pub geometry: Option<alloc::boxed::Box<Geometry>>,
     /// `<blockio>`.
     pub blockio: Option<Blockio>,
     /// `<target>`.
@@ -53,7 +53,7 @@ pub struct Disk {
     /// `<shareable/>`.
     pub shareable: bool,
     /// `<transient/>`.
-    pub transient: Option<Transient>,
+    pub transient: Option<alloc::boxed::Box<Transient>>,
     /// `<serial>`: what the guest sees as the disk's serial number.
     pub serial: Option<Text>,
     /// `<wwn>`: the World Wide Name (16 hexadecimal digits).
@@ -149,6 +149,10 @@ pub struct Driver {
     pub ats: Option<OnOff>,
     /// `packed` (virtio).
     pub packed: Option<OnOff>,
+    /// `page_per_vq` (virtio).
+    pub page_per_vq: Option<OnOff>,
+    /// `<metadata_cache>` (qcow2), in its plain form; richer content stays in `unknown`.
+    pub metadata_cache: Option<MetadataCache>,
     /// Attributes and children of `<driver>` the model does not know (`<metadata_cache>`
     /// among them).
     pub unknown: Unknown,
@@ -402,4 +406,13 @@ pub struct Mirror {
     /// chain, as in a backing layer. Older documents' `file` and `format` attributes stay
     /// in its unknown attributes.
     pub layer: BackingLayer,
+}
+
+/// `<metadata_cache><max_size unit=...>N</max_size></metadata_cache>` of a qcow2 driver.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct MetadataCache {
+    /// `max_size`, in `unit`s.
+    pub max_size: Option<u64>,
+    /// `max_size@unit` (`bytes`, `KiB`, ...); none means bytes. Written only with `max_size`.
+    pub unit: Option<Text>,
 }

@@ -237,6 +237,9 @@ fn qemu(d: &mut Disk) {
         d.driver.get_or_insert_with(Driver::default).name.get_or_insert_with(|| text("qemu"));
     }
     if let Some(driver) = &mut d.driver {
+        if let Some(cache) = &mut driver.metadata_cache {
+            metadata_cache_in_bytes(cache);
+        }
         convert_metadata_cache(&mut driver.unknown.children);
     }
     convert_metadata_cache(&mut d.unknown.children);
@@ -313,9 +316,19 @@ fn convert_metadata_cache(nodes: &mut [crate::Node]) {
     }
 }
 
-fn to_bytes(max: &mut crate::Element) {
-    let unit = max.attributes().iter().find(|a| a.name.as_str() == "unit").map(|a| a.value.clone().into_string());
-    let scale: u64 = match unit.as_deref().unwrap_or("bytes") {
+/// The typed `<metadata_cache>`, in bytes.
+fn metadata_cache_in_bytes(cache: &mut crate::MetadataCache) {
+    let Some(size) = cache.max_size else { return };
+    let Some(scale) = unit_scale(cache.unit.as_deref().unwrap_or("bytes")) else { return };
+    if let Some(bytes) = size.checked_mul(scale) {
+        cache.max_size = Some(bytes);
+        cache.unit = Some(text("bytes"));
+    }
+}
+
+/// Bytes in one `unit`, as libvirt's scaled integers read them.
+fn unit_scale(unit: &str) -> Option<u64> {
+    Some(match unit {
         "b" | "bytes" => 1,
         "KB" => 1_000,
         "k" | "K" | "KiB" | "kiB" => 1 << 10,
@@ -325,8 +338,13 @@ fn to_bytes(max: &mut crate::Element) {
         "G" | "GiB" => 1 << 30,
         "TB" => 1_000_000_000_000,
         "T" | "TiB" => 1 << 40,
-        _ => return,
-    };
+        _ => return None,
+    })
+}
+
+fn to_bytes(max: &mut crate::Element) {
+    let unit = max.attributes().iter().find(|a| a.name.as_str() == "unit").map(|a| a.value.clone().into_string());
+    let Some(scale) = unit_scale(unit.as_deref().unwrap_or("bytes")) else { return };
     let [crate::Node::Text(value)] = max.children.as_slice() else { return };
     let Some(bytes) = value.trim().parse::<u64>().ok().and_then(|v| v.checked_mul(scale)) else { return };
     max.children = alloc::vec![crate::Node::Text(text(&format!("{bytes}")))];

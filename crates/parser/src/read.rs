@@ -423,8 +423,8 @@ impl<'i> Reader<'_, 'i> {
                 "mirror" if mirror.is_none() => mirror = Some(Box::new(self.mirror(child)?)),
                 "auth" if auth.is_none() => auth = Some(self.auth(child)?),
                 "blockio" if blockio.is_none() => blockio = Some(self.blockio(child)?),
-                "geometry" if geometry.is_none() => geometry = Some(self.geometry(child)?),
-                "transient" if transient.is_none() => transient = Some(self.transient(child)?),
+                "geometry" if geometry.is_none() => geometry = Some(Box::new(self.geometry(child)?)),
+                "transient" if transient.is_none() => transient = Some(Box::new(self.transient(child)?)),
                 "iotune" if iotune.is_none() => iotune = Some(Box::new(self.iotune(child)?)),
                 // An empty <source/> of a file or block disk says nothing the model can
                 // hold; it is kept as unknown, so that a later <source> cannot take its
@@ -722,10 +722,23 @@ impl<'i> Reader<'_, 'i> {
             iommu: self.vocab(attrs.take("iommu"), OnOff::parse)?,
             ats: self.vocab(attrs.take("ats"), OnOff::parse)?,
             packed: self.vocab(attrs.take("packed"), OnOff::parse)?,
+            page_per_vq: self.vocab(attrs.take("page_per_vq"), OnOff::parse)?,
+            metadata_cache: None,
             unknown: Unknown::default(),
         };
         self.rest(attrs, &mut driver.unknown)?;
-        self.leaf_children(node, &mut driver.unknown)?;
+        for child in node.children() {
+            if driver.metadata_cache.is_none()
+                && let Some(cache) = self.metadata_cache(child)?
+            {
+                driver.metadata_cache = Some(cache);
+                continue;
+            }
+            if child.is_element() {
+                self.check_element_name(child)?;
+            }
+            self.keep(child, &mut driver.unknown, 2)?;
+        }
         Ok(driver)
     }
 
@@ -896,6 +909,31 @@ impl<'i> Reader<'_, 'i> {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// `<metadata_cache>` in its plain form (no attributes; at most one `<max_size>` with a
+    /// `unit` and a decimal text); `None` when `node` is anything else, which is then kept.
+    fn metadata_cache(&self, node: Node<'_, '_>) -> Result<Option<diskxml_model::MetadataCache>, Error> {
+        if !is_named(node, "metadata_cache") || node.attributes().next().is_some() {
+            return Ok(None);
+        }
+        let blank = |n: &Node<'_, '_>| n.is_text() && n.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty());
+        let elements: Vec<Node<'_, '_>> = node.children().filter(|c| !blank(c)).collect();
+        match elements.as_slice() {
+            [] => Ok(Some(diskxml_model::MetadataCache::default())),
+            [max]
+                if is_named(*max, "max_size")
+                    && max.attributes().all(|a| a.name() == "unit" && a.namespace().is_none())
+                    && max.children().all(|c| c.is_text()) =>
+            {
+                let text: String = max.children().filter_map(|c| c.text()).collect();
+                let Some(size) = parse_decimal(&text) else { return Ok(None) };
+                let unit =
+                    max.attribute_node("unit").map(|a| self.text(&a, "driver.metadata_cache.unit")).transpose()?;
+                Ok(Some(diskxml_model::MetadataCache { max_size: Some(size), unit }))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// The children of a file, block, dir or volume `<source>`: an `<encryption>`, the rest kept.

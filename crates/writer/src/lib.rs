@@ -134,6 +134,7 @@ const DRIVER_ATTRS: &[&str] = &[
     "iommu",
     "ats",
     "packed",
+    "page_per_vq",
 ];
 const NETWORK_SOURCE_ATTRS: &[&str] = &["protocol", "name", "tls", "tlsHostname", "query", "snapshot-timeout", "index"];
 const HOST_ATTRS: &[&str] = &["name", "port", "transport", "socket"];
@@ -454,7 +455,26 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         self.opt_attr("iommu", d.iommu.as_ref().map(|v| v.as_str()))?;
         self.opt_attr("ats", d.ats.as_ref().map(|v| v.as_str()))?;
         self.opt_attr("packed", d.packed.as_ref().map(|v| v.as_str()))?;
-        let open = self.finish_start(&d.unknown, false)?;
+        self.opt_attr("page_per_vq", d.page_per_vq.as_ref().map(|v| v.as_str()))?;
+        let open = self.finish_start(&d.unknown, d.metadata_cache.is_some())?;
+        if let Some(cache) = &d.metadata_cache {
+            self.depth += 1;
+            self.open("metadata_cache")?;
+            match cache.max_size {
+                Some(size) => {
+                    self.out.write_str(">\n")?;
+                    self.depth += 1;
+                    self.open("max_size")?;
+                    self.opt_attr("unit", cache.unit.as_deref())?;
+                    writeln!(self.out, ">{size}</max_size>")?;
+                    self.depth -= 1;
+                    self.indent()?;
+                    self.out.write_str("</metadata_cache>\n")?;
+                }
+                None => self.out.write_str("/>\n")?,
+            }
+            self.depth -= 1;
+        }
         self.finish("driver", &d.unknown, open)
     }
 

@@ -99,7 +99,7 @@ fn busy_disk() -> Disk {
         secrets: vec![diskxml_model::EncryptionSecret { uuid: Some(t("0a81f5b2")), ..Default::default() }],
         ..Default::default()
     }));
-    disk.geometry = Some(diskxml_model::Geometry { cyls: Some(16383), ..Default::default() });
+    disk.geometry = Some(Box::new(diskxml_model::Geometry { cyls: Some(16383), ..Default::default() }));
     if let diskxml_model::Source::Network(net) = &mut disk.source {
         net.extras = Some(Box::new(diskxml_model::NetworkExtras {
             cookies: vec![(t("c"), t("v<"))],

@@ -7,10 +7,10 @@ use diskxml::ToXml;
 use diskxml::model::{
     Address, AddressKind, Alias, Auth, BackingFormat, BackingLayer, BackingStore, BlockSource, Blockio, Boot, Bus,
     Cache, CcwAddress, DetectZeroes, DeviceKind, DirSource, Discard, Disk, DriveAddress, Driver, Element, Encryption,
-    EncryptionSecret, Error, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Iotune, Mirror, Name,
-    NetworkExtras, NetworkSource, Node, NvmeSource, OnOff, OtherSource, PciAddress, Port, Protocol, ReadErrorPolicy,
-    Secret, SecretType, Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown, UsbAddress,
-    VhostUserSource, VolumeMode, VolumeSource, YesNo,
+    EncryptionSecret, Error, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Iotune, MetadataCache,
+    Mirror, Name, NetworkExtras, NetworkSource, Node, NvmeSource, OnOff, OtherSource, PciAddress, Port, Protocol,
+    ReadErrorPolicy, Secret, SecretType, Source, StartupPolicy, Target, Text, Transient, Transport, Tray, Unknown,
+    UsbAddress, VhostUserSource, VolumeMode, VolumeSource, YesNo,
 };
 use proptest::prelude::*;
 
@@ -322,9 +322,23 @@ fn driver_unboxed() -> impl Strategy<Value = Driver> {
                 (on_off(), on_off(), on_off()),
                 (proptest::option::of(any::<u32>()), proptest::option::of(any::<u32>())),
                 (on_off(), on_off(), on_off()),
+                (
+                    on_off(),
+                    proptest::option::of(
+                        (proptest::option::of(any::<u64>()), proptest::option::of(text()))
+                            .prop_map(|(max_size, unit)| MetadataCache { max_size, unit: max_size.and(unit) }),
+                    ),
+                ),
             )
                 .prop_map(
-                    |(mut d, (ioeventfd, event_idx, copy_on_read), (queues, queue_size), (iommu, ats, packed))| {
+                    |(
+                        mut d,
+                        (ioeventfd, event_idx, copy_on_read),
+                        (queues, queue_size),
+                        (iommu, ats, packed),
+                        extra,
+                    )| {
+                        (d.page_per_vq, d.metadata_cache) = extra;
                         (d.ioeventfd, d.event_idx, d.copy_on_read) = (ioeventfd, event_idx, copy_on_read);
                         (d.queues, d.queue_size) = (queues, queue_size);
                         (d.iommu, d.ats, d.packed) = (iommu, ats, packed);
@@ -516,7 +530,8 @@ fn disk() -> impl Strategy<Value = Disk> {
                 if let Some(t) = &mut d.target {
                     (t.tray, t.removable, t.rotation_rate) = extras.0.clone();
                 }
-                (d.geometry, d.transient, d.backing_store) = (extras.1.clone(), extras.2.clone(), extras.4.clone());
+                (d.geometry, d.transient, d.backing_store) =
+                    (extras.1.clone().map(Box::new), extras.2.clone().map(Box::new), extras.4.clone());
                 d.encryption = extras.5.clone().map(Box::new);
                 d.mirror = extras.6.clone().map(Box::new);
                 d.readonly = readonly;
