@@ -673,10 +673,7 @@ impl<'i> Reader<'_, 'i> {
                 ErrorKind::UnexpectedContent { element, found: format!("attribute '{}'", a.name()) },
             ));
         }
-        if let Some(child) = node
-            .children()
-            .find(|c| c.is_element() || c.text().is_some_and(|t| !t.trim_matches(is_xml_space).is_empty()))
-        {
+        if let Some(child) = node.children().find(|c| !is_noise(*c) && !is_blank(*c)) {
             return Err(
                 self.err(child.range().start, ErrorKind::UnexpectedContent { element, found: "content".to_owned() })
             );
@@ -698,8 +695,7 @@ impl<'i> Reader<'_, 'i> {
                 ErrorKind::UnexpectedContent { element, found: format!("element <{}>", child.tag_name().name()) },
             ));
         }
-        let text: String = node.children().filter_map(|c| c.text()).collect();
-        Text::new(field, text).map_err(|e| self.model_err(node.range().start, e))
+        Text::new(field, text_of(node)).map_err(|e| self.model_err(node.range().start, e))
     }
 
     fn driver(&self, node: Node<'_, '_>) -> Result<Driver, Error> {
@@ -814,9 +810,7 @@ impl<'i> Reader<'_, 'i> {
         }
         let only = |allowed: &[&str]| {
             child.attributes().all(|a| a.namespace().is_none() && allowed.contains(&a.name()))
-                && child
-                    .children()
-                    .all(|c| c.is_text() && c.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty()))
+                && child.children().all(|c| is_noise(c) || is_blank(c))
         };
         let text = |name: &str, field: &'static str| -> Result<Option<Text>, Error> {
             child.attribute_node(name).map(|a| self.text(&a, field)).transpose()
@@ -865,7 +859,7 @@ impl<'i> Reader<'_, 'i> {
                     is_named(c, "cookie")
                         && c.attributes().all(|a| a.name() == "name" && a.namespace().is_none())
                         && c.has_attribute("name")
-                        && c.children().all(|t| t.is_text())
+                        && c.children().all(|t| t.is_text() || is_noise(t))
                 };
                 let items: Vec<Node<'_, '_>> = child.children().filter(Node::is_element).collect();
                 let blank = child
@@ -881,7 +875,7 @@ impl<'i> Reader<'_, 'i> {
                 }
                 for cookie in items {
                     let name = cookie.attribute_node("name").expect("checked above");
-                    let value: String = cookie.children().filter_map(|t| t.text()).collect();
+                    let value = text_of(cookie);
                     let value =
                         Text::new("source.cookie", value).map_err(|e| self.model_err(cookie.range().start, e))?;
                     extras.cookies.push((self.text(&name, "source.cookie.name")?, value));
@@ -897,9 +891,7 @@ impl<'i> Reader<'_, 'i> {
                 let plain = is_named(*iqn, "iqn")
                     && iqn.attributes().all(|a| a.name() == "name" && a.namespace().is_none())
                     && iqn.has_attribute("name")
-                    && iqn
-                        .children()
-                        .all(|c| c.is_text() && c.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty()));
+                    && iqn.children().all(|c| is_noise(c) || is_blank(c));
                 if !plain || !blank {
                     return Ok(false);
                 }
@@ -917,16 +909,15 @@ impl<'i> Reader<'_, 'i> {
         if !is_named(node, "metadata_cache") || node.attributes().next().is_some() {
             return Ok(None);
         }
-        let blank = |n: &Node<'_, '_>| n.is_text() && n.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty());
-        let elements: Vec<Node<'_, '_>> = node.children().filter(|c| !blank(c)).collect();
+        let elements: Vec<Node<'_, '_>> = node.children().filter(|c| !is_blank(*c) && !is_noise(*c)).collect();
         match elements.as_slice() {
             [] => Ok(Some(diskxml_model::MetadataCache::default())),
             [max]
                 if is_named(*max, "max_size")
                     && max.attributes().all(|a| a.name() == "unit" && a.namespace().is_none())
-                    && max.children().all(|c| c.is_text()) =>
+                    && max.children().all(|c| c.is_text() || is_noise(c)) =>
             {
-                let text: String = max.children().filter_map(|c| c.text()).collect();
+                let text = text_of(*max);
                 let Some(size) = parse_decimal(&text) else { return Ok(None) };
                 let unit =
                     max.attribute_node("unit").map(|a| self.text(&a, "driver.metadata_cache.unit")).transpose()?;
@@ -1176,10 +1167,26 @@ impl<'i> Reader<'_, 'i> {
     }
 }
 
-/// No attributes, no child elements, no text but whitespace.
+/// No attributes, no child elements, no text but whitespace (comments and processing
+/// instructions, which are not kept, do not count).
 fn is_empty(node: Node<'_, '_>) -> bool {
-    node.attributes().next().is_none()
-        && node.children().all(|c| !c.is_element() && c.text().is_none_or(|t| t.trim_matches(is_xml_space).is_empty()))
+    node.attributes().next().is_none() && node.children().all(|c| is_noise(c) || is_blank(c))
+}
+
+/// A comment or processing instruction: read, never kept, so it must not decide anything
+/// (a decision that changed once it is gone would change the model on a second read).
+fn is_noise(node: Node<'_, '_>) -> bool {
+    node.is_comment() || node.is_pi()
+}
+
+/// A text node of XML whitespace only.
+fn is_blank(node: Node<'_, '_>) -> bool {
+    node.is_text() && node.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty())
+}
+
+/// The text of an element: its text children joined (never a comment's or a child element's).
+fn text_of(node: Node<'_, '_>) -> String {
+    node.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect()
 }
 
 /// XML's whitespace (not Unicode's: a no-break space is content).
