@@ -485,10 +485,7 @@ impl<'i> Reader<'_, 'i> {
                 if let Some(src) = source_node {
                     let mut attrs = self.attrs(src)?;
                     file.path = self.opt_text(attrs.take("file"), "source.file")?;
-                    file.startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
-                    file.index = self.u32_attr(attrs.take("index"), "source", "index")?;
-                    self.rest(attrs, &mut file.unknown)?;
-                    self.source_children(src, &mut file.encryption, &mut file.unknown)?;
+                    (file.startup_policy, file.index, file.encryption, file.unknown) = self.local_common(src, attrs)?;
                 }
                 Source::File(file)
             }
@@ -497,10 +494,8 @@ impl<'i> Reader<'_, 'i> {
                 if let Some(src) = source_node {
                     let mut attrs = self.attrs(src)?;
                     block.dev = self.opt_text(attrs.take("dev"), "source.dev")?;
-                    block.startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
-                    block.index = self.u32_attr(attrs.take("index"), "source", "index")?;
-                    self.rest(attrs, &mut block.unknown)?;
-                    self.source_children(src, &mut block.encryption, &mut block.unknown)?;
+                    (block.startup_policy, block.index, block.encryption, block.unknown) =
+                        self.local_common(src, attrs)?;
                 }
                 Source::Block(block)
             }
@@ -509,10 +504,7 @@ impl<'i> Reader<'_, 'i> {
                 if let Some(src) = source_node {
                     let mut attrs = self.attrs(src)?;
                     dir.dir = self.opt_text(attrs.take("dir"), "source.dir")?;
-                    dir.startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
-                    dir.index = self.u32_attr(attrs.take("index"), "source", "index")?;
-                    self.rest(attrs, &mut dir.unknown)?;
-                    self.source_children(src, &mut dir.encryption, &mut dir.unknown)?;
+                    (dir.startup_policy, dir.index, dir.encryption, dir.unknown) = self.local_common(src, attrs)?;
                 }
                 Source::Dir(dir)
             }
@@ -523,10 +515,8 @@ impl<'i> Reader<'_, 'i> {
                     volume.pool = self.opt_text(attrs.take("pool"), "source.pool")?;
                     volume.volume = self.opt_text(attrs.take("volume"), "source.volume")?;
                     volume.mode = self.vocab(attrs.take("mode"), VolumeMode::parse)?;
-                    volume.startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
-                    volume.index = self.u32_attr(attrs.take("index"), "source", "index")?;
-                    self.rest(attrs, &mut volume.unknown)?;
-                    self.source_children(src, &mut volume.encryption, &mut volume.unknown)?;
+                    (volume.startup_policy, volume.index, volume.encryption, volume.unknown) =
+                        self.local_common(src, attrs)?;
                 }
                 Source::Volume(volume)
             }
@@ -925,6 +915,23 @@ impl<'i> Reader<'_, 'i> {
             }
             _ => Ok(None),
         }
+    }
+
+    /// What every file, block, dir and volume `<source>` has besides its own attributes:
+    /// `startupPolicy`, `index`, an `<encryption>`, and the rest kept.
+    #[allow(clippy::type_complexity, reason = "one use, destructured at once into the source's fields")]
+    fn local_common(
+        &self,
+        src: Node<'_, '_>,
+        mut attrs: Attrs<'_, '_>,
+    ) -> Result<(Option<StartupPolicy>, Option<u32>, Option<Box<Encryption>>, Unknown), Error> {
+        let startup_policy = self.vocab(attrs.take("startupPolicy"), StartupPolicy::parse)?;
+        let index = self.u32_attr(attrs.take("index"), "source", "index")?;
+        let mut unknown = Unknown::default();
+        let mut encryption = None;
+        self.rest(attrs, &mut unknown)?;
+        self.source_children(src, &mut encryption, &mut unknown)?;
+        Ok((startup_policy, index, encryption, unknown))
     }
 
     /// The children of a file, block, dir or volume `<source>`: an `<encryption>`, the rest kept.
