@@ -3,7 +3,8 @@
 # (every target when none is named). New inputs go to a temporary corpus, so the committed
 # seeds in corpus/ stay small; seeds from the shared libvirt corpus (DISKXML_CORPUS) are
 # added at run time and never committed. A crash fails the run and leaves its input in
-# fuzz/artifacts/TARGET/.
+# fuzz/artifacts/TARGET/. FUZZ_SEED fixes libFuzzer's seed (CI uses 1, so that its short
+# runs are reproducible); the default, 0, is a random seed.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
@@ -15,7 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [ -n "${DISKXML_CORPUS:-}" ] && [ -d "$DISKXML_CORPUS" ]; then
     mkdir -p "$work/shared-domain" "$work/shared-disk"
-    find "$DISKXML_CORPUS" -name '*.xml' -exec cp {} "$work/shared-domain/" \;
+    find "$DISKXML_CORPUS" -name '*.xml' | sort | while read -r f; do cp "$f" "$work/shared-domain/"; done
     for f in "$work"/shared-domain/*.xml; do
         # One file per <disk>...</disk> block of each domain, for the disk parser.
         awk -v out="$work/shared-disk/$(basename "$f" .xml)" \
@@ -32,7 +33,7 @@ for target in "${targets[@]}"; do
     esac
     echo "== fuzz $target for ${seconds}s"
     cargo fuzz run -s none "$target" "$work/$target" "${seeds[@]}" -- \
-        -max_total_time="$seconds" -print_final_stats=1 >"$work/$target.log" 2>&1 || {
+        -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" -print_final_stats=1 >"$work/$target.log" 2>&1 || {
         tail -n 60 "$work/$target.log"
         echo "fuzz target $target failed: see fuzz/artifacts/$target/"
         exit 1
