@@ -875,38 +875,28 @@ fn nvme_writes(n: &diskxml_model::NvmeSource) -> bool {
         || !n.unknown.is_empty()
 }
 
+/// Whether the parts every host-side source shares (the parser's `local_common`) hold
+/// anything: one place, so that no kind of source forgets one of them.
+fn shared(
+    startup_policy: &Option<diskxml_model::StartupPolicy>,
+    index: Option<u32>,
+    encryption: Option<&Encryption>,
+    unknown: &Unknown,
+) -> bool {
+    startup_policy.is_some() || index.is_some() || encryption.is_some() || !unknown.is_empty()
+}
+
 /// Whether `source` writes a `<source>` element at all.
 fn writes_source(source: &Source) -> bool {
     match source {
-        Source::File(f) => {
-            f.path.is_some()
-                || f.startup_policy.is_some()
-                || f.index.is_some()
-                || f.encryption.is_some()
-                || !f.unknown.is_empty()
-        }
-        Source::Block(b) => {
-            b.dev.is_some()
-                || b.startup_policy.is_some()
-                || b.index.is_some()
-                || b.encryption.is_some()
-                || !b.unknown.is_empty()
-        }
-        Source::Dir(d) => {
-            d.dir.is_some()
-                || d.startup_policy.is_some()
-                || d.index.is_some()
-                || d.encryption.is_some()
-                || !d.unknown.is_empty()
-        }
+        Source::File(f) => f.path.is_some() || shared(&f.startup_policy, f.index, f.encryption.as_deref(), &f.unknown),
+        Source::Block(b) => b.dev.is_some() || shared(&b.startup_policy, b.index, b.encryption.as_deref(), &b.unknown),
+        Source::Dir(d) => d.dir.is_some() || shared(&d.startup_policy, d.index, d.encryption.as_deref(), &d.unknown),
         Source::Volume(v) => {
             v.pool.is_some()
                 || v.volume.is_some()
                 || v.mode.is_some()
-                || v.startup_policy.is_some()
-                || v.index.is_some()
-                || v.encryption.is_some()
-                || !v.unknown.is_empty()
+                || shared(&v.startup_policy, v.index, v.encryption.as_deref(), &v.unknown)
         }
         Source::Network(_) => true,
         Source::Nvme(n) => nvme_writes(n),
