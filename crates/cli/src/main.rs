@@ -323,16 +323,19 @@ fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
         disk
     } else {
         let path = args.device_path.as_deref().unwrap_or_default();
-        OpenvStorageEdge
-            .disk_from_path(path, args.serial.as_deref(), &disk_info)
-            .map_err(|e| Failure::Invalid(format!("--{e}").replacen("device_path", "device-path", 1)))?
+        OpenvStorageEdge.disk_from_path(path, args.serial.as_deref(), &disk_info).map_err(|e| match e {
+            // The field is the flag here.
+            diskxml::connector::Error::Field { problem, .. } => Failure::Invalid(format!("--device-path: {problem}")),
+            other => Failure::Invalid(other.to_string()),
+        })?
     };
     write_xml(&disk, out)
 }
 
 fn check(file: &str, out: &mut Vec<u8>) -> Result<(), Failure> {
     let text = read_input(file)?;
-    let findings = diskxml::parser::check(&text).map_err(|e| Failure::Invalid(format!("{file}:{e}")))?;
+    let findings =
+        diskxml::check(&text, diskxml::Profile::Generic).map_err(|e| Failure::Invalid(format!("{file}:{e}")))?;
     if findings.is_empty() {
         return Ok(());
     }

@@ -1,9 +1,9 @@
-//! nova's common volume settings, applied by every driver (FORMATS.md §2).
+//! nova's common volume settings, applied by every driver (docs/formats.md).
 
 use std::fmt;
 
 use diskxml_model::{
-    Address, AddressKind, Alias, Blockio, Bus, Discard, Disk, DriveAddress, Driver, Format, Iotune, Target, Text,
+    Address, AddressKind, Alias, Blockio, Bus, Discard, Disk, DriveAddress, Format, Iotune, Target, Text,
     Unknown,
 };
 use serde_json::Value;
@@ -11,22 +11,9 @@ use serde_json::Value;
 use crate::info::{integer, kind};
 use crate::{ConnectionInfo, DiskInfo, Error};
 
-/// The QoS keys of `data.qos_specs` that become `<iotune>` limits (nova's list).
-pub const QOS_KEYS: &[&str] = &[
-    "total_bytes_sec",
-    "read_bytes_sec",
-    "write_bytes_sec",
-    "total_iops_sec",
-    "read_iops_sec",
-    "write_iops_sec",
-    "total_bytes_sec_max",
-    "read_bytes_sec_max",
-    "write_bytes_sec_max",
-    "total_iops_sec_max",
-    "read_iops_sec_max",
-    "write_iops_sec_max",
-    "size_iops_sec",
-];
+/// The QoS keys of `data.qos_specs` that become `<iotune>` limits: nova's 13, which are the
+/// limits libvirt writes before `<group_name>` (all but the `_max_length` ones).
+pub const QOS_KEYS: &[&str] = Iotune::LIMITS.split_at(Iotune::GROUP_NAME_AFTER).0;
 
 /// Something in the connection info that was ignored, reported rather than dropped in silence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,7 +79,7 @@ pub fn disk_with_common_settings(
         Some(true) => Some(Discard::Unmap),
         Some(false) | None => None,
     };
-    disk.driver = Some(Driver { format: Some(format), discard, ..Driver::qemu_raw() });
+    disk.driver = Some(crate::nova_driver(format, discard));
     disk.target = Some(
         Target::new(disk_info.dev.as_str(), Some(disk_info.bus.clone()))
             .map_err(|e| Error::model("disk_info.dev", &e))?,
@@ -146,7 +133,7 @@ fn qos(info: &ConnectionInfo) -> Result<Option<Iotune>, Error> {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Object(specs)) => specs,
         Some(other) => {
-            return Err(Error::field("data.qos_specs", format!("expected an object, found {}", kind(other))));
+            return Err(Error::wrong_type("data.qos_specs", "an object", other));
         }
     };
     let mut iotune = Iotune::default();

@@ -60,18 +60,21 @@ impl OpenvStorageEdge {
         }
         top.insert("data".into(), serde_json::json!({ "device_path": path }));
         let info = ConnectionInfo::from_value(serde_json::Value::Object(top))?;
-        self.disk(&info, disk_info).map_err(|e| match e {
-            Error::Field { field, message } if field == "data.device_path" => {
-                Error::Field { field: "device_path".to_owned(), message }
+        self.disk(&info, disk_info).map_err(|mut e| {
+            if let Error::Field { field, .. } = &mut e
+                && field == "data.device_path"
+            {
+                "device_path".clone_into(field);
             }
-            other => other,
+            e
         })
     }
 }
 
 fn edge_path(info: &ConnectionInfo) -> Result<EdgePath, Error> {
     let path = info.require_data_str("device_path")?;
-    EdgePath::parse(path).map_err(|e| Error::field("data.device_path", e.to_string()))
+    EdgePath::parse(path)
+        .map_err(|e| Error::Field { field: "data.device_path".to_owned(), problem: crate::FieldProblem::Path(e) })
 }
 
 impl VolumeDriver for OpenvStorageEdge {

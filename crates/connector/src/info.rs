@@ -51,24 +51,24 @@ impl ConnectionInfo {
     /// [`Error::Field`] naming the field for a missing or mistyped one.
     pub fn from_value(value: Value) -> Result<Self, Error> {
         let Value::Object(mut top) = value else {
-            return Err(Error::field("(top level)", format!("expected an object, found {}", kind(&value))));
+            return Err(Error::wrong_type("(top level)", "an object", &value));
         };
         let driver_volume_type = match top.remove("driver_volume_type") {
             Some(Value::String(s)) => s,
             Some(other) => {
-                return Err(Error::field("driver_volume_type", format!("expected a string, found {}", kind(&other))));
+                return Err(Error::wrong_type("driver_volume_type", "a string", &other));
             }
-            None => return Err(Error::field("driver_volume_type", "missing")),
+            None => return Err(Error::missing("driver_volume_type", None)),
         };
         let serial = match top.remove("serial") {
             Some(Value::String(s)) => Some(s),
             Some(Value::Null) | None => None,
-            Some(other) => return Err(Error::field("serial", format!("expected a string, found {}", kind(&other)))),
+            Some(other) => return Err(Error::wrong_type("serial", "a string", &other)),
         };
         let data = match top.remove("data") {
             Some(Value::Object(map)) => map,
-            Some(other) => return Err(Error::field("data", format!("expected an object, found {}", kind(&other)))),
-            None => return Err(Error::field("data", "missing")),
+            Some(other) => return Err(Error::wrong_type("data", "an object", &other)),
+            None => return Err(Error::missing("data", None)),
         };
         Ok(Self { driver_volume_type, serial, data })
     }
@@ -100,7 +100,7 @@ impl ConnectionInfo {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => {
-                Err(Error::field(format!("data.{key}"), format!("expected a string, found {}", kind(other))))
+                Err(Error::wrong_type(format!("data.{key}"), "a string", other))
             }
         }
     }
@@ -110,7 +110,7 @@ impl ConnectionInfo {
     /// # Errors
     /// [`Error::Field`] when absent, null, or of another type.
     pub fn require_data_str(&self, key: &str) -> Result<&str, Error> {
-        self.data_str(key)?.ok_or_else(|| Error::field(format!("data.{key}"), "missing"))
+        self.data_str(key)?.ok_or_else(|| Error::missing(format!("data.{key}"), None))
     }
 }
 
@@ -124,7 +124,7 @@ impl ConnectionInfo {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(other) => {
-                Err(Error::field(format!("data.{key}"), format!("expected true or false, found {}", kind(other))))
+                Err(Error::wrong_type(format!("data.{key}"), "true or false", other))
             }
         }
     }
@@ -149,7 +149,7 @@ impl ConnectionInfo {
         match self.data.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Array(items)) => Ok(Some(items)),
-            Some(other) => Err(Error::field(format!("data.{key}"), format!("expected a list, found {}", kind(other)))),
+            Some(other) => Err(Error::wrong_type(format!("data.{key}"), "a list", other)),
         }
     }
 

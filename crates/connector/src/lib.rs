@@ -41,16 +41,18 @@ mod edge;
 mod edge_path;
 mod info;
 mod net;
+mod preset;
 mod probe;
 
 use std::fmt;
 use std::time::Duration;
 
 pub use common::{QOS_KEYS, Warning, disk_with_common_settings, warnings};
+pub use preset::{EDGE_SNAPSHOT_TIMEOUT, EdgePresets, nova_driver};
 pub use edge::{DEFAULT_PROBE_TIMEOUT, EDGE_DEFAULT_PORT, OpenvStorageEdge};
 pub use edge_path::{EDGE_PATH_GRAMMAR, EdgePath, EdgePathError, EdgeTransport};
 pub use info::{ConnectionInfo, DiskInfo};
-pub use net::{ISCSI_DEFAULT_PORT, IscsiNetwork, LocalVolume, NBD_DEFAULT_PORT, NetworkVolume};
+pub use net::{IscsiNetwork, LocalVolume, NetworkVolume};
 pub use probe::{DeviceInfo, ProbeOptions, nbd_probe, tcp_probe};
 
 use diskxml_model::{Disk, Protocol};
@@ -70,12 +72,13 @@ pub enum Error {
         message: String,
     },
     /// A field is missing, mistyped or holds a value that cannot be used.
-    #[error("{field}: {message}")]
+    #[error("{field}: {problem}")]
     Field {
         /// The field's path, e.g. `data.device_path`.
         field: String,
         /// What is wrong with it.
-        message: String,
+        #[source]
+        problem: FieldProblem,
     },
     /// The volume could not be reached: the address, the time spent, and why.
     #[error("{address}: unreachable after {elapsed:.2?}: {reason}")]
@@ -105,20 +108,71 @@ pub enum Error {
     },
 }
 
+/// What is wrong with one field of the connection info.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FieldProblem {
+    /// The field is absent (or null where a value is required).
+    #[error("missing{}", why.map(|w| format!("; {w}")).unwrap_or_default())]
+    Missing {
+        /// Why it is needed, where that helps.
+        why: Option<&'static str>,
+    },
+    /// The field has another JSON type.
+    #[error("expected {expected}, found {found}")]
+    WrongType {
+        /// What it should be, e.g. `a string`.
+        expected: &'static str,
+        /// What it is, e.g. `a number`.
+        found: &'static str,
+    },
+    /// The value breaks a rule of the driver's.
+    #[error("{0}")]
+    Invalid(String),
+    /// The model refuses the value (a character XML cannot carry, a port out of range ...).
+    #[error("{}", model_message(.0))]
+    Model(#[source] diskxml_model::Error),
+    /// The Edge device path does not parse.
+    #[error("{0}")]
+    Path(#[source] EdgePathError),
+}
+
+/// A model error's words without the model's own field name: the connector names the JSON
+/// field instead.
+fn model_message(error: &diskxml_model::Error) -> String {
+    match error {
+        diskxml_model::Error::InvalidChar { index, ch, .. } => {
+            format!("character {index} is U+{:04X}, which XML 1.0 cannot carry", u32::from(*ch))
+        }
+        other => other.to_string(),
+    }
+}
+
 impl Error {
     pub(crate) fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Field { field: field.into(), message: message.into() }
+        Self::Field { field: field.into(), problem: FieldProblem::Invalid(message.into()) }
     }
 
-    /// A model error about the JSON field `field`, without the model's own field name.
+    pub(crate) fn missing(field: impl Into<String>, why: Option<&'static str>) -> Self {
+        Self::Field { field: field.into(), problem: FieldProblem::Missing { why } }
+    }
+
+    pub(crate) fn wrong_type(field: impl Into<String>, expected: &'static str, found: &serde_json::Value) -> Self {
+        Self::Field { field: field.into(), problem: FieldProblem::WrongType { expected, found: info::kind(found) } }
+    }
+
+    /// A model error about the JSON field `field`.
     pub(crate) fn model(field: impl Into<String>, error: &diskxml_model::Error) -> Self {
-        let message = match error {
-            diskxml_model::Error::InvalidChar { index, ch, .. } => {
-                format!("character {index} is U+{:04X}, which XML 1.0 cannot carry", u32::from(*ch))
-            }
-            other => other.to_string(),
-        };
-        Self::field(field, message)
+        Self::Field { field: field.into(), problem: FieldProblem::Model(error.clone()) }
+    }
+
+    /// The JSON field at fault, for [`Error::Field`].
+    #[must_use]
+    pub fn field_path(&self) -> Option<&str> {
+        match self {
+            Self::Field { field, .. } => Some(field),
+            _ => None,
+        }
     }
 }
 

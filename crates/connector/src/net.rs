@@ -6,14 +6,14 @@ use diskxml_model::{
 };
 use serde_json::Value;
 
-use crate::info::{integer, kind};
+use crate::info::integer;
 use crate::probe::nbd_probe;
 use crate::{ConnectionInfo, DeviceInfo, DiskInfo, Error, ProbeOptions, VolumeDriver, common};
 
-/// libvirt's NBD port when none is given.
-pub const NBD_DEFAULT_PORT: u16 = 10809;
-/// The iSCSI port when a portal gives none.
-pub const ISCSI_DEFAULT_PORT: u16 = 3260;
+/// libvirt's port for `protocol` (nbd, iscsi: both have one).
+fn port_of(protocol: &Protocol) -> u16 {
+    diskxml_rules::default_port(protocol).unwrap_or_default()
+}
 
 /// nova's network volume driver for one protocol: `data.name` is the volume, `data.hosts`
 /// and `data.ports` are parallel lists; for rbd, `data.auth_username` with
@@ -59,14 +59,10 @@ impl NetworkVolume {
             source.push_host(host).map_err(|e| Error::model("data.hosts", &e))?;
         }
         let count = source.hosts().len();
-        let (allowed, rule) = match self.protocol {
-            Protocol::Nbd => (count == 1, "nbd takes exactly one host"),
-            Protocol::Sheepdog => (count <= 1, "sheepdog takes at most one host"),
-            Protocol::Gluster => (count >= 1, "gluster takes at least one host"),
-            _ => (true, ""),
-        };
-        if !allowed {
-            return Err(Error::field("data.hosts", format!("{count} host(s) given; {rule}")));
+        let rule = diskxml_rules::host_count(&self.protocol);
+        if !rule.allows(count) {
+            let message = format!("{count} host(s) given; {} takes {}", self.protocol, rule.describe());
+            return Err(Error::field("data.hosts", message));
         }
         Ok(source)
     }
@@ -108,7 +104,7 @@ fn hosts(info: &ConnectionInfo) -> Result<Vec<Host>, Error> {
         .map(|(i, name)| {
             let field = format!("data.hosts[{i}]");
             let Value::String(name) = name else {
-                return Err(Error::field(field, format!("expected a string, found {}", kind(name))));
+                return Err(Error::wrong_type(field, "a string", name));
             };
             let port = match ports.map(|p| &p[i]) {
                 None | Some(Value::Null) => None,
@@ -155,7 +151,7 @@ impl VolumeDriver for NetworkVolume {
             && self.protocol == Protocol::Nbd
             && let Some((host, port)) = address
         {
-            device.size = Some(nbd_probe(host, port.unwrap_or(NBD_DEFAULT_PORT), name, probe.timeout)?);
+            device.size = Some(nbd_probe(host, port.unwrap_or(port_of(&Protocol::Nbd)), name, probe.timeout)?);
         }
         Ok(device)
     }
@@ -213,7 +209,7 @@ fn split_portal(portal: &str) -> Result<(&str, u16), Error> {
         return Err(bad("the host is empty"));
     }
     let port = match port {
-        None => ISCSI_DEFAULT_PORT,
+        None => port_of(&Protocol::Iscsi),
         Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
             p.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| bad("the port is not in 1-65535"))?
         }
@@ -247,7 +243,7 @@ impl VolumeDriver for IscsiNetwork {
         let path = format!(
             "iscsi://{}:{}/{}",
             host.name().map(Text::as_str).unwrap_or_default(),
-            host.port().map_or(ISCSI_DEFAULT_PORT, Port::get),
+            host.port().map_or(port_of(&Protocol::Iscsi), Port::get),
             source.name.as_deref().unwrap_or_default()
         );
         Ok(DeviceInfo { kind: "iscsi".to_owned(), path, size: None })

@@ -1,12 +1,12 @@
 //! diskxml writes, reads and connects libvirt `<disk>` devices: typed, validated, lossless.
 //!
 //! ```
-//! use diskxml::{Bus, Disk, DiskInfo, Host, ToXml};
+//! use diskxml::{Bus, Disk, DiskInfo, EdgePresets, Host, ToXml};
 //!
 //! // Build an Open vStorage Edge disk and write it in libvirt's style.
 //! let disk = Disk::openvstorage_edge("vol1")
 //!     .host(Host::rdma("ovs.include.gr", 12329))
-//!     .original_defaults()
+//!     .original_defaults()                     // the original patch's preset (EdgePresets)
 //!     .build()?;
 //! let xml = disk.to_xml()?;
 //! assert!(xml.contains("<host name='ovs.include.gr' port='12329' transport='rdma'/>"));
@@ -28,6 +28,7 @@
 //! The facade re-exports the workspace's crates as modules; pick one directly to depend on
 //! less:
 //! - [`model`] (`diskxml-model`): the typed disk, no XML;
+//! - [`rules`] (`diskxml-rules`): libvirt's rules: validate, normalize, the facts;
 //! - [`writer`] (`diskxml-writer`): model to XML, without heap allocation;
 //! - [`parser`] (`diskxml-parser`): XML to model, errors with line:column;
 //! - [`connector`] (`diskxml-connector`): connection info to disk (volume drivers).
@@ -38,8 +39,9 @@
 //! A breaking change in any of them is a breaking change of this crate.
 //!
 //! # Errors
-//! [`Error`] wraps the error of the step that failed; each names where (line:column for
-//! XML, the field for JSON, the character for device paths).
+//! Every function here returns [`Error`], which wraps the error of the step that failed;
+//! each names where (line:column for XML, the field for JSON, the character for device
+//! paths).
 //!
 //! # Input safety
 //! No value can change the structure of the XML written: the model refuses characters XML
@@ -56,15 +58,19 @@
 pub use diskxml_connector as connector;
 pub use diskxml_model as model;
 pub use diskxml_parser as parser;
+pub use diskxml_rules as rules;
 pub use diskxml_writer as writer;
 
 /// Attach and detach through libvirt (`diskxml-libvirt`), with the `libvirt` feature.
 #[cfg(feature = "libvirt")]
 pub use diskxml_libvirt as libvirt;
 
-pub use connector::{ConnectionInfo, DeviceInfo, DiskInfo, EdgePath, ProbeOptions, Registry, VolumeDriver};
-pub use model::{Bus, DeviceKind, Disk, Driver, Host, Profile, Protocol, Source, Target, normalize, validate};
-pub use parser::{DiskSelector, DomainDisk, EditError, domain_disks, find_disk, remove_disk};
+pub use connector::{
+    ConnectionInfo, DeviceInfo, DiskInfo, EdgePath, EdgePresets, ProbeOptions, Registry, VolumeDriver,
+};
+pub use model::{Bus, DeviceKind, Disk, Driver, Host, Protocol, Source, Target};
+pub use parser::{DiskSelector, DomainDisk, Pos};
+pub use rules::{Problem, Profile, Rule, normalize, validate};
 
 // The README's library example runs as a doctest, so it cannot rot.
 #[cfg(doctest)]
@@ -97,12 +103,13 @@ pub trait ToXml {
     /// The disk as libvirt `<disk>` XML, ending with a newline.
     ///
     /// # Errors
-    /// [`writer::Error::AttributeClash`] when a kept unknown attribute has a known name.
-    fn to_xml(&self) -> Result<String, writer::Error>;
+    /// [`Error::Write`] ([`writer::Error::AttributeClash`]) when a kept unknown attribute has
+    /// a known name.
+    fn to_xml(&self) -> Result<String, Error>;
 }
 
 impl ToXml for Disk {
-    fn to_xml(&self) -> Result<String, writer::Error> {
+    fn to_xml(&self) -> Result<String, Error> {
         let mut out = String::with_capacity(512);
         writer::write_disk(self, &mut out)?;
         Ok(out)
@@ -112,17 +119,33 @@ impl ToXml for Disk {
 /// Reads a document whose root is `<disk>`; see [`parser::parse_disk`].
 ///
 /// # Errors
-/// [`parser::Error`] with line:column.
-pub fn parse_disk(text: &str) -> Result<Disk, parser::Error> {
-    parser::parse_disk(text)
+/// [`Error::Parse`] with line:column.
+pub fn parse_disk(text: &str) -> Result<Disk, Error> {
+    Ok(parser::parse_disk(text)?)
 }
 
 /// Reads the disks of a `<domain>` document; see [`parser::parse_domain_disks`].
 ///
 /// # Errors
-/// [`parser::Error`] with line:column.
-pub fn parse_domain_disks(text: &str) -> Result<Vec<Disk>, parser::Error> {
-    parser::parse_domain_disks(text)
+/// [`Error::Parse`] with line:column.
+pub fn parse_domain_disks(text: &str) -> Result<Vec<Disk>, Error> {
+    Ok(parser::parse_domain_disks(text)?)
+}
+
+/// Every disk of a `<domain>` document with its byte range; see [`parser::domain_disks`].
+///
+/// # Errors
+/// [`Error::Parse`] with line:column.
+pub fn domain_disks(text: &str) -> Result<Vec<DomainDisk>, Error> {
+    Ok(parser::domain_disks(text)?)
+}
+
+/// The disk `selector` picks in a `<domain>` document; see [`parser::find_disk`].
+///
+/// # Errors
+/// [`Error::Parse`] with line:column.
+pub fn find_disk(text: &str, selector: &DiskSelector) -> Result<Option<DomainDisk>, Error> {
+    Ok(parser::find_disk(text, selector)?)
 }
 
 /// Replaces the disk `selector` picks in a `<domain>` document with `disk`; every byte
@@ -142,7 +165,7 @@ pub fn parse_domain_disks(text: &str) -> Result<Vec<Disk>, parser::Error> {
 /// # Errors
 /// [`Error::Edit`] (no such disk, unreadable document) or [`Error::Write`].
 pub fn replace_disk(text: &str, selector: &DiskSelector, disk: &Disk) -> Result<String, Error> {
-    Ok(parser::replace_disk(text, selector, &disk.to_xml()?)?)
+    Ok(parser::replace_disk_xml(text, selector, &disk.to_xml()?)?)
 }
 
 /// Inserts `disk` as the last device of a `<domain>` document's `<devices>`.
@@ -150,7 +173,15 @@ pub fn replace_disk(text: &str, selector: &DiskSelector, disk: &Disk) -> Result<
 /// # Errors
 /// [`Error::Edit`] (no `<devices>`, unreadable document) or [`Error::Write`].
 pub fn insert_disk(text: &str, disk: &Disk) -> Result<String, Error> {
-    Ok(parser::insert_disk(text, &disk.to_xml()?)?)
+    Ok(parser::insert_disk_xml(text, &disk.to_xml()?)?)
+}
+
+/// Removes the disk `selector` picks from a `<domain>` document; see [`parser::remove_disk`].
+///
+/// # Errors
+/// [`Error::Edit`] (no such disk, unreadable document).
+pub fn remove_disk(text: &str, selector: &DiskSelector) -> Result<String, Error> {
+    Ok(parser::remove_disk(text, selector)?)
 }
 
 /// Connection info JSON to disk XML in one call, with the built-in volume drivers.
@@ -161,4 +192,50 @@ pub fn render(connection_info: &str, disk_info: &DiskInfo) -> Result<String, Err
     let info = ConnectionInfo::from_json(connection_info)?;
     let disk = Registry::with_builtins().disk(&info, disk_info)?;
     Ok(disk.to_xml()?)
+}
+
+/// A broken rule of libvirt's, located in the text it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Where: the offending attribute or element.
+    pub pos: Pos,
+    /// What, and which rule.
+    pub problem: Problem,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.pos, self.problem.message)
+    }
+}
+
+/// Reads a `<disk>` document, or every disk of a `<domain>`, and checks each against
+/// libvirt's rules under `profile`: every problem, at the line:column of the offending
+/// attribute or element. The parser reads and locates, [`rules`] judges. An empty list
+/// means the rules hold.
+///
+/// ```
+/// use diskxml::Profile;
+///
+/// let text = "<disk type='network'>\n  <source protocol='nbd'/>\n  <target dev='nvme0'/>\n</disk>";
+/// let findings = diskxml::check(text, Profile::Generic)?;
+/// let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+/// assert_eq!(lines, [
+///     "2:3: protocol 'nbd' takes exactly one host, found 0",
+///     "3:11: target dev \"nvme0\" must be fd, hd, sd, vd, xvd or ubd followed by letters, digits or _",
+/// ]);
+/// assert_eq!(findings[1].problem.rule.code(), "target.dev-pattern");
+/// # Ok::<(), diskxml::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Parse`] when the text cannot be read at all (the first such problem).
+pub fn check(text: &str, profile: Profile) -> Result<Vec<Finding>, Error> {
+    let per_disk = parser::with_located_disks(text, &parser::Options::default(), |located| {
+        rules::validate(&located.disk, profile)
+            .into_iter()
+            .map(|problem| Finding { pos: located.locate(&problem.at), problem })
+            .collect::<Vec<_>>()
+    })?;
+    Ok(per_disk.into_iter().flatten().collect())
 }

@@ -419,41 +419,14 @@ fn hint(disk: &Disk, message: &str) -> String {
     }
 }
 
-/// The dev prefix nova's block device mapping uses for `bus`.
-#[must_use]
-pub fn dev_prefix(bus: &Bus) -> &'static str {
-    match bus {
-        Bus::Scsi | Bus::Sata | Bus::Usb => "sd",
-        Bus::Ide => "hd",
-        Bus::Fdc => "fd",
-        Bus::Xen => "xvd",
-        Bus::Uml => "ubd",
-        _ => "vd",
-    }
-}
-
-/// The letters of the `index`-th dev: a..z, aa..az, ba.. (libvirt's disk index).
-fn letters(mut index: usize) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push(b'a' + u8::try_from(index % 26).expect("below 26"));
-        if index < 26 {
-            break;
-        }
-        index = index / 26 - 1;
-    }
-    out.reverse();
-    String::from_utf8(out).expect("ASCII letters")
-}
-
 /// The first dev for `bus` that is not in `used`.
 ///
 /// # Errors
 /// [`Error::NoFreeDev`] after 18,278 names (three letters), as libvirt's own limit.
 pub fn free_dev(bus: &Bus, used: &HashSet<String>) -> Result<String, Error> {
-    let prefix = dev_prefix(bus);
+    let prefix = diskxml_rules::dev_prefix_for_bus(bus);
     (0..18_278)
-        .map(|i| format!("{prefix}{}", letters(i)))
+        .map(|i| format!("{prefix}{}", diskxml_rules::dev_letters(i)))
         .find(|d| !used.contains(d))
         .ok_or(Error::NoFreeDev { prefix })
 }
@@ -461,16 +434,6 @@ pub fn free_dev(bus: &Bus, used: &HashSet<String>) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dev_letters_follow_libvirt() {
-        assert_eq!(letters(0), "a");
-        assert_eq!(letters(25), "z");
-        assert_eq!(letters(26), "aa");
-        assert_eq!(letters(27), "ab");
-        assert_eq!(letters(701), "zz");
-        assert_eq!(letters(702), "aaa");
-    }
 
     #[test]
     fn free_dev_skips_used_ones() {

@@ -3,22 +3,18 @@
 use alloc::string::String;
 
 use crate::{
-    Bus, DeviceKind, Discard, Disk, Driver, Error, Host, IntoHost, NetworkSource, Protocol, Source, Target, Text,
+    Bus, DeviceKind, Disk, Driver, Error, Host, IntoHost, NetworkSource, Protocol, Source, Target, Text,
 };
-
-/// The snapshot timeout of the original nova driver's preset, in seconds.
-pub const EDGE_SNAPSHOT_TIMEOUT: u32 = 120;
 
 /// Builds an Open vStorage Edge disk (`<source protocol='openvstorage'>`); start it with
 /// [`Disk::openvstorage_edge`].
 ///
-/// Nothing is set unless you set it. [`EdgeDiskBuilder::original_defaults`] applies the
-/// values the original nova driver used (driver `qemu`/`raw`, `discard='ignore'`, snapshot
-/// timeout 120, target `vda` on `virtio`, `device='disk'`) where you have not set them yet.
+/// Nothing is set unless you set it; the `or_*` methods set a part only where it is not set
+/// yet, which is how presets (the connector's `EdgePresets::original_defaults`, say) apply.
 /// Errors of any step surface from [`EdgeDiskBuilder::build`].
 ///
 /// ```
-/// use diskxml_model::{Bus, Disk, Host};
+/// use diskxml_model::{Bus, Disk, Host, Source};
 ///
 /// let disk = Disk::openvstorage_edge("vol1")
 ///     .host(Host::rdma("ovs.include.gr", 12329))
@@ -28,8 +24,9 @@ pub const EDGE_SNAPSHOT_TIMEOUT: u32 = 120;
 /// assert_eq!(disk.disk_type(), "network");
 /// assert!(disk.driver.is_none(), "no hidden default");
 ///
-/// let preset = Disk::openvstorage_edge("vol1").original_defaults().build()?;
-/// assert_eq!(preset.driver.and_then(|d| d.discard).map(|d| d.to_string()).as_deref(), Some("ignore"));
+/// let preset = Disk::openvstorage_edge("vol1").snapshot_timeout(5).or_snapshot_timeout(120).build()?;
+/// let Source::Network(source) = &preset.source else { unreachable!() };
+/// assert_eq!(source.snapshot_timeout, Some(5), "or_* never overrides");
 ///
 /// let err = Disk::openvstorage_edge("vol1").host(Host::tcp("ovs", 0)).build().unwrap_err();
 /// assert_eq!(err.to_string(), "source.host.port: port 0 is out of range; expected 1-65535");
@@ -108,15 +105,27 @@ impl EdgeDiskBuilder {
         self
     }
 
-    /// The original nova driver's values, for whatever is not set yet: `device='disk'`,
-    /// `<driver name='qemu' type='raw' discard='ignore'/>`, snapshot timeout
-    /// [`EDGE_SNAPSHOT_TIMEOUT`], target `vda` on `virtio`. Its transport default (tcp) is
-    /// libvirt's own and needs no attribute.
-    pub fn original_defaults(mut self) -> Self {
-        self.device.get_or_insert(DeviceKind::Disk);
-        self.driver.get_or_insert_with(|| Driver { discard: Some(Discard::Ignore), ..Driver::qemu_raw() });
-        self.snapshot_timeout.get_or_insert(EDGE_SNAPSHOT_TIMEOUT);
-        self.target.get_or_insert_with(|| (String::from("vda"), Some(Bus::Virtio)));
+    /// `disk@device`, unless already set.
+    pub fn or_device(mut self, device: DeviceKind) -> Self {
+        self.device.get_or_insert(device);
+        self
+    }
+
+    /// The `<driver>` element, unless already set.
+    pub fn or_driver(mut self, driver: Driver) -> Self {
+        self.driver.get_or_insert(driver);
+        self
+    }
+
+    /// `source@snapshot-timeout`, unless already set.
+    pub fn or_snapshot_timeout(mut self, seconds: u32) -> Self {
+        self.snapshot_timeout.get_or_insert(seconds);
+        self
+    }
+
+    /// The target, unless already set.
+    pub fn or_target(mut self, dev: impl Into<String>, bus: Bus) -> Self {
+        self.target.get_or_insert_with(|| (dev.into(), Some(bus)));
         self
     }
 

@@ -46,30 +46,26 @@ mod disk;
 mod edge;
 mod error;
 mod host;
-mod normalize;
 mod source;
 mod text;
 mod tuning;
 mod unknown;
-mod validate;
 mod vocab;
 
 pub use disk::{
     Address, AddressKind, Alias, BackingFormat, BackingLayer, BackingStore, Boot, CcwAddress, Disk, DriveAddress,
     Driver, Geometry, MetadataCache, Mirror, PciAddress, Target, Transient, UsbAddress,
 };
-pub use edge::{EDGE_SNAPSHOT_TIMEOUT, EdgeDiskBuilder};
+pub use edge::EdgeDiskBuilder;
 pub use error::Error;
 pub use host::{Host, IntoHost, Port};
-pub use normalize::{Profile, bus_for_dev, default_port, dev_index, normalize};
 pub use source::{
-    BlockSource, DirSource, FileSource, Identity, NetworkExtras, NetworkSource, NvmeSource, OtherSource, Source,
+    BlockSource, DirSource, FileSource, SourceCommon, Identity, NetworkExtras, NetworkSource, NvmeSource, OtherSource, Source,
     VhostUserSource, VolumeSource,
 };
 pub use text::{Name, Text, check_chars, is_xml_char};
-pub use tuning::{Auth, Blockio, Encryption, EncryptionSecret, IOTUNE_GROUP_NAME_AFTER, Iotune, Secret};
+pub use tuning::{Auth, Blockio, Encryption, EncryptionSecret, Iotune, Secret};
 pub use unknown::{Attribute, Element, Node, Unknown};
-pub use validate::{Locator, Problem, Step, validate};
 pub use vocab::{
     Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, OnOff, Protocol, ReadErrorPolicy,
     SecretType, StartupPolicy, Transport, Tray, VolumeMode, YesNo,
@@ -170,11 +166,14 @@ mod tests {
     }
 
     #[test]
-    fn original_defaults_fill_only_what_is_unset() {
+    fn or_setters_fill_only_what_is_unset() {
         let disk = Disk::openvstorage_edge("v")
             .target("vdc", Bus::Scsi)
             .snapshot_timeout(5)
-            .original_defaults()
+            .or_target("vda", Bus::Virtio)
+            .or_snapshot_timeout(120)
+            .or_device(DeviceKind::Disk)
+            .or_driver(Driver::qemu_raw())
             .build()
             .unwrap();
         let target = disk.target.unwrap();
@@ -183,7 +182,6 @@ mod tests {
         let Source::Network(source) = disk.source else { panic!("network") };
         assert_eq!(source.snapshot_timeout, Some(5));
         assert_eq!(disk.device, Some(DeviceKind::Disk));
-        let driver = disk.driver.unwrap();
-        assert_eq!((driver.format, driver.discard), (Some(Format::Raw), Some(Discard::Ignore)));
+        assert_eq!(disk.driver.unwrap().format, Some(Format::Raw));
     }
 }

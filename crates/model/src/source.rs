@@ -50,13 +50,65 @@ impl Source {
             Self::Other(other) => other.disk_type.as_str(),
         }
     }
+
+    /// The part a host-side source (file, block, dir, volume) shares with the others.
+    #[must_use]
+    pub const fn common(&self) -> Option<&SourceCommon> {
+        match self {
+            Self::File(f) => Some(&f.common),
+            Self::Block(b) => Some(&b.common),
+            Self::Dir(d) => Some(&d.common),
+            Self::Volume(v) => Some(&v.common),
+            _ => None,
+        }
+    }
+
+    /// [`Source::common`], to change it.
+    pub const fn common_mut(&mut self) -> Option<&mut SourceCommon> {
+        match self {
+            Self::File(f) => Some(&mut f.common),
+            Self::Block(b) => Some(&mut b.common),
+            Self::Dir(d) => Some(&mut d.common),
+            Self::Volume(v) => Some(&mut v.common),
+            _ => None,
+        }
+    }
+
+    /// The `<encryption>` inside the source, for the kinds that take one.
+    #[must_use]
+    pub fn encryption(&self) -> Option<&Encryption> {
+        match self {
+            Self::Network(n) => n.encryption.as_deref(),
+            other => other.common().and_then(|c| c.encryption.as_deref()),
+        }
+    }
+
+    /// [`Source::encryption`], to change it.
+    pub fn encryption_mut(&mut self) -> Option<&mut Encryption> {
+        match self {
+            Self::Network(n) => n.encryption.as_deref_mut(),
+            other => other.common_mut().and_then(|c| c.encryption.as_deref_mut()),
+        }
+    }
+
+    /// The children of `<source>` the model does not know (for an unknown kind, the kept
+    /// element's children).
+    pub fn unknown_children_mut(&mut self) -> Option<&mut Vec<crate::Node>> {
+        match self {
+            Self::Network(n) => Some(&mut n.unknown.children),
+            Self::Nvme(n) => Some(&mut n.unknown.children),
+            Self::VhostUser(v) => Some(&mut v.unknown.children),
+            Self::Other(o) => o.source.as_mut().map(|e| &mut e.children),
+            other => other.common_mut().map(|c| &mut c.unknown.children),
+        }
+    }
 }
 
-/// The source of a `type='file'` disk. A cdrom or floppy without media has no path.
+/// What every host-side `<source>` (file, block, dir, volume) has besides its own
+/// attributes, hoisted into one part as libvirt's Go library does: one place to read,
+/// write, normalise and generate it, so no kind of source can forget one of them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct FileSource {
-    /// `source@file`.
-    pub path: Option<Text>,
+pub struct SourceCommon {
     /// `source@startupPolicy`.
     pub startup_policy: Option<StartupPolicy>,
     /// `source@index` (backing chains).
@@ -65,6 +117,23 @@ pub struct FileSource {
     pub encryption: Option<alloc::boxed::Box<Encryption>>,
     /// Attributes and children of `<source>` the model does not know.
     pub unknown: Unknown,
+}
+
+impl SourceCommon {
+    /// Whether nothing is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.startup_policy.is_none() && self.index.is_none() && self.encryption.is_none() && self.unknown.is_empty()
+    }
+}
+
+/// The source of a `type='file'` disk. A cdrom or floppy without media has no path.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FileSource {
+    /// `source@file`.
+    pub path: Option<Text>,
+    /// What every host-side source shares: startup policy, index, encryption, the unknown.
+    pub common: SourceCommon,
     /// The disk had no `type` attribute (libvirt reads that as `file`); the writer leaves it
     /// out again, so that nothing read changes.
     pub implicit_type: bool,
@@ -75,14 +144,8 @@ pub struct FileSource {
 pub struct BlockSource {
     /// `source@dev`.
     pub dev: Option<Text>,
-    /// `source@startupPolicy`.
-    pub startup_policy: Option<StartupPolicy>,
-    /// `source@index` (backing chains).
-    pub index: Option<u32>,
-    /// `<encryption>` inside the source.
-    pub encryption: Option<alloc::boxed::Box<Encryption>>,
-    /// Attributes and children of `<source>` the model does not know.
-    pub unknown: Unknown,
+    /// What every host-side source shares: startup policy, index, encryption, the unknown.
+    pub common: SourceCommon,
 }
 
 /// The source of a `type='dir'` disk.
@@ -90,14 +153,8 @@ pub struct BlockSource {
 pub struct DirSource {
     /// `source@dir`.
     pub dir: Option<Text>,
-    /// `source@startupPolicy`.
-    pub startup_policy: Option<StartupPolicy>,
-    /// `source@index`.
-    pub index: Option<u32>,
-    /// `<encryption>` inside the source.
-    pub encryption: Option<alloc::boxed::Box<Encryption>>,
-    /// Attributes and children of `<source>` the model does not know.
-    pub unknown: Unknown,
+    /// What every host-side source shares: startup policy, index, encryption, the unknown.
+    pub common: SourceCommon,
 }
 
 /// The source of a `type='volume'` disk: a volume of a storage pool.
@@ -109,14 +166,9 @@ pub struct VolumeSource {
     pub volume: Option<Text>,
     /// `source@mode` (iSCSI pools).
     pub mode: Option<VolumeMode>,
-    /// `source@startupPolicy`.
-    pub startup_policy: Option<StartupPolicy>,
-    /// `source@index`.
-    pub index: Option<u32>,
-    /// `<encryption>` inside the source.
-    pub encryption: Option<alloc::boxed::Box<Encryption>>,
-    /// Attributes and children of `<source>` (a `<seclabel>`, say) the model does not know.
-    pub unknown: Unknown,
+    /// What every host-side source shares: startup policy, index, encryption, the unknown
+    /// (a `<seclabel>`, say).
+    pub common: SourceCommon,
 }
 
 /// The source of a `type='nvme'` disk.

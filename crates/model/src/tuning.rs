@@ -30,6 +30,10 @@ macro_rules! iotune {
             /// between `size_iops_sec` and the `_max_length` limits).
             pub const LIMITS: &'static [&'static str] = &[$(stringify!($field),)+ $(stringify!($tail),)+];
 
+            /// How many [`Iotune::LIMITS`] come before `<group_name>` (all but the
+            /// `_max_length` ones), counted from the declaration.
+            pub const GROUP_NAME_AFTER: usize = [$(stringify!($field)),+].len();
+
             /// The limits that are set, as (element name, value), in libvirt's order.
             pub fn limits(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
                 [$((stringify!($field), self.$field),)+ $((stringify!($tail), self.$tail),)+]
@@ -65,9 +69,6 @@ iotune! {
     total_bytes_sec_max_length, read_bytes_sec_max_length, write_bytes_sec_max_length,
     total_iops_sec_max_length, read_iops_sec_max_length, write_iops_sec_max_length,
 }
-
-/// The position in [`Iotune::LIMITS`] after which `<group_name>` is written.
-pub const IOTUNE_GROUP_NAME_AFTER: usize = 13;
 
 /// `<blockio>`: the block sizes the guest sees.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]

@@ -76,7 +76,7 @@ impl DomainDisk {
 /// # Errors
 /// [`Error`] when the document cannot be read or its root is not `<domain>`.
 pub fn domain_disks(text: &str) -> Result<Vec<DomainDisk>, Error> {
-    let found = read::domain_disk_ranges(text, &Options::default())?;
+    let found = read::document::domain_disk_ranges(text, &Options::default())?;
     Ok(found.into_iter().map(|(range, disk)| DomainDisk { range, disk }).collect())
 }
 
@@ -127,7 +127,7 @@ fn placed(disk_xml: &str, indent: &str) -> Result<String, EditError> {
 ///
 /// # Errors
 /// [`EditError`]: unreadable document, no such disk, `disk_xml` not one `<disk>`.
-pub fn replace_disk(text: &str, selector: &DiskSelector, disk_xml: &str) -> Result<String, EditError> {
+pub fn replace_disk_xml(text: &str, selector: &DiskSelector, disk_xml: &str) -> Result<String, EditError> {
     let found = find_disk(text, selector)?.ok_or_else(|| EditError::NotFound(selector.clone()))?;
     let new = placed(disk_xml, indent_at(text, found.range.start))?;
     Ok(format!("{}{new}{}", &text[..found.range.start], &text[found.range.end..]))
@@ -164,7 +164,7 @@ pub fn remove_disk(text: &str, selector: &DiskSelector) -> Result<String, EditEr
 /// ```
 /// let doc = "<domain type='kvm'>\n  <devices>\n    <emulator>/usr/bin/qemu</emulator>\n  </devices>\n</domain>\n";
 /// let disk = "<disk type='network'>\n  <source protocol='openvstorage' name='vol1'/>\n  <target dev='vdb' bus='virtio'/>\n</disk>\n";
-/// let new = diskxml_parser::insert_disk(doc, disk)?;
+/// let new = diskxml_parser::insert_disk_xml(doc, disk)?;
 /// assert_eq!(new, "<domain type='kvm'>\n  <devices>\n    <emulator>/usr/bin/qemu</emulator>\n    <disk type='network'>\n      <source protocol='openvstorage' name='vol1'/>\n      <target dev='vdb' bus='virtio'/>\n    </disk>\n  </devices>\n</domain>\n");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -172,8 +172,8 @@ pub fn remove_disk(text: &str, selector: &DiskSelector) -> Result<String, EditEr
 /// # Errors
 /// [`EditError`]: unreadable document, no `<devices>` (or an empty `<devices/>`), `disk_xml`
 /// not one `<disk>`.
-pub fn insert_disk(text: &str, disk_xml: &str) -> Result<String, EditError> {
-    let at = read::devices_insertion_point(text, &Options::default())?.ok_or(EditError::NoDevices)?;
+pub fn insert_disk_xml(text: &str, disk_xml: &str) -> Result<String, EditError> {
+    let at = read::document::devices_insertion_point(text, &Options::default())?.ok_or(EditError::NoDevices)?;
     let closing_indent = indent_at(text, at);
     let unit = if closing_indent.contains('\t') { "\t" } else { "  " };
     let indent = format!("{closing_indent}{unit}");

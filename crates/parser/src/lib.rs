@@ -26,6 +26,11 @@
 //! value outside an enum's known set lands in `Other`. A second `<driver>`, `<source>`, and
 //! so on is kept as unknown too. Comments and processing instructions are not kept.
 //!
+//! # Locating
+//! [`with_located_disks`] reads every disk of a document with the means to find any part
+//! of it (a [`diskxml_rules::Locator`]) at its line:column; the facade's `check` joins that
+//! with the rules' problems. The parser reads and locates; it judges nothing.
+//!
 //! # Errors
 //! [`Error`] carries a 1-based [`Pos`] and an [`ErrorKind`]: malformed XML, a root that is
 //! not `<disk>` (or `<domain>`), a missing or invalid attribute, a value the model refuses.
@@ -45,10 +50,11 @@ mod error;
 mod read;
 
 pub use domain::{
-    DiskSelector, DomainDisk, EditError, domain_disks, find_disk, insert_disk, remove_disk, replace_disk,
+    DiskSelector, DomainDisk, EditError, domain_disks, find_disk, insert_disk_xml, remove_disk, replace_disk_xml,
 };
 pub use error::{Error, ErrorKind, Pos};
 pub use read::Options;
+pub use read::document::{LocatedDisk, with_located_disks};
 
 use diskxml_model::Disk;
 
@@ -65,50 +71,7 @@ pub fn parse_disk(text: &str) -> Result<Disk, Error> {
 /// # Errors
 /// See [`ErrorKind`].
 pub fn parse_disk_with(text: &str, options: &Options) -> Result<Disk, Error> {
-    read::disk_document(text, options)
-}
-
-/// A problem of [`diskxml_model::validate`], located in the text it was read from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
-    /// Where: the offending attribute or element.
-    pub pos: Pos,
-    /// What.
-    pub problem: diskxml_model::Problem,
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.pos, self.problem.message)
-    }
-}
-
-/// Reads a `<disk>` document, or every disk of a `<domain>`, and checks each with
-/// [`diskxml_model::validate`]: every problem, at the line:column of the offending attribute
-/// or element. An empty list means libvirt's rules hold.
-///
-/// ```
-/// let findings = diskxml_parser::check("<disk type='network'>\n  <source protocol='nbd'/>\n  <target dev='nvme0'/>\n</disk>")?;
-/// let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
-/// assert_eq!(lines, [
-///     "2:3: protocol 'nbd' takes exactly one host, found 0",
-///     "3:11: target dev \"nvme0\" must be fd, hd, sd, vd, xvd or ubd followed by letters, digits or _",
-/// ]);
-/// # Ok::<(), diskxml_parser::Error>(())
-/// ```
-///
-/// # Errors
-/// [`Error`] when the text cannot be read at all (the first such problem).
-pub fn check(text: &str) -> Result<Vec<Finding>, Error> {
-    check_with(text, &Options::default())
-}
-
-/// [`check`] with the given options.
-///
-/// # Errors
-/// [`Error`] when the text cannot be read at all.
-pub fn check_with(text: &str, options: &Options) -> Result<Vec<Finding>, Error> {
-    read::check_document(text, options)
+    read::document::disk_document(text, options)
 }
 
 /// Reads the disks of a `<domain>` document (`domain/devices/disk`), in document order.
@@ -136,5 +99,5 @@ pub fn parse_domain_disks(text: &str) -> Result<Vec<Disk>, Error> {
 /// # Errors
 /// See [`ErrorKind`]; the root must be `<domain>`.
 pub fn parse_domain_disks_with(text: &str, options: &Options) -> Result<Vec<Disk>, Error> {
-    read::domain_document(text, options)
+    read::document::domain_document(text, options)
 }

@@ -54,7 +54,10 @@ fn allocations_during(f: impl FnOnce()) -> usize {
 fn busy_disk() -> Disk {
     let mut disk = Disk::openvstorage_edge("vol'<&>\"\t\n\r1")
         .host(Host::rdma("ovs.include.gr", 12329))
-        .original_defaults()
+        .device(DeviceKind::Disk)
+        .driver(Driver { discard: Some(diskxml_model::Discard::Ignore), ..Driver::qemu_raw() })
+        .snapshot_timeout(120)
+        .target("vda", Bus::Virtio)
         .serial("serial & <more>\r")
         .readonly(true)
         .build()

@@ -5,8 +5,7 @@
 mod connectors;
 #[cfg(feature = "libvirt")]
 mod libvirt;
-#[path = "../../../../testdata/support/qemu_nbd.rs"]
-mod qemu_nbd;
+use diskxml_testkit::qemu_nbd;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -6,5 +6,4 @@ mod common;
 mod edge_path;
 mod info;
 mod probe;
-#[path = "../../../../testdata/support/qemu_nbd.rs"]
-mod qemu_nbd;
+use diskxml_testkit::qemu_nbd;

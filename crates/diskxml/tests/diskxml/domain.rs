@@ -1,7 +1,7 @@
 //! Domain edits: replace, insert and remove a disk, every byte outside it unchanged, on our
 //! own domains and on every domain of the shared libvirt corpus.
 
-use diskxml::{Bus, Disk, DiskSelector, Host};
+use diskxml::{Bus, Disk, DiskSelector, EdgePresets, Host};
 
 use crate::testdata;
 
@@ -67,18 +67,14 @@ fn selectors_find_by_dev_serial_and_alias() {
 fn a_bad_disk_xml_cannot_break_the_document() {
     let doc = testdata("domains/edge-guest.xml");
     for bad in ["</devices><evil/>", "<disk type='file'></disk><evil/>", "<volume/>", ""] {
-        assert!(diskxml::parser::insert_disk(&doc, bad).is_err(), "{bad}");
-        assert!(diskxml::parser::replace_disk(&doc, &DiskSelector::TargetDev("vda".into()), bad).is_err(), "{bad}");
+        assert!(diskxml::parser::insert_disk_xml(&doc, bad).is_err(), "{bad}");
+        assert!(diskxml::parser::replace_disk_xml(&doc, &DiskSelector::TargetDev("vda".into()), bad).is_err(), "{bad}");
     }
 }
 
 #[test]
 fn edits_on_every_corpus_domain() {
-    let Some(dir) = std::env::var_os("DISKXML_CORPUS") else {
-        assert!(std::env::var("DISKXML_REQUIRE_TOOLS").as_deref() != Ok("1"), "DISKXML_CORPUS is not set");
-        eprintln!("SKIPPED: domain edits on the corpus need DISKXML_CORPUS");
-        return;
-    };
+    let Some(dir) = diskxml_testkit::tools::corpus() else { return };
     let mut edited = 0;
     for sub in ["libvirt/in", "libvirt/out", "openvstorage"] {
         let Ok(entries) = std::fs::read_dir(std::path::Path::new(&dir).join(sub)) else { continue };

@@ -2,14 +2,14 @@
 #![allow(missing_docs, reason = "test binary")]
 #![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
+mod check;
 mod concurrency;
 mod domain;
 mod hostile;
 mod openvstorage;
 mod render;
 mod roundtrip;
-#[path = "../../../../testdata/support/semantic.rs"]
-mod semantic;
+use diskxml_testkit::semantic;
 mod virsh;
 
 fn testdata(name: &str) -> String {

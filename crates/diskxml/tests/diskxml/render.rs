@@ -42,3 +42,14 @@ fn shipped_example_is_the_golden_tcp_case() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/openvstorage-edge.json")).unwrap();
     assert_eq!(example, testdata("connection_info/edge_tcp.json"));
 }
+
+#[test]
+fn original_defaults_preset_writes_the_seed_shape() {
+    use diskxml::{EdgePresets, ToXml};
+    let disk = diskxml::Disk::openvstorage_edge("vol1")
+        .host(diskxml::Host::rdma("ovs.include.gr", 12329))
+        .original_defaults()
+        .build()
+        .unwrap();
+    assert_eq!(disk.to_xml().unwrap(), crate::testdata("disks/seed_example.xml"));
+}

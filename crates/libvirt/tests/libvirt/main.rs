@@ -5,5 +5,4 @@
 #![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
 mod attach;
-#[path = "../../../../testdata/support/qemu_nbd.rs"]
-mod qemu_nbd;
+use diskxml_testkit::qemu_nbd;

@@ -10,16 +10,7 @@ use crate::semantic::semantic_eq;
 use crate::write;
 
 fn corpus() -> Option<PathBuf> {
-    match std::env::var_os("DISKXML_CORPUS") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None if std::env::var("DISKXML_REQUIRE_TOOLS").as_deref() == Ok("1") => {
-            panic!("DISKXML_CORPUS is not set, and DISKXML_REQUIRE_TOOLS=1 forbids skipping the corpus")
-        }
-        None => {
-            eprintln!("SKIPPED: corpus tests need DISKXML_CORPUS (e.g. ../shared/corpus); set it to run them");
-            None
-        }
-    }
+    diskxml_testkit::tools::corpus()
 }
 
 fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -83,7 +74,7 @@ fn normalize_matches_libvirts_output() {
     let mut total = 0;
     let mut mismatches = Vec::new();
     for (sub, profile) in
-        [("libvirt", diskxml_model::Profile::Qemu), ("libvirt-generic", diskxml_model::Profile::Generic)]
+        [("libvirt", diskxml_rules::Profile::Qemu), ("libvirt-generic", diskxml_rules::Profile::Generic)]
     {
         let Ok(entries) = std::fs::read_dir(dir.join(sub).join("out")) else { continue };
         let mut names: Vec<_> = entries.flatten().map(|e| e.file_name()).collect();
@@ -100,7 +91,7 @@ fn normalize_matches_libvirts_output() {
                     continue;
                 };
                 total += 1;
-                let mut normalized = diskxml_model::normalize(&found.disk, profile);
+                let mut normalized = diskxml_rules::normalize(&found.disk, profile);
                 if found.disk.address.is_none()
                     && out
                         .disk

@@ -3,12 +3,10 @@
 #![allow(missing_docs, reason = "test binary")]
 #![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
-mod check;
 mod corpus;
 mod golden;
 mod regressions;
-#[path = "../../../../testdata/support/semantic.rs"]
-mod semantic;
+use diskxml_testkit::semantic;
 
 fn testdata(name: &str) -> Option<String> {
     let path = format!("{}/../../testdata/{name}", env!("CARGO_MANIFEST_DIR"));

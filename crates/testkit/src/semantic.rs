@@ -1,5 +1,3 @@
-//! Test support shared by the parser's and the facade's tests (included with `#[path]`).
-//!
 //! "Semantically equal" XML, as the conformance tests mean it: the same elements, attributes
 //! and texts; attribute order and whitespace-only text ignored; the order of same-named
 //! siblings kept (libvirt reads children by name, so only their order among themselves counts).
@@ -7,7 +5,7 @@
 use roxmltree::Node;
 
 /// `Ok` when `a` and `b` are semantically equal, else where and how they differ.
-pub(crate) fn semantic_eq(a: Node<'_, '_>, b: Node<'_, '_>) -> Result<(), String> {
+pub fn semantic_eq(a: Node<'_, '_>, b: Node<'_, '_>) -> Result<(), String> {
     compare(a, b, &mut String::from(a.tag_name().name()))
 }
 

@@ -1,22 +1,24 @@
-//! Test support shared by the connector's and the CLI's tests (included with `#[path]`):
-//! a real `qemu-nbd` serving a temporary raw image on a free loopback port.
+//! A real `qemu-nbd` serving a temporary raw image on a free loopback port.
 
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A free loopback port (free when asked; the caller binds it soon after).
-pub(crate) fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// A `qemu-nbd` serving a temporary raw image; stopped when dropped.
-pub(crate) struct QemuNbd {
+#[derive(Debug)]
+pub struct QemuNbd {
     child: Child,
-    pub(crate) port: u16,
+    /// The loopback port it listens on.
+    pub port: u16,
     _dir: TempDir,
 }
 
+#[derive(Debug)]
 struct TempDir(std::path::PathBuf);
 
 impl Drop for TempDir {
@@ -34,15 +36,11 @@ impl Drop for QemuNbd {
 
 /// Starts `qemu-nbd` exporting `export` (an image of `size` bytes) to up to 8 clients at
 /// once (qemu-nbd serves one by default, and a guest plugging the export while another client
-/// holds it would wait); `None` (with a loud
-/// message) when qemu-nbd is missing, a failure when `DISKXML_REQUIRE_TOOLS=1`.
-pub(crate) fn qemu_nbd(export: &str, size: u64) -> Option<QemuNbd> {
-    if Command::new("qemu-nbd").arg("--version").stdout(Stdio::null()).status().is_err() {
-        assert!(
-            std::env::var("DISKXML_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "qemu-nbd is missing and DISKXML_REQUIRE_TOOLS=1 (install Debian's qemu-utils)"
-        );
-        eprintln!("SKIPPED: qemu-nbd is not installed (Debian qemu-utils); the NBD probe test did not run");
+/// holds it would wait); `None`, reported as skipped (see [`crate::tools::skip`]), when
+/// qemu-nbd is missing, a failure when `DISKXML_REQUIRE_TOOLS=1`.
+#[must_use]
+pub fn qemu_nbd(export: &str, size: u64) -> Option<QemuNbd> {
+    if !crate::tools::command("qemu-nbd", "Debian's qemu-utils") {
         return None;
     }
     let dir = std::env::temp_dir().join(format!("diskxml-nbd-{}-{export}", std::process::id()));

@@ -1,35 +1,20 @@
 //! Golden files for `check` (validate, located): `testdata/check/<case>.xml` gives exactly the
 //! `line:column: message` lines of `<case>.expected` (none for a valid disk).
 
-use crate::testdata;
+use diskxml::Profile;
+use diskxml_testkit::golden::testdata;
 
 fn run(case: &str) {
     let input = testdata(&format!("check/{case}.xml")).unwrap();
     let expected = testdata(&format!("check/{case}.expected")).unwrap();
-    let findings = diskxml_parser::check(&input).unwrap_or_else(|e| panic!("{case}: {e}"));
+    let findings = diskxml::check(&input, Profile::Generic).unwrap_or_else(|e| panic!("{case}: {e}"));
     let got: String = findings.iter().map(|f| format!("{f}\n")).collect();
     assert_eq!(got, expected, "{case}");
     assert_eq!(case.contains("_err_"), !findings.is_empty(), "{case}: an _err_ case must find problems, others none");
 }
 
-macro_rules! cases {
-    ($($case:ident),+ $(,)?) => {
-        $( #[test] fn $case() { run(stringify!($case)); } )+
-
-        #[test]
-        fn every_check_file_has_a_case() {
-            let listed = [$(stringify!($case)),+];
-            let dir = format!("{}/../../testdata/check", env!("CARGO_MANIFEST_DIR"));
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let name = entry.unwrap().file_name().into_string().unwrap();
-                let case = name.trim_end_matches(".xml").trim_end_matches(".expected");
-                assert!(listed.contains(&case), "testdata/check/{name} has no case");
-            }
-        }
-    };
-}
-
-cases! {
+diskxml_testkit::golden! {
+    "check", run;
     valid_edge,
     check_err_host_counts,
     check_err_names,
@@ -41,13 +26,13 @@ cases! {
 
 #[test]
 fn the_corpus_is_valid_except_where_libvirt_says_otherwise() {
-    let Some(dir) = std::env::var_os("DISKXML_CORPUS") else { return };
-    let dir = std::path::PathBuf::from(dir).join("libvirt/in");
+    let Some(dir) = diskxml_testkit::tools::corpus() else { return };
+    let dir = dir.join("libvirt/in");
     let mut flagged = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        let findings = diskxml_parser::check(&text).unwrap();
+        let findings = diskxml::check(&text, Profile::Generic).unwrap();
         if !findings.is_empty() {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             flagged
@@ -63,4 +48,12 @@ fn the_corpus_is_valid_except_where_libvirt_says_otherwise() {
              39:9: <auth> may be at disk level or inside <source>, not both"],
         "validate disagrees with libvirt on its own test inputs"
     );
+}
+
+#[test]
+fn every_problem_carries_its_rule_id() {
+    let input = testdata("check/check_err_patterns.xml").unwrap();
+    let rules: Vec<&str> =
+        diskxml::check(&input, Profile::Generic).unwrap().iter().map(|f| f.problem.rule.code()).collect();
+    assert_eq!(rules, ["target.dev-pattern", "serial.pattern", "wwn.pattern", "vendor.pattern", "product.pattern"]);
 }

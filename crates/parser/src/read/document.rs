@@ -1,0 +1,176 @@
+//! Documents: a `<disk>` or a `<domain>`, their disks, and where things are in the text.
+
+use diskxml_model::Disk;
+use diskxml_rules::{Locator, Step};
+use roxmltree::{Document, Node, ParsingOptions};
+
+use super::{Reader, is_named};
+use crate::{Error, ErrorKind, Options, Pos};
+
+const START: Pos = Pos { line: 1, column: 1 };
+
+fn document<'i>(text: &'i str, options: &Options) -> Result<Document<'i>, Error> {
+    if text.len() > options.max_size {
+        return Err(Error::new(START, ErrorKind::TooLarge { size: text.len(), limit: options.max_size }));
+    }
+    let parsing = ParsingOptions { allow_dtd: false, nodes_limit: options.max_nodes, ..ParsingOptions::default() };
+    Document::parse_with_options(text, parsing).map_err(|e| {
+        let pos = e.pos();
+        // roxmltree's message ends with " at LINE:COL", and its error type has no message
+        // without it; the position is ours to print, once.
+        let message = e.to_string();
+        let message = message.strip_suffix(&format!(" at {pos}")).map_or(message.clone(), str::to_owned);
+        Error::new(Pos { line: pos.row, column: pos.col }, ErrorKind::Xml(message))
+    })
+}
+
+/// The root kinds a caller accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Root {
+    Disk,
+    Domain,
+    Either,
+}
+
+/// Reads `text`, checks its root, and hands `f` the reader and the disk elements:
+/// the root itself, or every `domain/devices/disk`. The one preamble of every entry point.
+fn with_disks<'i, T>(
+    text: &'i str,
+    options: &Options,
+    root: Root,
+    f: impl for<'d> FnOnce(&Reader<'d, 'i>, Node<'d, 'i>, Vec<Node<'d, 'i>>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let doc = document(text, options)?;
+    let reader = Reader { doc: &doc, options };
+    let top = doc.root_element();
+    let disks = if root != Root::Domain && is_named(top, "disk") {
+        vec![top]
+    } else if root != Root::Disk && is_named(top, "domain") {
+        top.children()
+            .filter(|n| is_named(*n, "devices"))
+            .flat_map(|devices| devices.children().filter(|n| is_named(*n, "disk")))
+            .collect()
+    } else {
+        let expected = match root {
+            Root::Disk => "disk",
+            Root::Domain => "domain",
+            Root::Either => "disk> or <domain",
+        };
+        let found = match top.tag_name().namespace() {
+            Some(ns) => format!("{{{ns}}}{}", top.tag_name().name()),
+            None => top.tag_name().name().to_owned(),
+        };
+        return Err(reader.err(top.range().start, ErrorKind::UnexpectedRoot { expected, found }));
+    };
+    f(&reader, top, disks)
+}
+
+pub(crate) fn disk_document(text: &str, options: &Options) -> Result<Disk, Error> {
+    with_disks(text, options, Root::Disk, |reader, top, _| reader.disk(top))
+}
+
+pub(crate) fn domain_document(text: &str, options: &Options) -> Result<Vec<Disk>, Error> {
+    with_disks(text, options, Root::Domain, |reader, _, disks| disks.into_iter().map(|d| reader.disk(d)).collect())
+}
+
+/// Every `domain/devices/disk` with its byte range, in document order.
+pub(crate) fn domain_disk_ranges(text: &str, options: &Options) -> Result<Vec<(std::ops::Range<usize>, Disk)>, Error> {
+    with_disks(text, options, Root::Domain, |reader, _, disks| {
+        disks.into_iter().map(|node| Ok((node.range(), reader.disk(node)?))).collect()
+    })
+}
+
+/// Where a new device goes: the byte offset of `</devices>`; none when the domain has no
+/// `<devices>` element or a self-closed one.
+pub(crate) fn devices_insertion_point(text: &str, options: &Options) -> Result<Option<usize>, Error> {
+    with_disks(text, options, Root::Domain, |_, top, _| {
+        let Some(devices) = top.children().find(|n| is_named(*n, "devices")) else { return Ok(None) };
+        let range = devices.range();
+        // The end tag starts at the last '<' of the element's text; a self-closed <devices/> has none.
+        let raw = &text[range.clone()];
+        if raw.ends_with("/>") {
+            return Ok(None);
+        }
+        Ok(raw.rfind("</").map(|at| range.start + at))
+    })
+}
+
+/// A disk read from a document, with the means to find any part of it in the text.
+#[derive(Debug)]
+pub struct LocatedDisk<'r, 'd, 'i> {
+    reader: &'r Reader<'d, 'i>,
+    node: Node<'d, 'i>,
+    /// The disk.
+    pub disk: Disk,
+}
+
+impl std::fmt::Debug for Reader<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader").finish_non_exhaustive()
+    }
+}
+
+impl LocatedDisk<'_, '_, '_> {
+    /// The line:column where `locator` points: the attribute or element it names, or the
+    /// nearest ancestor that exists (a missing attribute points at its element).
+    #[must_use]
+    pub fn locate(&self, locator: &Locator) -> Pos {
+        let mut node = self.node;
+        for step in &locator.0 {
+            match step {
+                Step::Element { name, index } => match node.children().filter(|c| is_named(*c, name)).nth(*index) {
+                    Some(child) => node = child,
+                    None => return self.reader.pos(node.range().start),
+                },
+                Step::Attribute(name) => {
+                    let at = node
+                        .attributes()
+                        .find(|a| a.name() == *name && a.namespace().is_none())
+                        .map_or(node.range().start, |a| a.range().start);
+                    return self.reader.pos(at);
+                }
+            }
+        }
+        self.reader.pos(node.range().start)
+    }
+
+    /// Where the `<disk>` element starts.
+    #[must_use]
+    pub fn pos(&self) -> Pos {
+        self.reader.pos(self.node.range().start)
+    }
+}
+
+/// Reads a `<disk>` document, or every disk of a `<domain>`, and calls `f` with each disk
+/// and the means to locate its parts, in document order. The parser reads and locates;
+/// judging is the caller's (the facade's `check` joins this with `diskxml-rules`).
+///
+/// ```
+/// use diskxml_rules::{Locator, Step};
+///
+/// let text = "<disk type='file'>\n  <target dev='vda' bus='virtio'/>\n</disk>";
+/// let places = diskxml_parser::with_located_disks(text, &Default::default(), |located| {
+///     let at = Locator(vec![Step::Element { name: "target", index: 0 }, Step::Attribute("bus")]);
+///     located.locate(&at).to_string()
+/// })?;
+/// assert_eq!(places, ["2:21"]);
+/// # Ok::<(), diskxml_parser::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error`] when the text cannot be read, or a disk in it cannot.
+pub fn with_located_disks<T>(
+    text: &str,
+    options: &Options,
+    mut f: impl FnMut(&LocatedDisk<'_, '_, '_>) -> T,
+) -> Result<Vec<T>, Error> {
+    with_disks(text, options, Root::Either, |reader, _, disks| {
+        disks
+            .into_iter()
+            .map(|node| {
+                let located = LocatedDisk { reader, node, disk: reader.disk(node)? };
+                Ok(f(&located))
+            })
+            .collect()
+    })
+}

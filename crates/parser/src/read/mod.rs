@@ -1,0 +1,320 @@
+//! From roxmltree's tree to the model: the reader's core. Each element family has a file
+//! of its own: the document and domain ([`document`]), the disk and its plain children
+//! ([`disk`]), sources and backing chains ([`source`]), network sources ([`network`]).
+
+mod disk;
+pub(crate) mod document;
+mod network;
+mod source;
+
+use diskxml_model::{Element, Name, Node as MNode, Text, Unknown};
+use diskxml_rules::shape::{SetError, Shape};
+use roxmltree::{Attribute, Document, Node};
+
+use crate::{Error, ErrorKind, Pos};
+
+/// Limits that keep hostile input from exhausting memory, stack or time.
+///
+/// ```
+/// let mut options = diskxml_parser::Options::default();
+/// options.max_size = 64;
+/// let err = diskxml_parser::parse_disk_with(&" ".repeat(100), &options).unwrap_err();
+/// assert_eq!(err.to_string(), "1:1: the input is 100 bytes, more than the limit of 64");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// The largest input accepted, in bytes. Default: 16 MiB.
+    pub max_size: usize,
+    /// The most XML nodes (elements, texts, attributes...) accepted. Default: 1,000,000.
+    pub max_nodes: u32,
+    /// The deepest element nesting accepted: an element with more element ancestors than
+    /// this is refused. Default: 200, deeper than any real backing chain, and shallow enough
+    /// that reading, comparing and writing the deepest chain it lets through fits in a
+    /// 2 MiB thread stack even in a debug build (a chain of 255 layers does not).
+    pub max_depth: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { max_size: 16 * 1024 * 1024, max_nodes: 1_000_000, max_depth: 200 }
+    }
+}
+
+pub(crate) struct Reader<'d, 'i> {
+    pub(crate) doc: &'d Document<'i>,
+    pub(crate) options: &'d Options,
+}
+
+/// The known attributes of one element, read once; whatever is left is kept as unknown.
+pub(crate) struct Attrs<'a, 'i> {
+    attrs: Vec<Attribute<'a, 'i>>,
+}
+
+impl<'a, 'i> Attrs<'a, 'i> {
+    pub(crate) fn take(&mut self, name: &str) -> Option<Attribute<'a, 'i>> {
+        let at = self.attrs.iter().position(|a| a.name() == name && a.namespace().is_none())?;
+        Some(self.attrs.remove(at))
+    }
+}
+
+impl<'i> Reader<'_, 'i> {
+    pub(crate) fn pos(&self, byte: usize) -> Pos {
+        let p = self.doc.text_pos_at(byte);
+        Pos { line: p.row, column: p.col }
+    }
+
+    pub(crate) fn err(&self, byte: usize, kind: ErrorKind) -> Error {
+        Error::new(self.pos(byte), kind)
+    }
+
+    pub(crate) fn model_err(&self, byte: usize, e: diskxml_model::Error) -> Error {
+        self.err(byte, ErrorKind::Model(e))
+    }
+
+    pub(crate) fn attrs<'a>(&self, node: Node<'a, 'i>) -> Result<Attrs<'a, 'i>, Error> {
+        let attrs: Vec<_> = node.attributes().collect();
+        if let Some(a) = attrs.iter().find(|a| a.namespace().is_some()) {
+            let name = self.doc.input_text().get(a.range_qname()).unwrap_or(a.name()).to_owned();
+            return Err(self.err(a.range().start, ErrorKind::Namespaced { what: "attribute", name }));
+        }
+        Ok(Attrs { attrs })
+    }
+
+    pub(crate) fn text(&self, a: &Attribute<'_, '_>, field: &'static str) -> Result<Text, Error> {
+        Text::new(field, a.value()).map_err(|e| self.model_err(a.range_value().start, e))
+    }
+
+    /// A required attribute, taken.
+    pub(crate) fn required<'a, T>(
+        &self,
+        attrs: &mut Attrs<'a, 'i>,
+        node: Node<'_, '_>,
+        shape: &Shape<T>,
+        attribute: &'static str,
+    ) -> Result<Attribute<'a, 'i>, Error> {
+        attrs.take(attribute).ok_or_else(|| {
+            self.err(node.range().start, ErrorKind::MissingAttribute { element: shape.element, attribute })
+        })
+    }
+
+    /// Sets every attribute of `shape` that `attrs` holds (and the shape can set) on `item`.
+    pub(crate) fn fill<T>(&self, shape: &Shape<T>, item: &mut T, attrs: &mut Attrs<'_, '_>) -> Result<(), Error> {
+        for attr in shape.attrs {
+            let Some(set) = attr.set else { continue };
+            if let Some(a) = attrs.take(attr.name) {
+                set(item, a.value()).map_err(|e| self.set_err(&a, shape.element, attr.name, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn set_err(
+        &self,
+        a: &Attribute<'_, '_>,
+        element: &'static str,
+        attribute: &'static str,
+        e: SetError,
+    ) -> Error {
+        match e {
+            SetError::Model(m) => self.model_err(a.range_value().start, m),
+            SetError::Invalid { expected } => self.err(
+                a.range_value().start,
+                ErrorKind::InvalidValue { element, attribute, expected, found: a.value().to_owned() },
+            ),
+        }
+    }
+
+    /// An element of `shape` with no known children: its attributes set on `item`, the rest kept.
+    pub(crate) fn plain<T>(
+        &self,
+        node: Node<'_, 'i>,
+        shape: &Shape<T>,
+        mut item: T,
+        unknown: impl FnOnce(&mut T) -> &mut Unknown,
+    ) -> Result<T, Error> {
+        let mut attrs = self.attrs(node)?;
+        self.fill(shape, &mut item, &mut attrs)?;
+        let unknown = unknown(&mut item);
+        self.rest(attrs, unknown)?;
+        self.leaf_children(node, unknown)?;
+        Ok(item)
+    }
+
+    /// Keeps the attributes nobody took.
+    pub(crate) fn rest(&self, attrs: Attrs<'_, '_>, unknown: &mut Unknown) -> Result<(), Error> {
+        for a in attrs.attrs {
+            let name = Name::new("attribute name", a.name()).map_err(|e| self.model_err(a.range().start, e))?;
+            unknown.set_attribute(name, self.text(&a, "attribute value")?);
+        }
+        Ok(())
+    }
+
+    /// Keeps an unknown child of a known element: elements whole, non-blank text trimmed;
+    /// comments and processing instructions are dropped.
+    pub(crate) fn keep(&self, node: Node<'_, '_>, unknown: &mut Unknown) -> Result<(), Error> {
+        if node.is_element() {
+            unknown.children.push(MNode::Element(self.element(node)?));
+        } else if node.is_text() {
+            // Stray text beside known elements: XML whitespace around it is layout. Texts that
+            // known elements (or comments) kept apart end up next to each other here, and XML
+            // cannot keep two texts apart, so they are joined by a newline: the writer puts
+            // the result on its own line, and reading that back gives the same text.
+            let text = node.text().unwrap_or_default().trim_matches(is_xml_space);
+            if !text.is_empty() {
+                let joined = match unknown.children.last() {
+                    Some(MNode::Text(previous)) => format!("{previous}\n{text}"),
+                    _ => text.to_owned(),
+                };
+                let joined = Text::new("text", joined).map_err(|e| self.model_err(node.range().start, e))?;
+                match unknown.children.last_mut() {
+                    Some(MNode::Text(previous)) => *previous = joined,
+                    _ => unknown.children.push(MNode::Text(joined)),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_element_name(&self, node: Node<'_, '_>) -> Result<(), Error> {
+        if node.is_element() && node.tag_name().namespace().is_some() {
+            let range = node.range();
+            let name = self.doc.input_text()[range.start + 1..range.end]
+                .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            return Err(self.err(node.range().start, ErrorKind::Namespaced { what: "element", name }));
+        }
+        Ok(())
+    }
+
+    /// Refuses an element nested deeper than [`Options::max_depth`]: the depth is the
+    /// element's count of element ancestors, exactly.
+    pub(crate) fn check_depth(&self, node: Node<'_, '_>, depth: usize) -> Result<(), Error> {
+        if depth > self.options.max_depth {
+            return Err(self.err(node.range().start, ErrorKind::TooDeep { limit: self.options.max_depth }));
+        }
+        Ok(())
+    }
+
+    /// An element the model does not know, kept whole.
+    pub(crate) fn element(&self, node: Node<'_, '_>) -> Result<Element, Error> {
+        self.element_at(node, depth_of(node))
+    }
+
+    fn element_at(&self, node: Node<'_, '_>, depth: usize) -> Result<Element, Error> {
+        self.check_depth(node, depth)?;
+        self.check_element_name(node)?;
+        let name =
+            Name::new("element name", node.tag_name().name()).map_err(|e| self.model_err(node.range().start, e))?;
+        let mut element = Element::new(name);
+        for a in self.attrs(node)?.attrs {
+            let name = Name::new("attribute name", a.name()).map_err(|e| self.model_err(a.range().start, e))?;
+            element.set_attribute(name, self.text(&a, "attribute value")?);
+        }
+        for child in node.children() {
+            if child.is_element() {
+                element.children.push(MNode::Element(self.element_at(child, depth + 1)?));
+            } else if child.is_text() {
+                // A comment or processing instruction between two texts is not kept, which
+                // leaves the texts adjacent: join them, as a second read would.
+                let piece = child.text().unwrap_or_default();
+                let joined = match element.children.last() {
+                    Some(MNode::Text(previous)) => format!("{previous}{piece}"),
+                    _ => piece.to_owned(),
+                };
+                let text = Text::new("text", joined).map_err(|e| self.model_err(child.range().start, e))?;
+                match element.children.last_mut() {
+                    Some(MNode::Text(previous)) => *previous = text,
+                    _ => element.children.push(MNode::Text(text)),
+                }
+            }
+        }
+        Ok(element)
+    }
+
+    /// Reads the children of a known element that has no known children.
+    pub(crate) fn leaf_children(&self, node: Node<'_, '_>, unknown: &mut Unknown) -> Result<(), Error> {
+        node.children().try_for_each(|child| self.keep(child, unknown))
+    }
+
+    /// An empty element that stands for `true` (`<readonly/>`).
+    pub(crate) fn flag(&self, node: Node<'_, '_>, element: &'static str) -> Result<bool, Error> {
+        self.no_attributes(node, element)?;
+        if let Some(child) = node.children().find(|c| !is_noise(*c) && !is_blank(*c)) {
+            return Err(
+                self.err(child.range().start, ErrorKind::UnexpectedContent { element, found: "content".to_owned() })
+            );
+        }
+        Ok(true)
+    }
+
+    fn no_attributes(&self, node: Node<'_, '_>, element: &'static str) -> Result<(), Error> {
+        match node.attributes().next() {
+            Some(a) => Err(self.err(
+                a.range().start,
+                ErrorKind::UnexpectedContent { element, found: format!("attribute '{}'", a.name()) },
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// An element that holds only text (`<serial>`, `<group_name>`, an iotune limit).
+    pub(crate) fn text_element(
+        &self,
+        node: Node<'_, '_>,
+        element: &'static str,
+        field: &'static str,
+    ) -> Result<Text, Error> {
+        self.no_attributes(node, element)?;
+        if let Some(child) = node.children().find(Node::is_element) {
+            return Err(self.err(
+                child.range().start,
+                ErrorKind::UnexpectedContent { element, found: format!("element <{}>", child.tag_name().name()) },
+            ));
+        }
+        Text::new(field, text_of(node)).map_err(|e| self.model_err(node.range().start, e))
+    }
+}
+
+/// How many element ancestors `node` has.
+pub(crate) fn depth_of(node: Node<'_, '_>) -> usize {
+    node.ancestors().skip(1).filter(Node::is_element).count()
+}
+
+pub(crate) fn is_named(node: Node<'_, '_>, name: &str) -> bool {
+    node.is_element() && node.tag_name().name() == name && node.tag_name().namespace().is_none()
+}
+
+/// The name of an element child, or `""` for any other node.
+pub(crate) fn element_name<'a>(node: Node<'a, '_>) -> &'a str {
+    if node.is_element() { node.tag_name().name() } else { "" }
+}
+
+/// No attributes, no child elements, no text but whitespace (comments and processing
+/// instructions, which are not kept, do not count).
+pub(crate) fn is_empty(node: Node<'_, '_>) -> bool {
+    node.attributes().next().is_none() && node.children().all(|c| is_noise(c) || is_blank(c))
+}
+
+/// A comment or processing instruction: read, never kept, so it must not decide anything
+/// (a decision that changed once it is gone would change the model on a second read).
+pub(crate) fn is_noise(node: Node<'_, '_>) -> bool {
+    node.is_comment() || node.is_pi()
+}
+
+/// A text node of XML whitespace only.
+pub(crate) fn is_blank(node: Node<'_, '_>) -> bool {
+    node.is_text() && node.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty())
+}
+
+/// The text of an element: its text children joined (never a comment's or a child element's).
+pub(crate) fn text_of(node: Node<'_, '_>) -> String {
+    node.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect()
+}
+
+/// XML's whitespace (not Unicode's: a no-break space is content).
+pub(crate) const fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}

@@ -1,0 +1,132 @@
+//! libvirt's semantics for `<disk>`: what libvirt accepts ([`validate`]), what it prints
+//! back ([`normalize`]), each under a [`Profile`], and the facts behind both (target-dev
+//! grammar, default ports, host counts), defined here once for the whole workspace.
+//!
+//! ```
+//! use diskxml_model::{Bus, Disk, Host};
+//! use diskxml_rules::{Profile, normalize, validate};
+//!
+//! let disk = Disk::openvstorage_edge("vol").host(Host::tcp("ovs", 26203)).target("vdb", Bus::Virtio).build()?;
+//! assert!(validate(&disk, Profile::Generic).is_empty());
+//! let printed = normalize(&disk, Profile::Qemu);
+//! assert!(printed.driver.is_some(), "the QEMU driver adds <driver name='qemu' type='raw'/>");
+//! # Ok::<(), diskxml_model::Error>(())
+//! ```
+//!
+//! # Should I use this crate directly?
+//! Use it to judge or normalise disks you build or read yourself. Most users want the facade
+//! crate `diskxml`, which re-exports it as `diskxml::rules` and adds `diskxml::check`, which
+//! puts every problem at its line:column in the XML it was read from.
+//!
+//! # Errors
+//! None: a broken rule is a [`Problem`] in the list [`validate`] returns, with its [`Rule`]
+//! (a stable code such as `target.dev-pattern`), where it is ([`Locator`]) and a message.
+//!
+//! # Input safety
+//! Every function takes any [`diskxml_model::Disk`]; none panics.
+//!
+//! # Crate features
+//! None. The crate is `no_std` and needs `alloc`.
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+
+extern crate alloc;
+
+mod facts;
+mod normalize;
+pub mod shape;
+mod validate;
+
+pub use facts::{
+    DEV_PREFIXES, DevPrefix, HostCount, bus_for_dev, default_port, dev_index, dev_letters, dev_prefix_for_bus,
+    host_count, is_target_dev, is_user_alias,
+};
+pub use normalize::normalize;
+pub use validate::{Locator, Problem, Step, validate};
+
+/// Whose rules to apply: a named set of rules for [`validate`] and [`normalize`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Profile {
+    /// libvirt's hypervisor-independent code (`virsh -c test:///default`).
+    Generic,
+    /// [`Profile::Generic`] plus what libvirt's QEMU driver adds: what users of KVM hosts see.
+    #[default]
+    Qemu,
+}
+
+macro_rules! rules {
+    ($( $(#[$meta:meta])* $name:ident = $code:literal, )+) => {
+        /// The rule a [`Problem`] breaks, with a stable code tools can filter on.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Rule {
+            $( $(#[$meta])* $name, )+
+        }
+
+        impl Rule {
+            /// Every rule, in documentation order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$name),+];
+
+            /// The rule's stable code, e.g. `target.dev-pattern`.
+            #[must_use]
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $( Self::$name => $code, )+
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    /// The number of `<host>`s the protocol takes.
+    HostCount = "source.host-count",
+    /// A network source names its volume (all protocols but nbd).
+    SourceName = "source.name-missing",
+    /// An rbd name is `pool/image` or `pool/namespace/image`.
+    RbdName = "source.rbd-name",
+    /// `<auth>` at disk level or inside `<source>`, not both.
+    AuthTwice = "auth.placement",
+    /// A secret has exactly one of uuid and usage.
+    Secret = "secret.uuid-or-usage",
+    /// A secret's uuid is a uuid.
+    SecretUuid = "secret.uuid-pattern",
+    /// `device='lun'` only on block, iscsi or volume sources.
+    LunSource = "device.lun-source",
+    /// The target dev follows libvirt's grammar.
+    TargetDev = "target.dev-pattern",
+    /// A `total_*` iotune limit never with its `read_*`/`write_*` pair.
+    IotuneTotalWithPair = "iotune.total-with-read-write",
+    /// The serial's characters.
+    Serial = "serial.pattern",
+    /// The wwn is 16 hexadecimal digits.
+    Wwn = "wwn.pattern",
+    /// The vendor is 1 to 8 printable characters.
+    Vendor = "vendor.pattern",
+    /// The product is 1 to 16 printable characters.
+    Product = "product.pattern",
+}
+
+impl core::fmt::Display for Rule {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_codes_are_unique_and_dotted() {
+        for (i, a) in Rule::ALL.iter().enumerate() {
+            assert!(a.code().contains('.'), "{a:?}");
+            for b in &Rule::ALL[i + 1..] {
+                assert_ne!(a.code(), b.code());
+            }
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! libvirt's semantic rules for a disk: every problem, not just the first, each with a
+//! stable rule id.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use diskxml_model::{DeviceKind, Disk, Iotune, NetworkSource, Protocol, Secret, Source};
+
+use crate::facts::{host_count, is_target_dev};
+use crate::{Profile, Rule};
+
+/// One step from `<disk>` towards the offending part.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// The `index`-th (0-based) child element called `name`.
+    Element {
+        /// The element's name.
+        name: &'static str,
+        /// Which one of that name, from 0.
+        index: usize,
+    },
+    /// An attribute of the element reached so far.
+    Attribute(&'static str),
+}
+
+/// Where a problem is, as a path from `<disk>`: `source/host[2]/@port` (indexes from 1,
+/// as in XPath, and only where there can be several).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Locator(pub Vec<Step>);
+
+impl Locator {
+    fn at(steps: &[Step]) -> Self {
+        Self(steps.to_vec())
+    }
+}
+
+impl fmt::Display for Locator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("disk")?;
+        for step in &self.0 {
+            match step {
+                Step::Element { name, index: 0 } => write!(f, "/{name}")?,
+                Step::Element { name, index } => write!(f, "/{name}[{}]", index + 1)?,
+                Step::Attribute(name) => write!(f, "/@{name}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A rule of libvirt's that a disk breaks.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Problem {
+    /// Which rule.
+    pub rule: Rule,
+    /// Where.
+    pub at: Locator,
+    /// What is wrong, in words that say what to do.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+const fn el(name: &'static str) -> Step {
+    Step::Element { name, index: 0 }
+}
+
+/// Collects problems for one disk.
+struct Report(Vec<Problem>);
+
+impl Report {
+    fn add(&mut self, rule: Rule, steps: &[Step], message: String) {
+        self.0.push(Problem { rule, at: Locator::at(steps), message });
+    }
+}
+
+/// One rule set's check: looks at the disk and reports what breaks it.
+type Check = fn(&Disk, &mut Report);
+
+/// libvirt's hypervisor-independent rules, in the order their problems are reported.
+const GENERIC: &[Check] = &[disk_auth, network, lun, target, iotune, identifiers];
+
+impl Profile {
+    /// The checks of this profile, in report order. The QEMU driver's rules sit beside the
+    /// generic ones here.
+    fn checks(self) -> &'static [Check] {
+        match self {
+            Self::Generic | Self::Qemu => GENERIC,
+        }
+    }
+}
+
+/// Checks `disk` against libvirt's rules under `profile` and returns every problem found,
+/// in document order; an empty list means libvirt accepts what the model knows. Each rule,
+/// with its id and where it comes from, is in `docs/validation.md`. (Ports, unix sockets and
+/// XML characters are construction rules: a [`Disk`] cannot break them.)
+///
+/// ```
+/// use diskxml_model::{Bus, Disk};
+/// use diskxml_rules::{Profile, Rule, validate};
+///
+/// let disk = Disk::openvstorage_edge("vol").target("vda", Bus::Virtio).serial("bad/serial").build()?;
+/// let problems = validate(&disk, Profile::Generic);
+/// assert_eq!(problems.len(), 1);
+/// assert_eq!(problems[0].rule, Rule::Serial);
+/// assert_eq!(problems[0].rule.code(), "serial.pattern");
+/// assert_eq!(problems[0].to_string(), "disk/serial: serial \"bad/serial\" may hold only letters, digits, space and _ . + -");
+/// # Ok::<(), diskxml_model::Error>(())
+/// ```
+#[must_use]
+pub fn validate(disk: &Disk, profile: Profile) -> Vec<Problem> {
+    let mut report = Report(Vec::new());
+    for check in profile.checks() {
+        check(disk, &mut report);
+    }
+    report.0
+}
+
+fn disk_auth(disk: &Disk, report: &mut Report) {
+    if let Some(secret) = disk.auth.as_ref().and_then(|a| a.secret.as_ref()) {
+        check_secret(secret, &[el("auth"), el("secret")], report);
+    }
+}
+
+fn network(disk: &Disk, report: &mut Report) {
+    let Source::Network(net) = &disk.source else { return };
+    let count = net.hosts().len();
+    let rule = host_count(net.protocol());
+    if !rule.allows(count) {
+        let at = if count > 1 { Step::Element { name: "host", index: 1 } } else { el("host") };
+        let message = format!("protocol '{}' takes {}, found {count}", net.protocol(), rule.describe());
+        report.add(Rule::HostCount, &[el("source"), at], message);
+    }
+    source_name(net, report);
+    if let Some(secret) = net.auth.as_ref().and_then(|a| a.secret.as_ref()) {
+        check_secret(secret, &[el("source"), el("auth"), el("secret")], report);
+    }
+    if net.auth.is_some() && disk.auth.is_some() {
+        let message = "<auth> may be at disk level or inside <source>, not both".to_string();
+        report.add(Rule::AuthTwice, &[el("source"), el("auth")], message);
+    }
+}
+
+fn source_name(net: &NetworkSource, report: &mut Report) {
+    let at = [el("source"), Step::Attribute("name")];
+    match (&net.name, net.protocol()) {
+        (None, Protocol::Nbd) => {}
+        (None, protocol) => report.add(Rule::SourceName, &at, format!("protocol '{protocol}' needs a source name")),
+        (Some(name), Protocol::Rbd) if !is_rbd_name(name) => {
+            report.add(Rule::RbdName, &at, format!("rbd source name {:?} must be 'pool/image'", name.as_str()));
+        }
+        _ => {}
+    }
+}
+
+fn lun(disk: &Disk, report: &mut Report) {
+    if disk.device != Some(DeviceKind::Lun) {
+        return;
+    }
+    let allowed = match &disk.source {
+        Source::Block(_) | Source::Volume(_) => true,
+        Source::Network(net) => *net.protocol() == Protocol::Iscsi,
+        _ => false,
+    };
+    if !allowed {
+        let message =
+            format!("device='lun' needs a block, iscsi or volume source, not type '{}'", disk.disk_type());
+        report.add(Rule::LunSource, &[Step::Attribute("device")], message);
+    }
+}
+
+fn target(disk: &Disk, report: &mut Report) {
+    if let Some(target) = &disk.target
+        && !is_target_dev(&target.dev)
+    {
+        let message = format!(
+            "target dev {:?} must be fd, hd, sd, vd, xvd or ubd followed by letters, digits or _",
+            target.dev.as_str()
+        );
+        report.add(Rule::TargetDev, &[el("target"), Step::Attribute("dev")], message);
+    }
+}
+
+fn iotune(disk: &Disk, report: &mut Report) {
+    let Some(iotune) = &disk.iotune else { return };
+    for suffix in Iotune::LIMITS.iter().filter_map(|l| l.strip_prefix("total_")) {
+        let set = |prefix: &str| {
+            let name = format!("{prefix}_{suffix}");
+            iotune.limits().find(|(n, _)| *n == name).map(|(n, _)| n)
+        };
+        if let Some(total) = set("total") {
+            for pair in [set("read"), set("write")].into_iter().flatten() {
+                let message = format!("{pair} cannot be set together with {total}");
+                report.add(Rule::IotuneTotalWithPair, &[el("iotune"), el(pair)], message);
+            }
+        }
+    }
+}
+
+/// serial, wwn, vendor and product: the patterns libvirt's schema gives them.
+fn identifiers(disk: &Disk, report: &mut Report) {
+    if let Some(serial) = &disk.serial
+        && (serial.is_empty() || !serial.chars().all(|c| c.is_ascii_alphanumeric() || " _.+-".contains(c)))
+    {
+        let message = format!("serial {:?} may hold only letters, digits, space and _ . + -", serial.as_str());
+        report.add(Rule::Serial, &[el("serial")], message);
+    }
+    if let Some(wwn) = &disk.wwn {
+        let digits = wwn.strip_prefix("0x").unwrap_or(wwn);
+        if digits.len() != 16 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let message = format!("wwn {:?} must be 16 hexadecimal digits, optionally after 0x", wwn.as_str());
+            report.add(Rule::Wwn, &[el("wwn")], message);
+        }
+    }
+    for (rule, name, value, max) in
+        [(Rule::Vendor, "vendor", &disk.vendor, 8), (Rule::Product, "product", &disk.product, 16)]
+    {
+        if let Some(value) = value {
+            let printable = value.chars().all(|c| c.is_ascii_graphic() || c == ' ');
+            if value.is_empty() || value.chars().count() > max || !printable {
+                let message = format!("{name} {:?} must be 1 to {max} printable ASCII characters", value.as_str());
+                report.add(rule, &[el(name)], message);
+            }
+        }
+    }
+}
+
+fn check_secret(secret: &Secret, at: &[Step], report: &mut Report) {
+    match (&secret.uuid, &secret.usage) {
+        (Some(_), Some(_)) => report.add(Rule::Secret, at, "a secret takes a uuid or a usage, not both".to_string()),
+        (None, None) => report.add(Rule::Secret, at, "a secret needs a uuid or a usage".to_string()),
+        (Some(uuid), None) if !is_uuid(uuid) => {
+            let mut steps = at.to_vec();
+            steps.push(Step::Attribute("uuid"));
+            let message =
+                format!("{:?} is not a uuid (32 hexadecimal digits, dashes allowed as 8-4-4-4-12)", uuid.as_str());
+            report.add(Rule::SecretUuid, &steps, message);
+        }
+        _ => {}
+    }
+}
+
+fn is_rbd_name(name: &str) -> bool {
+    // pool/image or pool/namespace/image, optionally @snapshot; no empty part.
+    let parts: Vec<&str> = name.split('/').collect();
+    (2..=3).contains(&parts.len()) && parts.iter().all(|p| !p.is_empty())
+}
+
+fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    let hex = |g: &str| g.bytes().all(|b| b.is_ascii_hexdigit());
+    match groups.as_slice() {
+        [one] => one.len() == 32 && hex(one),
+        [a, b, c, d, e] => {
+            [a.len(), b.len(), c.len(), d.len(), e.len()] == [8, 4, 4, 4, 12] && groups.iter().all(|g| hex(g))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(is_uuid("3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b"));
+        assert!(is_uuid("3b6f6c2a1f4f4b2a9d7e0c1f2e3d4c5b"));
+        assert!(!is_uuid("3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5"));
+        assert!(!is_uuid("zb6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b"));
+        assert!(is_rbd_name("pool/image") && is_rbd_name("pool/ns/image"));
+        assert!(!is_rbd_name("image") && !is_rbd_name("pool/") && !is_rbd_name("/image"));
+    }
+}

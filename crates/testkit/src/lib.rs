@@ -1,0 +1,11 @@
+//! Test support for the diskxml workspace (unpublished): the one generator of model values
+//! ([`generate`]), what a test needs from outside and how it is skipped ([`tools`]), golden-file
+//! helpers ([`golden`]), semantic XML comparison ([`semantic`]) and a real `qemu-nbd`
+//! ([`qemu_nbd`]).
+#![forbid(unsafe_code)]
+
+pub mod generate;
+pub mod golden;
+pub mod qemu_nbd;
+pub mod semantic;
+pub mod tools;

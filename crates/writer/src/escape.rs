@@ -1,0 +1,50 @@
+//! Escaping: markup characters everywhere, and the whitespace a parser would normalise.
+
+use core::fmt::{self, Write};
+
+/// Writes `s` with markup characters escaped; in attribute values (`attr`) also tab and LF,
+/// and CR everywhere (a parser would normalise them away otherwise).
+pub(crate) fn escape<W: Write + ?Sized>(out: &mut W, s: &str, attr: bool) -> fmt::Result {
+    let mut last = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\'' => "&apos;",
+            b'"' => "&quot;",
+            b'\r' => "&#13;",
+            b'\t' if attr => "&#9;",
+            b'\n' if attr => "&#10;",
+            _ => continue,
+        };
+        // Every byte matched above is ASCII, so `i` and `i + 1` are character boundaries.
+        out.write_str(&s[last..i])?;
+        out.write_str(replacement)?;
+        last = i + 1;
+    }
+    out.write_str(&s[last..])
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate alloc;
+    use alloc::string::String;
+
+    use super::*;
+
+    fn escaped(s: &str, attr: bool) -> String {
+        let mut out = String::new();
+        escape(&mut out, s, attr).unwrap();
+        out
+    }
+
+    #[test]
+    fn escapes_markup_everywhere_and_whitespace_in_attributes() {
+        assert_eq!(escaped("a&b<c>d'e\"f", false), "a&amp;b&lt;c&gt;d&apos;e&quot;f");
+        assert_eq!(escaped("\t\n\r", true), "&#9;&#10;&#13;");
+        assert_eq!(escaped("\t\n\r", false), "\t\n&#13;");
+        assert_eq!(escaped("é]]>𝄞", false), "é]]&gt;𝄞");
+        assert_eq!(escaped("", true), "");
+    }
+}

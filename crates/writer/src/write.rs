@@ -1,0 +1,259 @@
+//! The writer: elements in libvirt's order, attributes from the element shapes.
+
+use core::fmt::{self, Write};
+
+use diskxml_model::{Address, AddressKind, Disk, Driver, Element, Iotune, Node, Unknown};
+use diskxml_rules::shape::{self, Shape, Value};
+
+use crate::escape::escape;
+
+pub(crate) struct Writer<'a, W: Write + ?Sized> {
+    pub(crate) out: &'a mut W,
+    depth: usize,
+}
+
+impl<'a, W: Write + ?Sized> Writer<'a, W> {
+    pub(crate) const fn new(out: &'a mut W, depth: usize) -> Self {
+        Self { out, depth }
+    }
+
+    pub(crate) fn indent(&mut self) -> fmt::Result {
+        for _ in 0..self.depth {
+            self.out.write_str("  ")?;
+        }
+        Ok(())
+    }
+
+    /// Runs `f` one indentation level deeper.
+    pub(crate) fn nested(&mut self, f: impl FnOnce(&mut Self) -> fmt::Result) -> fmt::Result {
+        self.depth += 1;
+        let result = f(self);
+        self.depth -= 1;
+        result
+    }
+
+    /// Writes the indentation and `<name`.
+    pub(crate) fn open(&mut self, name: &str) -> fmt::Result {
+        self.indent()?;
+        self.out.write_char('<')?;
+        self.out.write_str(name)
+    }
+
+    pub(crate) fn value(&mut self, name: &str, value: Value<'_>) -> fmt::Result {
+        match value {
+            Value::Text(text) => {
+                write!(self.out, " {name}='")?;
+                escape(self.out, text, true)?;
+                self.out.write_char('\'')
+            }
+            Value::Decimal(n) => write!(self.out, " {name}='{n}'"),
+            Value::Hex { value, width } => write!(self.out, " {name}='0x{value:0width$x}'"),
+        }
+    }
+
+    /// The known attributes of `item` that are set, in the shape's order.
+    pub(crate) fn attrs<T>(&mut self, shape: &Shape<T>, item: &T) -> fmt::Result {
+        for attr in shape.attrs {
+            if let Some(value) = (attr.get)(item) {
+                self.value(attr.name, value)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the unknown attributes, then closes the start tag: `/>` when there are no
+    /// children (known ones included, `has_children`), else `>` and a newline.
+    fn finish_start(&mut self, unknown: &Unknown, has_children: bool) -> Result<bool, fmt::Error> {
+        for a in unknown.attributes() {
+            self.value(a.name.as_str(), Value::Text(a.value.as_str()))?;
+        }
+        let open = has_children || !unknown.children.is_empty();
+        self.out.write_str(if open { ">\n" } else { "/>\n" })?;
+        Ok(open)
+    }
+
+    /// Writes the unknown children one level deeper and the end tag, if the element is open.
+    fn finish(&mut self, name: &str, unknown: &Unknown, open: bool) -> fmt::Result {
+        if !open {
+            return Ok(());
+        }
+        self.nested(|w| {
+            for node in &unknown.children {
+                w.indent()?;
+                w.node(node)?;
+                w.out.write_char('\n')?;
+            }
+            Ok(())
+        })?;
+        self.indent()?;
+        writeln!(self.out, "</{name}>")
+    }
+
+    /// An element named `name` whose start tag `start` writes after `<name`: its unknown
+    /// attributes, its known children (`children`, one level deeper, when `has_children`),
+    /// its unknown children, its end tag.
+    pub(crate) fn element_with(
+        &mut self,
+        name: &str,
+        start: impl FnOnce(&mut Self) -> fmt::Result,
+        unknown: &Unknown,
+        has_children: bool,
+        children: impl FnOnce(&mut Self) -> fmt::Result,
+    ) -> fmt::Result {
+        self.open(name)?;
+        start(self)?;
+        let open = self.finish_start(unknown, has_children)?;
+        if has_children {
+            self.nested(children)?;
+        }
+        self.finish(name, unknown, open)
+    }
+
+    /// An element of `shape` with no known children.
+    pub(crate) fn leaf<T>(&mut self, shape: &Shape<T>, item: &T, unknown: &Unknown) -> fmt::Result {
+        self.element_with(shape.element, |w| w.attrs(shape, item), unknown, false, |_| Ok(()))
+    }
+
+    pub(crate) fn disk(&mut self, disk: &Disk) -> fmt::Result {
+        self.element_with("disk", |w| w.attrs(&shape::DISK, disk), &disk.unknown, true, |w| w.disk_children(disk))
+    }
+
+    fn disk_children(&mut self, disk: &Disk) -> fmt::Result {
+        if let Some(driver) = &disk.driver {
+            self.driver(driver)?;
+        }
+        if let Some(auth) = &disk.auth {
+            self.auth(auth)?;
+        }
+        self.source(&disk.source)?;
+        if let Some(backing) = &disk.backing_store {
+            self.backing_store(backing)?;
+        }
+        if let Some(mirror) = &disk.mirror {
+            self.layer(&mirror.layer, |w| w.attrs(&shape::MIRROR, mirror), "mirror")?;
+        }
+        if let Some(geometry) = &disk.geometry {
+            self.leaf(&shape::GEOMETRY, geometry, &geometry.unknown)?;
+        }
+        if let Some(blockio) = &disk.blockio {
+            self.leaf(&shape::BLOCKIO, blockio, &blockio.unknown)?;
+        }
+        if let Some(target) = &disk.target {
+            self.leaf(&shape::TARGET, target, &target.unknown)?;
+        }
+        if let Some(iotune) = &disk.iotune {
+            self.iotune(iotune)?;
+        }
+        self.flag("readonly", disk.readonly)?;
+        self.flag("shareable", disk.shareable)?;
+        if let Some(transient) = &disk.transient {
+            self.leaf(&shape::TRANSIENT, transient, &transient.unknown)?;
+        }
+        for (name, text) in [("serial", &disk.serial), ("wwn", &disk.wwn), ("vendor", &disk.vendor), ("product", &disk.product)] {
+            self.text_element(name, text.as_deref())?;
+        }
+        if let Some(encryption) = &disk.encryption {
+            self.encryption(encryption)?;
+        }
+        if let Some(boot) = &disk.boot {
+            self.leaf(&shape::BOOT, boot, &boot.unknown)?;
+        }
+        if let Some(alias) = &disk.alias {
+            self.leaf(&shape::ALIAS, alias, &alias.unknown)?;
+        }
+        disk.address.as_ref().map_or(Ok(()), |address| self.address(address))
+    }
+
+    fn flag(&mut self, name: &str, set: bool) -> fmt::Result {
+        if !set {
+            return Ok(());
+        }
+        self.indent()?;
+        writeln!(self.out, "<{name}/>")
+    }
+
+    pub(crate) fn text_element(&mut self, name: &str, text: Option<&str>) -> fmt::Result {
+        let Some(text) = text else { return Ok(()) };
+        self.indent()?;
+        write!(self.out, "<{name}>")?;
+        escape(self.out, text, false)?;
+        writeln!(self.out, "</{name}>")
+    }
+
+    fn driver(&mut self, d: &Driver) -> fmt::Result {
+        let start = |w: &mut Self| w.attrs(&shape::DRIVER, d);
+        self.element_with("driver", start, &d.unknown, d.metadata_cache.is_some(), |w| {
+            let Some(cache) = &d.metadata_cache else { return Ok(()) };
+            w.open("metadata_cache")?;
+            let Some(size) = cache.max_size else { return w.out.write_str("/>\n") };
+            w.out.write_str(">\n")?;
+            w.nested(|w| {
+                w.open("max_size")?;
+                if let Some(unit) = &cache.unit {
+                    w.value("unit", Value::Text(unit))?;
+                }
+                writeln!(w.out, ">{size}</max_size>")
+            })?;
+            w.indent()?;
+            w.out.write_str("</metadata_cache>\n")
+        })
+    }
+
+    fn iotune(&mut self, iotune: &Iotune) -> fmt::Result {
+        let has_children = iotune.limits().next().is_some() || iotune.group_name.is_some();
+        self.element_with("iotune", |_| Ok(()), &iotune.unknown, has_children, |w| {
+            let mut group_written = false;
+            for (name, value) in iotune.limits() {
+                let index = Iotune::LIMITS.iter().position(|l| *l == name).unwrap_or(0);
+                if !group_written && index >= Iotune::GROUP_NAME_AFTER {
+                    w.text_element("group_name", iotune.group_name.as_deref())?;
+                    group_written = true;
+                }
+                w.indent()?;
+                writeln!(w.out, "<{name}>{value}</{name}>")?;
+            }
+            if !group_written {
+                w.text_element("group_name", iotune.group_name.as_deref())?;
+            }
+            Ok(())
+        })
+    }
+
+    fn address(&mut self, address: &Address) -> fmt::Result {
+        let start = |w: &mut Self| {
+            w.value("type", Value::Text(address.kind.type_name()))?;
+            match &address.kind {
+                AddressKind::Drive(d) => w.attrs(&shape::DRIVE_ADDRESS, d),
+                AddressKind::Pci(p) => w.attrs(&shape::PCI_ADDRESS, p),
+                AddressKind::Ccw(c) => w.attrs(&shape::CCW_ADDRESS, c),
+                AddressKind::Usb(u) => w.attrs(&shape::USB_ADDRESS, u),
+                _ => Ok(()),
+            }
+        };
+        self.element_with("address", start, &address.unknown, false, |_| Ok(()))
+    }
+
+    fn node(&mut self, node: &Node) -> fmt::Result {
+        match node {
+            Node::Element(element) => self.element(element),
+            Node::Text(text) => escape(self.out, text, false),
+        }
+    }
+
+    /// An unknown element, written as kept: its texts carry its own whitespace.
+    pub(crate) fn element(&mut self, element: &Element) -> fmt::Result {
+        self.out.write_char('<')?;
+        self.out.write_str(element.name.as_str())?;
+        for a in element.attributes() {
+            self.value(a.name.as_str(), Value::Text(a.value.as_str()))?;
+        }
+        if element.children.is_empty() {
+            return self.out.write_str("/>");
+        }
+        self.out.write_char('>')?;
+        for child in &element.children {
+            self.node(child)?;
+        }
+        write!(self.out, "</{}>", element.name)
+    }
+}

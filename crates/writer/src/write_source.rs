@@ -1,0 +1,181 @@
+//! Sources, hosts, credentials, encryption and backing chains.
+
+use core::fmt::{self, Write};
+
+use diskxml_model::{
+    Auth, BackingLayer, BackingStore, Encryption, Host, NetworkExtras, NetworkSource, NvmeSource, Source, SourceCommon,
+};
+use diskxml_rules::shape::{self, Shape, Value};
+
+use crate::escape::escape;
+use crate::write::Writer;
+
+/// Whether `source` writes a `<source>` element at all: one rule for disks, backing layers
+/// and mirrors.
+fn writes_source(source: &Source) -> bool {
+    match source {
+        Source::File(f) => f.path.is_some() || !f.common.is_empty(),
+        Source::Block(b) => b.dev.is_some() || !b.common.is_empty(),
+        Source::Dir(d) => d.dir.is_some() || !d.common.is_empty(),
+        Source::Volume(v) => v.pool.is_some() || v.volume.is_some() || v.mode.is_some() || !v.common.is_empty(),
+        Source::Network(_) => true,
+        Source::Nvme(n) => *n != NvmeSource::default(),
+        Source::VhostUser(v) => *v != diskxml_model::VhostUserSource::default(),
+        Source::Other(o) => o.source.is_some(),
+        _ => false,
+    }
+}
+
+impl<W: Write + ?Sized> Writer<'_, W> {
+    pub(crate) fn source(&mut self, source: &Source) -> fmt::Result {
+        if !writes_source(source) {
+            return Ok(());
+        }
+        match source {
+            Source::File(f) => self.host_side(&shape::FILE_SOURCE, f, &f.common),
+            Source::Block(b) => self.host_side(&shape::BLOCK_SOURCE, b, &b.common),
+            Source::Dir(d) => self.host_side(&shape::DIR_SOURCE, d, &d.common),
+            Source::Volume(v) => self.host_side(&shape::VOLUME_SOURCE, v, &v.common),
+            Source::Nvme(n) => self.nvme_source(n),
+            Source::VhostUser(v) => self.leaf(&shape::VHOSTUSER_SOURCE, v, &v.unknown),
+            Source::Network(net) => self.network_source(net),
+            Source::Other(other) => match &other.source {
+                Some(element) => {
+                    self.indent()?;
+                    self.element(element)?;
+                    self.out.write_char('\n')
+                }
+                None => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// A host-side `<source>`: its own attributes, then the common ones and encryption.
+    fn host_side<T>(&mut self, own: &Shape<T>, source: &T, common: &SourceCommon) -> fmt::Result {
+        let start = |w: &mut Self| {
+            w.attrs(own, source)?;
+            w.attrs(&shape::SOURCE_COMMON, common)
+        };
+        let encryption = common.encryption.as_deref();
+        self.element_with("source", start, &common.unknown, encryption.is_some(), |w| {
+            encryption.map_or(Ok(()), |e| w.encryption(e))
+        })
+    }
+
+    fn network_source(&mut self, net: &NetworkSource) -> fmt::Result {
+        let children =
+            !net.hosts().is_empty() || net.auth.is_some() || net.encryption.is_some() || net.extras.is_some();
+        let start = |w: &mut Self| w.attrs(&shape::NETWORK_SOURCE, net);
+        self.element_with("source", start, &net.unknown, children, |w| {
+            for host in net.hosts() {
+                w.host(host)?;
+            }
+            if let Some(extras) = &net.extras {
+                w.network_extras(extras)?;
+            }
+            if let Some(auth) = &net.auth {
+                w.auth(auth)?;
+            }
+            net.encryption.as_deref().map_or(Ok(()), |e| w.encryption(e))
+        })
+    }
+
+    fn host(&mut self, host: &Host) -> fmt::Result {
+        self.leaf(&shape::HOST, host, &host.unknown)
+    }
+
+    fn nvme_source(&mut self, n: &NvmeSource) -> fmt::Result {
+        let start = |w: &mut Self| w.attrs(&shape::NVME_SOURCE, n);
+        self.element_with("source", start, &n.unknown, n.address.is_some(), |w| {
+            let Some(p) = &n.address else { return Ok(()) };
+            w.open("address")?;
+            w.attrs(&shape::PCI_ADDRESS, p)?;
+            w.out.write_str("/>\n")
+        })
+    }
+
+    /// A backing chain, nested as libvirt writes it.
+    pub(crate) fn backing_store(&mut self, backing: &BackingStore) -> fmt::Result {
+        match backing {
+            BackingStore::Layer(layer) => self.layer(layer, |w| w.attrs(&shape::BACKING_STORE, layer), "backingStore"),
+            BackingStore::End => {
+                self.indent()?;
+                self.out.write_str("<backingStore/>\n")
+            }
+        }
+    }
+
+    /// A backing layer or a mirror (`element`, whose attributes `start` writes): format,
+    /// source and the next backing store.
+    pub(crate) fn layer(
+        &mut self,
+        layer: &BackingLayer,
+        start: impl FnOnce(&mut Self) -> fmt::Result,
+        element: &str,
+    ) -> fmt::Result {
+        let has_children = layer.format.is_some() || layer.backing.is_some() || writes_source(&layer.source);
+        self.element_with(element, start, &layer.unknown, has_children, |w| {
+            if let Some(format) = &layer.format {
+                w.leaf(&shape::BACKING_FORMAT, format, &format.unknown)?;
+            }
+            w.source(&layer.source)?;
+            layer.backing.as_ref().map_or(Ok(()), |next| w.backing_store(next))
+        })
+    }
+
+    /// One empty element with one attribute, if the value is there.
+    fn single(&mut self, element: &str, attribute: &str, value: Option<Value<'_>>) -> fmt::Result {
+        let Some(value) = value else { return Ok(()) };
+        self.open(element)?;
+        self.value(attribute, value)?;
+        self.out.write_str("/>\n")
+    }
+
+    fn network_extras(&mut self, x: &NetworkExtras) -> fmt::Result {
+        self.single("snapshot", "name", x.snapshot.as_deref().map(Value::Text))?;
+        self.single("config", "file", x.config.as_deref().map(Value::Text))?;
+        self.single("knownHosts", "path", x.known_hosts.as_deref().map(Value::Text))?;
+        if let Some(id) = &x.identity {
+            self.open("identity")?;
+            self.attrs(&shape::IDENTITY, id)?;
+            self.out.write_str("/>\n")?;
+        }
+        self.single("reconnect", "delay", x.reconnect_delay.map(|d| Value::Decimal(d.into())))?;
+        self.single("ssl", "verify", x.ssl_verify.as_ref().map(|v| Value::Text(v.as_str())))?;
+        if !x.cookies.is_empty() {
+            self.element_with("cookies", |_| Ok(()), &diskxml_model::Unknown::default(), true, |w| {
+                for (name, value) in &x.cookies {
+                    w.open("cookie")?;
+                    w.value("name", Value::Text(name))?;
+                    w.out.write_char('>')?;
+                    escape(w.out, value, false)?;
+                    w.out.write_str("</cookie>\n")?;
+                }
+                Ok(())
+            })?;
+        }
+        self.single("readahead", "size", x.readahead.map(Value::Decimal))?;
+        self.single("timeout", "seconds", x.timeout.map(Value::Decimal))?;
+        if let Some(iqn) = &x.initiator_iqn {
+            self.element_with("initiator", |_| Ok(()), &diskxml_model::Unknown::default(), true, |w| {
+                w.single("iqn", "name", Some(Value::Text(iqn)))
+            })?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn encryption(&mut self, e: &Encryption) -> fmt::Result {
+        let start = |w: &mut Self| w.attrs(&shape::ENCRYPTION, e);
+        self.element_with("encryption", start, &e.unknown, !e.secrets.is_empty(), |w| {
+            e.secrets.iter().try_for_each(|s| w.leaf(&shape::ENCRYPTION_SECRET, s, &s.unknown))
+        })
+    }
+
+    pub(crate) fn auth(&mut self, auth: &Auth) -> fmt::Result {
+        let start = |w: &mut Self| w.attrs(&shape::AUTH, auth);
+        self.element_with("auth", start, &auth.unknown, auth.secret.is_some(), |w| {
+            auth.secret.as_ref().map_or(Ok(()), |s| w.leaf(&shape::AUTH_SECRET, s, &s.unknown))
+        })
+    }
+}
