@@ -1,6 +1,6 @@
 //! Shared inputs for the benchmarks: the disks every benchmark measures.
 
-use diskxml::{EdgePresets, Bus, Disk, Host};
+use diskxml::{Bus, Disk, EdgePresets, Host};
 
 /// The seed's Edge disk: nothing to escape.
 ///

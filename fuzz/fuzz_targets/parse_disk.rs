@@ -8,5 +8,5 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(disk) = diskxml::parse_disk(text) {
         diskxml_fuzz::assert_stable(&disk);
     }
-    let _ = diskxml::parser::check(text);
+    let _ = diskxml::check(text, diskxml::Profile::Qemu);
 });

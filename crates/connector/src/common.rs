@@ -3,8 +3,7 @@
 use std::fmt;
 
 use diskxml_model::{
-    Address, AddressKind, Alias, Blockio, Bus, Discard, Disk, DriveAddress, Format, Iotune, Target, Text,
-    Unknown,
+    Address, AddressKind, Alias, Blockio, Bus, Discard, Disk, DriveAddress, Format, Iotune, Target, Text, Unknown,
 };
 use serde_json::Value;
 

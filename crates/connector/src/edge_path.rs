@@ -259,68 +259,11 @@ impl EdgePath {
     /// # Errors
     /// [`EdgePathError`] with the character where the path stops making sense.
     pub fn parse(path: &str) -> Result<Self, EdgePathError> {
-        let found = || format!("expected '{EDGE_PATH_GRAMMAR}', found '{path}'");
-        let Some(after_scheme) = path.strip_prefix(SCHEME) else {
-            return fail(1, found());
-        };
-        let (transport, rest) = if let Some(rest) = after_scheme.strip_prefix(':') {
-            (None, rest)
-        } else if let Some(plus) = after_scheme.strip_prefix('+') {
-            let Some((name, rest)) = plus.split_once(':') else {
-                return fail(1, found());
-            };
-            let transport = match name {
-                "tcp" => EdgeTransport::Tcp,
-                "rdma" => EdgeTransport::Rdma,
-                "shm" => EdgeTransport::Shm,
-                other => {
-                    return fail(SCHEME.len() + 2, format!("unknown transport '{other}'; expected tcp, rdma or shm"));
-                }
-            };
-            (Some(transport), rest)
-        } else {
-            return fail(1, found());
-        };
-        // Character position (1-based) of `rest`'s first character within `path`.
+        let (transport, rest) = scheme(path)?;
+        // Character position (1-based) of `rest`'s `byte`-th byte within `path`.
         let base = path.len() - rest.len();
         let at = |byte: usize| path[..base + byte].chars().count() + 1;
-
-        // Options, from the end: [:,]snapshot-timeout=N and [:,]enable-ha=on|off.
-        let mut body = rest;
-        let mut snapshot_timeout = None;
-        let mut enable_ha = None;
-        while let Some(sep) = body.rfind([':', ',']) {
-            let tail = &body[sep + 1..];
-            if let Some(value) = tail.strip_prefix(SNAPSHOT_TIMEOUT) {
-                let position = at(sep + 1 + SNAPSHOT_TIMEOUT.len());
-                if snapshot_timeout.is_some() {
-                    return fail(at(sep + 1), "snapshot-timeout is given twice");
-                }
-                let seconds = decimal(value).and_then(|n| u32::try_from(n).ok());
-                let Some(seconds) = seconds else {
-                    return fail(position, format!("snapshot-timeout must be a number of seconds, found '{value}'"));
-                };
-                snapshot_timeout = Some(seconds);
-            } else if let Some(value) = tail.strip_prefix(ENABLE_HA) {
-                if enable_ha.is_some() {
-                    return fail(at(sep + 1), "enable-ha is given twice");
-                }
-                enable_ha = Some(match value {
-                    "on" => true,
-                    "off" => false,
-                    _ => {
-                        return fail(
-                            at(sep + 1 + ENABLE_HA.len()),
-                            format!("enable-ha must be on or off, found '{value}'"),
-                        );
-                    }
-                });
-            } else {
-                break;
-            }
-            body = &body[..sep];
-        }
-
+        let (body, snapshot_timeout, enable_ha) = options(rest, &at)?;
         let shm = match transport {
             Some(EdgeTransport::Shm) => true,
             Some(_) => false,
@@ -352,6 +295,66 @@ impl EdgePath {
         parsed.enable_ha = enable_ha;
         Ok(parsed)
     }
+}
+
+/// `openvstorage[+TRANSPORT]:`: the transport, and what follows the colon.
+fn scheme(path: &str) -> Result<(Option<EdgeTransport>, &str), EdgePathError> {
+    let found = || format!("expected '{EDGE_PATH_GRAMMAR}', found '{path}'");
+    let Some(after_scheme) = path.strip_prefix(SCHEME) else {
+        return fail(1, found());
+    };
+    if let Some(rest) = after_scheme.strip_prefix(':') {
+        return Ok((None, rest));
+    }
+    let Some((name, rest)) = after_scheme.strip_prefix('+').and_then(|plus| plus.split_once(':')) else {
+        return fail(1, found());
+    };
+    let transport = match name {
+        "tcp" => EdgeTransport::Tcp,
+        "rdma" => EdgeTransport::Rdma,
+        "shm" => EdgeTransport::Shm,
+        other => return fail(SCHEME.len() + 2, format!("unknown transport '{other}'; expected tcp, rdma or shm")),
+    };
+    Ok((Some(transport), rest))
+}
+
+/// The options at the end, read from the end: `[:,]snapshot-timeout=N` and
+/// `[:,]enable-ha=on|off`; what comes before them, and their values.
+fn options<'a>(
+    rest: &'a str,
+    at: &dyn Fn(usize) -> usize,
+) -> Result<(&'a str, Option<u32>, Option<bool>), EdgePathError> {
+    let mut body = rest;
+    let (mut snapshot_timeout, mut enable_ha) = (None, None);
+    while let Some(sep) = body.rfind([':', ',']) {
+        let tail = &body[sep + 1..];
+        if let Some(value) = tail.strip_prefix(SNAPSHOT_TIMEOUT) {
+            if snapshot_timeout.is_some() {
+                return fail(at(sep + 1), "snapshot-timeout is given twice");
+            }
+            let Some(seconds) = decimal(value).and_then(|n| u32::try_from(n).ok()) else {
+                let position = at(sep + 1 + SNAPSHOT_TIMEOUT.len());
+                return fail(position, format!("snapshot-timeout must be a number of seconds, found '{value}'"));
+            };
+            snapshot_timeout = Some(seconds);
+        } else if let Some(value) = tail.strip_prefix(ENABLE_HA) {
+            if enable_ha.is_some() {
+                return fail(at(sep + 1), "enable-ha is given twice");
+            }
+            enable_ha = Some(match value {
+                "on" => true,
+                "off" => false,
+                _ => {
+                    let position = at(sep + 1 + ENABLE_HA.len());
+                    return fail(position, format!("enable-ha must be on or off, found '{value}'"));
+                }
+            });
+        } else {
+            break;
+        }
+        body = &body[..sep];
+    }
+    Ok((body, snapshot_timeout, enable_ha))
 }
 
 /// `HOST[:PORT]/VOLUME` split: the host, the port with its character position, and the

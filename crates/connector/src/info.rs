@@ -99,9 +99,7 @@ impl ConnectionInfo {
         match self.data.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => {
-                Err(Error::wrong_type(format!("data.{key}"), "a string", other))
-            }
+            Some(other) => Err(Error::wrong_type(format!("data.{key}"), "a string", other)),
         }
     }
 
@@ -123,9 +121,7 @@ impl ConnectionInfo {
         match self.data.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(other) => {
-                Err(Error::wrong_type(format!("data.{key}"), "true or false", other))
-            }
+            Some(other) => Err(Error::wrong_type(format!("data.{key}"), "true or false", other)),
         }
     }
 

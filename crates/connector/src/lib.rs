@@ -48,11 +48,11 @@ use std::fmt;
 use std::time::Duration;
 
 pub use common::{QOS_KEYS, Warning, disk_with_common_settings, warnings};
-pub use preset::{EDGE_SNAPSHOT_TIMEOUT, EdgePresets, nova_driver};
 pub use edge::{DEFAULT_PROBE_TIMEOUT, EDGE_DEFAULT_PORT, OpenvStorageEdge};
 pub use edge_path::{EDGE_PATH_GRAMMAR, EdgePath, EdgePathError, EdgeTransport};
 pub use info::{ConnectionInfo, DiskInfo};
 pub use net::{IscsiNetwork, LocalVolume, NetworkVolume};
+pub use preset::{EDGE_SNAPSHOT_TIMEOUT, EdgePresets, nova_driver};
 pub use probe::{DeviceInfo, ProbeOptions, nbd_probe, tcp_probe};
 
 use diskxml_model::{Disk, Protocol};

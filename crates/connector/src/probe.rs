@@ -155,20 +155,7 @@ const MAX_REPLY: u32 = 64 * 1024;
 pub fn nbd_probe(host: &str, port: u16, export: &str, timeout: Duration) -> Result<u64, Error> {
     let d = Deadline::new(host, port, timeout);
     let mut s = d.connect(host, port)?;
-    let mut greeting = [0u8; 18];
-    d.read_exact(&mut s, &mut greeting, "reading the NBD greeting")?;
-    let magic = u64::from_be_bytes(greeting[0..8].try_into().expect("8 bytes"));
-    let opt_magic = u64::from_be_bytes(greeting[8..16].try_into().expect("8 bytes"));
-    let flags = u16::from_be_bytes(greeting[16..18].try_into().expect("2 bytes"));
-    if magic != NBDMAGIC || opt_magic != IHAVEOPT {
-        return Err(d.unreachable("not an NBD server speaking the newstyle protocol"));
-    }
-    if flags & FLAG_FIXED_NEWSTYLE == 0 {
-        return Err(d.unreachable("the NBD server does not support fixed newstyle negotiation"));
-    }
-    let client_flags = u32::from(FLAG_FIXED_NEWSTYLE | (flags & FLAG_NO_ZEROES));
-    d.write_all(&mut s, &client_flags.to_be_bytes(), "sending the client flags")?;
-
+    nbd_handshake(&d, &mut s)?;
     let name = export.as_bytes();
     let name_len = u32::try_from(name.len()).map_err(|_| d.unreachable("the export name is too long"))?;
     let mut option = Vec::with_capacity(16 + 6 + name.len());
@@ -179,11 +166,39 @@ pub fn nbd_probe(host: &str, port: u16, export: &str, timeout: Duration) -> Resu
     option.extend_from_slice(name);
     option.extend_from_slice(&0u16.to_be_bytes()); // no specific information requests
     d.write_all(&mut s, &option, "asking for the export")?;
+    let size = nbd_export_size(&d, &mut s, export)?;
+    // End the negotiation politely; the answer does not matter.
+    let mut abort = Vec::with_capacity(16);
+    abort.extend_from_slice(&IHAVEOPT.to_be_bytes());
+    abort.extend_from_slice(&OPT_ABORT.to_be_bytes());
+    abort.extend_from_slice(&0u32.to_be_bytes());
+    let _ = d.write_all(&mut s, &abort, "ending the negotiation");
+    size.ok_or_else(|| d.unreachable("the NBD server acknowledged the export without giving its size"))
+}
 
+/// The fixed-newstyle greeting and the client's flags.
+fn nbd_handshake(d: &Deadline, s: &mut TcpStream) -> Result<(), Error> {
+    let mut greeting = [0u8; 18];
+    d.read_exact(s, &mut greeting, "reading the NBD greeting")?;
+    let magic = u64::from_be_bytes(greeting[0..8].try_into().expect("8 bytes"));
+    let opt_magic = u64::from_be_bytes(greeting[8..16].try_into().expect("8 bytes"));
+    let flags = u16::from_be_bytes(greeting[16..18].try_into().expect("2 bytes"));
+    if magic != NBDMAGIC || opt_magic != IHAVEOPT {
+        return Err(d.unreachable("not an NBD server speaking the newstyle protocol"));
+    }
+    if flags & FLAG_FIXED_NEWSTYLE == 0 {
+        return Err(d.unreachable("the NBD server does not support fixed newstyle negotiation"));
+    }
+    let client_flags = u32::from(FLAG_FIXED_NEWSTYLE | (flags & FLAG_NO_ZEROES));
+    d.write_all(s, &client_flags.to_be_bytes(), "sending the client flags")
+}
+
+/// The replies to `NBD_OPT_INFO` up to the server's ack: the export's size, if it gave one.
+fn nbd_export_size(d: &Deadline, s: &mut TcpStream, export: &str) -> Result<Option<u64>, Error> {
     let mut size = None;
     loop {
         let mut header = [0u8; 20];
-        d.read_exact(&mut s, &mut header, "reading an option reply")?;
+        d.read_exact(s, &mut header, "reading an option reply")?;
         let magic = u64::from_be_bytes(header[0..8].try_into().expect("8 bytes"));
         let reply = u32::from_be_bytes(header[12..16].try_into().expect("4 bytes"));
         let len = u32::from_be_bytes(header[16..20].try_into().expect("4 bytes"));
@@ -194,31 +209,21 @@ pub fn nbd_probe(host: &str, port: u16, export: &str, timeout: Duration) -> Resu
             return Err(d.unreachable(format!("the NBD server sent an option reply of {len} bytes")));
         }
         let mut data = vec![0u8; len as usize];
-        d.read_exact(&mut s, &mut data, "reading an option reply")?;
+        d.read_exact(s, &mut data, "reading an option reply")?;
         match reply {
-            REP_ACK => break,
+            REP_ACK => return Ok(size),
             REP_INFO if data.len() >= 12 && u16::from_be_bytes([data[0], data[1]]) == INFO_EXPORT => {
                 size = Some(u64::from_be_bytes(data[2..10].try_into().expect("8 bytes")));
             }
-            REP_INFO => {}
             REP_ERR_UNKNOWN => {
                 return Err(Error::ExportMissing { export: export.to_owned(), address: d.address.clone() });
             }
             r if r & REP_FLAG_ERROR != 0 => {
                 let message = String::from_utf8_lossy(&data);
-                return Err(d.unreachable(format!(
-                    "the NBD server refused the export (error {}): {message}",
-                    r & !REP_FLAG_ERROR
-                )));
+                let code = r & !REP_FLAG_ERROR;
+                return Err(d.unreachable(format!("the NBD server refused the export (error {code}): {message}")));
             }
             _ => {}
         }
     }
-    // End the negotiation politely; the answer does not matter.
-    let mut abort = Vec::with_capacity(16);
-    abort.extend_from_slice(&IHAVEOPT.to_be_bytes());
-    abort.extend_from_slice(&OPT_ABORT.to_be_bytes());
-    abort.extend_from_slice(&0u32.to_be_bytes());
-    let _ = d.write_all(&mut s, &abort, "ending the negotiation");
-    size.ok_or_else(|| d.unreachable("the NBD server acknowledged the export without giving its size"))
 }

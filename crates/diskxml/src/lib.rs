@@ -191,7 +191,7 @@ pub fn remove_disk(text: &str, selector: &DiskSelector) -> Result<String, Error>
 pub fn render(connection_info: &str, disk_info: &DiskInfo) -> Result<String, Error> {
     let info = ConnectionInfo::from_json(connection_info)?;
     let disk = Registry::with_builtins().disk(&info, disk_info)?;
-    Ok(disk.to_xml()?)
+    disk.to_xml()
 }
 
 /// A broken rule of libvirt's, located in the text it was read from.

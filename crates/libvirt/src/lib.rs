@@ -119,7 +119,7 @@ pub enum Rollback {
     /// `disconnect` ran and succeeded.
     Undone,
     /// `disconnect` failed too: the volume may still be connected.
-    Failed(diskxml_connector::Error),
+    Failed(Box<diskxml_connector::Error>),
 }
 
 impl fmt::Display for Rollback {
@@ -322,7 +322,7 @@ impl Libvirt {
         if let Err(error) = plugged {
             let rollback = match driver.disconnect(info, Some(&device)) {
                 Ok(()) => Rollback::Undone,
-                Err(e) => Rollback::Failed(e),
+                Err(e) => Rollback::Failed(Box::new(e)),
             };
             return Err(match error {
                 Error::AttachRefused { message, hint, .. } => Error::AttachRefused { message, hint, rollback },

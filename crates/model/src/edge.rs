@@ -2,9 +2,7 @@
 
 use alloc::string::String;
 
-use crate::{
-    Bus, DeviceKind, Disk, Driver, Error, Host, IntoHost, NetworkSource, Protocol, Source, Target, Text,
-};
+use crate::{Bus, DeviceKind, Disk, Driver, Error, Host, IntoHost, NetworkSource, Protocol, Source, Target, Text};
 
 /// Builds an Open vStorage Edge disk (`<source protocol='openvstorage'>`); start it with
 /// [`Disk::openvstorage_edge`].

@@ -60,8 +60,8 @@ pub use edge::EdgeDiskBuilder;
 pub use error::Error;
 pub use host::{Host, IntoHost, Port};
 pub use source::{
-    BlockSource, DirSource, FileSource, SourceCommon, Identity, NetworkExtras, NetworkSource, NvmeSource, OtherSource, Source,
-    VhostUserSource, VolumeSource,
+    BlockSource, DirSource, FileSource, Identity, NetworkExtras, NetworkSource, NvmeSource, OtherSource, Source,
+    SourceCommon, VhostUserSource, VolumeSource,
 };
 pub use text::{Name, Text, check_chars, is_xml_char};
 pub use tuning::{Auth, Blockio, Encryption, EncryptionSecret, Iotune, Secret};

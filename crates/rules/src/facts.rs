@@ -53,10 +53,7 @@ pub fn bus_for_dev(dev: &str) -> Option<Bus> {
 #[must_use]
 pub fn dev_prefix_for_bus(bus: &Bus) -> &'static str {
     let scsi_like = matches!(bus, Bus::Sata | Bus::Usb);
-    DEV_PREFIXES
-        .iter()
-        .find(|p| p.bus == *bus || (scsi_like && p.bus == Bus::Scsi))
-        .map_or("vd", |p| p.prefix)
+    DEV_PREFIXES.iter().find(|p| p.bus == *bus || (scsi_like && p.bus == Bus::Scsi)).map_or("vd", |p| p.prefix)
 }
 
 /// Whether `dev` matches libvirt's target-dev grammar: a known prefix, then one or more

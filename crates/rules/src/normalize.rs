@@ -103,7 +103,8 @@ fn generic(d: &mut Disk) {
         d.alias = None;
     }
     if d.address.is_none() {
-        d.address = drive_address(d).map(|drive| Address { kind: AddressKind::Drive(drive), unknown: Unknown::default() });
+        d.address =
+            drive_address(d).map(|drive| Address { kind: AddressKind::Drive(drive), unknown: Unknown::default() });
     }
 }
 
@@ -158,7 +159,12 @@ fn nvme_address(dev: &str) -> Option<DriveAddress> {
     let (controller, namespace) = dev.strip_prefix("nvme")?.split_once('n')?;
     let controller: u32 = controller.parse().ok()?;
     let namespace: u32 = namespace.parse().ok()?;
-    Some(DriveAddress { controller: Some(controller), bus: Some(0), target: Some(0), unit: Some(namespace.checked_sub(1)?) })
+    Some(DriveAddress {
+        controller: Some(controller),
+        bus: Some(0),
+        target: Some(0),
+        unit: Some(namespace.checked_sub(1)?),
+    })
 }
 
 /// What libvirt's QEMU driver adds on top of the generic rules.

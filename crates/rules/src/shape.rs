@@ -4,10 +4,10 @@
 //! an attribute is named once.
 
 use diskxml_model::{
-    Alias, Auth, BackingLayer, Blockio, Boot, Cache, CcwAddress, DetectZeroes, DeviceKind, Discard, Disk,
-    DriveAddress, Driver, Encryption, EncryptionSecret, ErrorPolicy, FileSource, Format, Geometry, Host, Identity,
-    Io, Mirror, NetworkSource, NvmeSource, OnOff, PciAddress, ReadErrorPolicy, Secret, SecretType, SourceCommon,
-    StartupPolicy, Target, Text, Transient, Tray, UsbAddress, VhostUserSource, VolumeMode, VolumeSource, YesNo,
+    Alias, Auth, BackingLayer, Blockio, Boot, Cache, CcwAddress, DetectZeroes, DeviceKind, Discard, Disk, DriveAddress,
+    Driver, Encryption, EncryptionSecret, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Mirror,
+    NetworkSource, NvmeSource, OnOff, PciAddress, ReadErrorPolicy, Secret, SecretType, SourceCommon, StartupPolicy,
+    Target, Text, Transient, Tray, UsbAddress, VhostUserSource, VolumeMode, VolumeSource, YesNo,
 };
 use diskxml_model::{BlockSource, Bus, DirSource};
 
@@ -180,7 +180,10 @@ pub const DISK: Shape<Disk> = Shape {
     attrs: &[
         Attr {
             name: "type",
-            get: |d| (!matches!(&d.source, diskxml_model::Source::File(f) if f.implicit_type)).then(|| Value::Text(d.disk_type())),
+            get: |d| {
+                (!matches!(&d.source, diskxml_model::Source::File(f) if f.implicit_type))
+                    .then(|| Value::Text(d.disk_type()))
+            },
             set: None,
         },
         vocab!("device", device, DeviceKind),
@@ -292,7 +295,9 @@ pub const HOST: Shape<Host> = Shape {
         Attr { name: "port", get: |h| h.port().map(|p| Value::Decimal(u64::from(p.get()))), set: None },
         Attr {
             name: "transport",
-            get: |h| if h.is_unix() { Some(Value::Text("unix")) } else { h.transport().map(|t| Value::Text(t.as_str())) },
+            get: |h| {
+                if h.is_unix() { Some(Value::Text("unix")) } else { h.transport().map(|t| Value::Text(t.as_str())) }
+            },
             set: None,
         },
         Attr { name: "socket", get: |h| h.socket().map(|s| Value::Text(s)), set: None },
@@ -300,10 +305,8 @@ pub const HOST: Shape<Host> = Shape {
 };
 
 /// The attributes every host-side `<source>` has after its own: `startupPolicy`, `index`.
-pub const SOURCE_COMMON: Shape<SourceCommon> = Shape {
-    element: "source",
-    attrs: &[vocab!("startupPolicy", startup_policy, StartupPolicy), num!("index", index)],
-};
+pub const SOURCE_COMMON: Shape<SourceCommon> =
+    Shape { element: "source", attrs: &[vocab!("startupPolicy", startup_policy, StartupPolicy), num!("index", index)] };
 
 /// The `<source>` of a file disk (then [`SOURCE_COMMON`]).
 pub const FILE_SOURCE: Shape<FileSource> = Shape { element: "source", attrs: &[text!("file", path, "source.file")] };
@@ -317,7 +320,11 @@ pub const DIR_SOURCE: Shape<DirSource> = Shape { element: "source", attrs: &[tex
 /// The `<source>` of a volume disk (then [`SOURCE_COMMON`]).
 pub const VOLUME_SOURCE: Shape<VolumeSource> = Shape {
     element: "source",
-    attrs: &[text!("pool", pool, "source.pool"), text!("volume", volume, "source.volume"), vocab!("mode", mode, VolumeMode)],
+    attrs: &[
+        text!("pool", pool, "source.pool"),
+        text!("volume", volume, "source.volume"),
+        vocab!("mode", mode, VolumeMode),
+    ],
 };
 
 /// The `<source>` of an nvme disk.
@@ -386,6 +393,12 @@ pub const BACKING_FORMAT: Shape<diskxml_model::BackingFormat> = Shape {
     attrs: &[Attr { name: "type", get: |f| Some(Value::Text(f.format.as_str())), set: None }],
 };
 
+/// `<address>`: its `type` fixes the kind, whose attributes follow ([`DRIVE_ADDRESS`] ...).
+pub const ADDRESS: Shape<diskxml_model::Address> = Shape {
+    element: "address",
+    attrs: &[Attr { name: "type", get: |a| Some(Value::Text(a.kind.type_name())), set: None }],
+};
+
 /// The attributes of `<address type='drive'>` after `type`.
 pub const DRIVE_ADDRESS: Shape<DriveAddress> = Shape {
     element: "address",
@@ -399,10 +412,8 @@ pub const PCI_ADDRESS: Shape<PciAddress> = Shape {
 };
 
 /// The attributes of `<address type='ccw'>` after `type`.
-pub const CCW_ADDRESS: Shape<CcwAddress> = Shape {
-    element: "address",
-    attrs: &[hex!("cssid", cssid, 1), hex!("ssid", ssid, 1), hex!("devno", devno, 4)],
-};
+pub const CCW_ADDRESS: Shape<CcwAddress> =
+    Shape { element: "address", attrs: &[hex!("cssid", cssid, 1), hex!("ssid", ssid, 1), hex!("devno", devno, 4)] };
 
 /// The attributes of `<address type='usb'>` after `type`.
 pub const USB_ADDRESS: Shape<UsbAddress> =

@@ -169,8 +169,7 @@ fn lun(disk: &Disk, report: &mut Report) {
         _ => false,
     };
     if !allowed {
-        let message =
-            format!("device='lun' needs a block, iscsi or volume source, not type '{}'", disk.disk_type());
+        let message = format!("device='lun' needs a block, iscsi or volume source, not type '{}'", disk.disk_type());
         report.add(Rule::LunSource, &[Step::Attribute("device")], message);
     }
 }

@@ -2,9 +2,7 @@
 //! ill-formed, so it is refused before the first byte is written. The known names come
 //! from the element shapes of `diskxml-rules`, the same tables the writer emits from.
 
-use diskxml_model::{
-    AddressKind, Auth, BackingLayer, BackingStore, Disk, Encryption, Source, Unknown,
-};
+use diskxml_model::{AddressKind, Auth, BackingLayer, BackingStore, Disk, Encryption, Source, Unknown};
 use diskxml_rules::shape::{self, Shape};
 
 use crate::Error;
@@ -72,7 +70,7 @@ pub(crate) fn disk(disk: &Disk) -> Result<(), Error> {
     }
     if let Some(address) = &disk.address {
         let kind = &address.kind;
-        no_clash_in(&address.unknown, "address", |name| name == "type" || address_knows(kind, name))?;
+        no_clash_in(&address.unknown, "address", |name| shape::ADDRESS.knows(name) || address_knows(kind, name))?;
     }
     Ok(())
 }

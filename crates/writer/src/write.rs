@@ -149,7 +149,9 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
         if let Some(transient) = &disk.transient {
             self.leaf(&shape::TRANSIENT, transient, &transient.unknown)?;
         }
-        for (name, text) in [("serial", &disk.serial), ("wwn", &disk.wwn), ("vendor", &disk.vendor), ("product", &disk.product)] {
+        for (name, text) in
+            [("serial", &disk.serial), ("wwn", &disk.wwn), ("vendor", &disk.vendor), ("product", &disk.product)]
+        {
             self.text_element(name, text.as_deref())?;
         }
         if let Some(encryption) = &disk.encryption {
@@ -201,27 +203,33 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 
     fn iotune(&mut self, iotune: &Iotune) -> fmt::Result {
         let has_children = iotune.limits().next().is_some() || iotune.group_name.is_some();
-        self.element_with("iotune", |_| Ok(()), &iotune.unknown, has_children, |w| {
-            let mut group_written = false;
-            for (name, value) in iotune.limits() {
-                let index = Iotune::LIMITS.iter().position(|l| *l == name).unwrap_or(0);
-                if !group_written && index >= Iotune::GROUP_NAME_AFTER {
-                    w.text_element("group_name", iotune.group_name.as_deref())?;
-                    group_written = true;
+        self.element_with(
+            "iotune",
+            |_| Ok(()),
+            &iotune.unknown,
+            has_children,
+            |w| {
+                let mut group_written = false;
+                for (name, value) in iotune.limits() {
+                    let index = Iotune::LIMITS.iter().position(|l| *l == name).unwrap_or(0);
+                    if !group_written && index >= Iotune::GROUP_NAME_AFTER {
+                        w.text_element("group_name", iotune.group_name.as_deref())?;
+                        group_written = true;
+                    }
+                    w.indent()?;
+                    writeln!(w.out, "<{name}>{value}</{name}>")?;
                 }
-                w.indent()?;
-                writeln!(w.out, "<{name}>{value}</{name}>")?;
-            }
-            if !group_written {
-                w.text_element("group_name", iotune.group_name.as_deref())?;
-            }
-            Ok(())
-        })
+                if !group_written {
+                    w.text_element("group_name", iotune.group_name.as_deref())?;
+                }
+                Ok(())
+            },
+        )
     }
 
     fn address(&mut self, address: &Address) -> fmt::Result {
         let start = |w: &mut Self| {
-            w.value("type", Value::Text(address.kind.type_name()))?;
+            w.attrs(&shape::ADDRESS, address)?;
             match &address.kind {
                 AddressKind::Drive(d) => w.attrs(&shape::DRIVE_ADDRESS, d),
                 AddressKind::Pci(p) => w.attrs(&shape::PCI_ADDRESS, p),

@@ -144,23 +144,33 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         self.single("reconnect", "delay", x.reconnect_delay.map(|d| Value::Decimal(d.into())))?;
         self.single("ssl", "verify", x.ssl_verify.as_ref().map(|v| Value::Text(v.as_str())))?;
         if !x.cookies.is_empty() {
-            self.element_with("cookies", |_| Ok(()), &diskxml_model::Unknown::default(), true, |w| {
-                for (name, value) in &x.cookies {
-                    w.open("cookie")?;
-                    w.value("name", Value::Text(name))?;
-                    w.out.write_char('>')?;
-                    escape(w.out, value, false)?;
-                    w.out.write_str("</cookie>\n")?;
-                }
-                Ok(())
-            })?;
+            self.element_with(
+                "cookies",
+                |_| Ok(()),
+                &diskxml_model::Unknown::default(),
+                true,
+                |w| {
+                    for (name, value) in &x.cookies {
+                        w.open("cookie")?;
+                        w.value("name", Value::Text(name))?;
+                        w.out.write_char('>')?;
+                        escape(w.out, value, false)?;
+                        w.out.write_str("</cookie>\n")?;
+                    }
+                    Ok(())
+                },
+            )?;
         }
         self.single("readahead", "size", x.readahead.map(Value::Decimal))?;
         self.single("timeout", "seconds", x.timeout.map(Value::Decimal))?;
         if let Some(iqn) = &x.initiator_iqn {
-            self.element_with("initiator", |_| Ok(()), &diskxml_model::Unknown::default(), true, |w| {
-                w.single("iqn", "name", Some(Value::Text(iqn)))
-            })?;
+            self.element_with(
+                "initiator",
+                |_| Ok(()),
+                &diskxml_model::Unknown::default(),
+                true,
+                |w| w.single("iqn", "name", Some(Value::Text(iqn))),
+            )?;
         }
         Ok(())
     }

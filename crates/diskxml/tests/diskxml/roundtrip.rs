@@ -47,3 +47,20 @@ proptest! {
         prop_assert_eq!(builder.build().unwrap_err(), Error::InvalidChar { field: expected, index, ch: bad });
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The fuzz target `roundtrip` draws its disks from the same generator, with the
+    /// fuzzer's bytes as randomness: any bytes give a disk (or none), the same bytes the same
+    /// disk, and every such disk round-trips.
+    #[test]
+    fn fuzzer_bytes_drive_the_shared_generator(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let disk = diskxml_testkit::generate::from_bytes(&bytes);
+        prop_assert_eq!(&disk, &diskxml_testkit::generate::from_bytes(&bytes));
+        if let Some(disk) = disk {
+            let xml = disk.to_xml().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(diskxml::parse_disk(&xml).map_err(|e| TestCaseError::fail(e.to_string()))?, disk);
+        }
+    }
+}

@@ -156,37 +156,27 @@ impl<'i> Reader<'_, 'i> {
     fn target(&self, node: Node<'_, 'i>) -> Result<Target, Error> {
         let mut attrs = self.attrs(node)?;
         let dev = self.required(&mut attrs, node, &shape::TARGET, "dev")?;
-        let mut target = Target::new(dev.value(), None).map_err(|e| self.model_err(dev.range_value().start, e))?;
-        self.fill(&shape::TARGET, &mut target, &mut attrs)?;
-        self.rest(attrs, &mut target.unknown)?;
-        self.leaf_children(node, &mut target.unknown)?;
-        Ok(target)
+        let target = Target::new(dev.value(), None).map_err(|e| self.model_err(dev.range_value().start, e))?;
+        self.finish_plain(node, attrs, &shape::TARGET, target, |t| &mut t.unknown)
     }
 
     fn boot(&self, node: Node<'_, 'i>) -> Result<Boot, Error> {
         let mut attrs = self.attrs(node)?;
         let order = self.required(&mut attrs, node, &shape::BOOT, "order")?;
-        let n = shape::decimal_u32(order.value())
-            .map_err(|e| self.set_err(&order, "boot", "order", e))
-            .and_then(|n| {
+        let n =
+            shape::decimal_u32(order.value()).map_err(|e| self.set_err(&order, "boot", "order", e)).and_then(|n| {
                 NonZeroU32::new(n).ok_or_else(|| {
                     self.set_err(&order, "boot", "order", shape::SetError::Invalid { expected: "a positive integer" })
                 })
             })?;
-        let mut boot = Boot::new(n);
-        self.fill(&shape::BOOT, &mut boot, &mut attrs)?;
-        self.rest(attrs, &mut boot.unknown)?;
-        self.leaf_children(node, &mut boot.unknown)?;
-        Ok(boot)
+        self.finish_plain(node, attrs, &shape::BOOT, Boot::new(n), |b| &mut b.unknown)
     }
 
     fn alias(&self, node: Node<'_, 'i>) -> Result<Alias, Error> {
         let mut attrs = self.attrs(node)?;
         let name = self.required(&mut attrs, node, &shape::ALIAS, "name")?;
-        let mut alias = Alias::new(name.value()).map_err(|e| self.model_err(name.range_value().start, e))?;
-        self.rest(attrs, &mut alias.unknown)?;
-        self.leaf_children(node, &mut alias.unknown)?;
-        Ok(alias)
+        let alias = Alias::new(name.value()).map_err(|e| self.model_err(name.range_value().start, e))?;
+        self.finish_plain(node, attrs, &shape::ALIAS, alias, |a| &mut a.unknown)
     }
 
     fn address(&self, node: Node<'_, 'i>) -> Result<Address, Error> {
@@ -202,10 +192,8 @@ impl<'i> Reader<'_, 'i> {
             "virtio-mmio" => AddressKind::VirtioMmio,
             _ => AddressKind::Other(self.text(&kind, "address.type")?),
         };
-        let mut address = Address { kind, unknown: Unknown::default() };
-        self.rest(attrs, &mut address.unknown)?;
-        self.leaf_children(node, &mut address.unknown)?;
-        Ok(address)
+        let address = Address { kind, unknown: Unknown::default() };
+        self.finish_plain(node, attrs, &shape::ADDRESS, address, |a| &mut a.unknown)
     }
 
     /// A default value with `shape`'s attributes from `attrs`.

@@ -130,10 +130,22 @@ impl<'i> Reader<'_, 'i> {
         &self,
         node: Node<'_, 'i>,
         shape: &Shape<T>,
+        item: T,
+        unknown: impl FnOnce(&mut T) -> &mut Unknown,
+    ) -> Result<T, Error> {
+        let attrs = self.attrs(node)?;
+        self.finish_plain(node, attrs, shape, item, unknown)
+    }
+
+    /// [`Reader::plain`] for an element whose constructor took some attributes already.
+    pub(crate) fn finish_plain<T>(
+        &self,
+        node: Node<'_, 'i>,
+        mut attrs: Attrs<'_, '_>,
+        shape: &Shape<T>,
         mut item: T,
         unknown: impl FnOnce(&mut T) -> &mut Unknown,
     ) -> Result<T, Error> {
-        let mut attrs = self.attrs(node)?;
         self.fill(shape, &mut item, &mut attrs)?;
         let unknown = unknown(&mut item);
         self.rest(attrs, unknown)?;
@@ -162,15 +174,7 @@ impl<'i> Reader<'_, 'i> {
             // the result on its own line, and reading that back gives the same text.
             let text = node.text().unwrap_or_default().trim_matches(is_xml_space);
             if !text.is_empty() {
-                let joined = match unknown.children.last() {
-                    Some(MNode::Text(previous)) => format!("{previous}\n{text}"),
-                    _ => text.to_owned(),
-                };
-                let joined = Text::new("text", joined).map_err(|e| self.model_err(node.range().start, e))?;
-                match unknown.children.last_mut() {
-                    Some(MNode::Text(previous)) => *previous = joined,
-                    _ => unknown.children.push(MNode::Text(joined)),
-                }
+                self.push_text(&mut unknown.children, text, "\n", node)?;
             }
         }
         Ok(())
@@ -219,19 +223,31 @@ impl<'i> Reader<'_, 'i> {
             } else if child.is_text() {
                 // A comment or processing instruction between two texts is not kept, which
                 // leaves the texts adjacent: join them, as a second read would.
-                let piece = child.text().unwrap_or_default();
-                let joined = match element.children.last() {
-                    Some(MNode::Text(previous)) => format!("{previous}{piece}"),
-                    _ => piece.to_owned(),
-                };
-                let text = Text::new("text", joined).map_err(|e| self.model_err(child.range().start, e))?;
-                match element.children.last_mut() {
-                    Some(MNode::Text(previous)) => *previous = text,
-                    _ => element.children.push(MNode::Text(text)),
-                }
+                self.push_text(&mut element.children, child.text().unwrap_or_default(), "", child)?;
             }
         }
         Ok(element)
+    }
+
+    /// Appends `text` to `children`, joined to a text that ends them with `separator`: the
+    /// model never holds two adjacent texts, which XML could not keep apart.
+    fn push_text(
+        &self,
+        children: &mut Vec<MNode>,
+        text: &str,
+        separator: &str,
+        node: Node<'_, '_>,
+    ) -> Result<(), Error> {
+        let joined = match children.last() {
+            Some(MNode::Text(previous)) => format!("{previous}{separator}{text}"),
+            _ => text.to_owned(),
+        };
+        let joined = Text::new("text", joined).map_err(|e| self.model_err(node.range().start, e))?;
+        match children.last_mut() {
+            Some(MNode::Text(previous)) => *previous = joined,
+            _ => children.push(MNode::Text(joined)),
+        }
+        Ok(())
     }
 
     /// Reads the children of a known element that has no known children.

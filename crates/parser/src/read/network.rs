@@ -1,6 +1,8 @@
 //! Network sources: protocol, hosts, credentials, and the less common children.
 
-use diskxml_model::{Auth, Host, Identity, NetworkExtras, NetworkSource, Port, Protocol, Secret, Text, Transport, YesNo};
+use diskxml_model::{
+    Auth, Host, Identity, NetworkExtras, NetworkSource, Port, Protocol, Secret, Text, Transport, YesNo,
+};
 use diskxml_rules::shape::{self, decimal, decimal_u32};
 use roxmltree::Node;
 
@@ -44,7 +46,8 @@ impl<'i> Reader<'_, 'i> {
         let unexpected = |a: &roxmltree::Attribute<'_, '_>, found: String| {
             self.err(a.range().start, ErrorKind::UnexpectedContent { element: "host", found })
         };
-        let missing = |attribute| self.err(node.range().start, ErrorKind::MissingAttribute { element: "host", attribute });
+        let missing =
+            |attribute| self.err(node.range().start, ErrorKind::MissingAttribute { element: "host", attribute });
         let mut host = if transport.as_ref().is_some_and(|t| t.value() == "unix") {
             if let Some(extra) = name.as_ref().or(port.as_ref()) {
                 return Err(unexpected(extra, format!("attribute '{}' with transport='unix'", extra.name())));
@@ -101,10 +104,15 @@ impl<'i> Reader<'_, 'i> {
             child.attribute_node(name).map(|a| self.text(&a, field)).transpose()
         };
         let number = |name: &'static str, element: &'static str| -> Result<Option<u64>, Error> {
-            child.attribute_node(name).map(|a| decimal(a.value()).map_err(|e| self.set_err(&a, element, name, e))).transpose()
+            child
+                .attribute_node(name)
+                .map(|a| decimal(a.value()).map_err(|e| self.set_err(&a, element, name, e)))
+                .transpose()
         };
         match child.tag_name().name() {
-            "snapshot" if extras.snapshot.is_none() && one("name") => extras.snapshot = text("name", "source.snapshot.name")?,
+            "snapshot" if extras.snapshot.is_none() && one("name") => {
+                extras.snapshot = text("name", "source.snapshot.name")?
+            }
             "config" if extras.config.is_none() && one("file") => extras.config = text("file", "source.config.file")?,
             "knownHosts" if extras.known_hosts.is_none() && one("path") => {
                 extras.known_hosts = text("path", "source.knownHosts.path")?;
@@ -141,12 +149,17 @@ impl<'i> Reader<'_, 'i> {
                 && c.children().all(|t| t.is_text() || is_noise(t))
         };
         let items: Vec<Node<'_, '_>> = node.children().filter(Node::is_element).collect();
-        if items.is_empty() || !blank_texts(node) || node.attributes().next().is_some() || !items.iter().all(|c| plain_cookie(*c)) {
+        if items.is_empty()
+            || !blank_texts(node)
+            || node.attributes().next().is_some()
+            || !items.iter().all(|c| plain_cookie(*c))
+        {
             return Ok(false);
         }
         for cookie in items {
             let name = cookie.attribute_node("name").expect("checked by plain_cookie");
-            let value = Text::new("source.cookie", text_of(cookie)).map_err(|e| self.model_err(cookie.range().start, e))?;
+            let value =
+                Text::new("source.cookie", text_of(cookie)).map_err(|e| self.model_err(cookie.range().start, e))?;
             extras.cookies.push((self.text(&name, "source.cookie.name")?, value));
         }
         Ok(true)
@@ -156,7 +169,10 @@ impl<'i> Reader<'_, 'i> {
     fn initiator(&self, node: Node<'_, '_>, extras: &mut NetworkExtras) -> Result<bool, Error> {
         let items: Vec<Node<'_, '_>> = node.children().filter(Node::is_element).collect();
         let [iqn] = items.as_slice() else { return Ok(false) };
-        let plain = node.attributes().next().is_none() && is_named(*iqn, "iqn") && only(*iqn, &["name"]) && iqn.has_attribute("name");
+        let plain = node.attributes().next().is_none()
+            && is_named(*iqn, "iqn")
+            && only(*iqn, &["name"])
+            && iqn.has_attribute("name");
         if !plain || !blank_texts(node) {
             return Ok(false);
         }

@@ -28,7 +28,9 @@ impl<'i> Reader<'_, 'i> {
             Some("block") => {
                 Source::Block(self.host_side(node, &shape::BLOCK_SOURCE, BlockSource::default(), |b| &mut b.common)?)
             }
-            Some("dir") => Source::Dir(self.host_side(node, &shape::DIR_SOURCE, DirSource::default(), |d| &mut d.common)?),
+            Some("dir") => {
+                Source::Dir(self.host_side(node, &shape::DIR_SOURCE, DirSource::default(), |d| &mut d.common)?)
+            }
             Some("volume") => {
                 let volume = VolumeSource::default();
                 Source::Volume(self.host_side(node, &shape::VOLUME_SOURCE, volume, |v| &mut v.common)?)
@@ -172,7 +174,9 @@ impl<'i> Reader<'_, 'i> {
                 "source" if source_node.is_none() && !(simple && is_empty(child)) => source_node = Some(child),
                 "format" if layer.format.is_none() && child.attribute("type").is_some() => {
                     let mut attrs = self.attrs(child)?;
-                    let kind = attrs.take("type").map(|a| Format::parse(a.value()).map_err(|e| self.model_err(a.range_value().start, e)));
+                    let kind = attrs
+                        .take("type")
+                        .map(|a| Format::parse(a.value()).map_err(|e| self.model_err(a.range_value().start, e)));
                     let kind = kind.transpose()?.unwrap_or(Format::Raw);
                     let mut format = BackingFormat { format: kind, unknown: diskxml_model::Unknown::default() };
                     self.rest(attrs, &mut format.unknown)?;
