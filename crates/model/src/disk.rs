@@ -153,8 +153,8 @@ pub struct Driver {
     pub page_per_vq: Option<OnOff>,
     /// `<metadata_cache>` (qcow2), in its plain form; richer content stays in `unknown`.
     pub metadata_cache: Option<MetadataCache>,
-    /// Attributes and children of `<driver>` the model does not know (`<metadata_cache>`
-    /// among them).
+    /// Attributes and children of `<driver>` the model does not know (a `<metadata_cache>`
+    /// richer than its plain form among them).
     pub unknown: Unknown,
 }
 

@@ -10,3 +10,4 @@ pub mod golden;
 pub mod qemu_nbd;
 pub mod semantic;
 pub mod tools;
+pub mod valid;

@@ -63,7 +63,7 @@ fn render_connection_info_from_stdin_with_target() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let expected = testdata("connection_info/edge_rdma_ipv6.xml")
         .replace("dev='vda' bus='virtio'", "dev='sdb' bus='scsi'")
-        // nova puts a scsi volume on controller 0 (FORMATS.md §2).
+        // nova puts a scsi volume on controller 0 (docs/formats.md, "Common settings").
         .replace("</disk>", "  <address type='drive' controller='0'/>\n</disk>");
     assert_eq!(r.stdout, expected);
 }

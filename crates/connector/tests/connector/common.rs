@@ -1,4 +1,4 @@
-//! nova parity: every common setting of FORMATS.md §2, and each bad value, as tables.
+//! nova parity: every common setting of docs/formats.md ("Common settings"), and each bad value, as tables.
 
 use diskxml_connector::{ConnectionInfo, DiskInfo, Registry, warnings};
 use diskxml_model::{AddressKind, Bus, Discard, Disk, DriveAddress, Format};

@@ -1,4 +1,4 @@
-//! Every form of the Edge device path (FORMATS.md §3), its errors, and the round trip.
+//! Every form of the Edge device path (docs/formats.md, "The Edge device path"), its errors, and the round trip.
 
 use diskxml_connector::{EdgePath, EdgeTransport};
 use proptest::prelude::*;

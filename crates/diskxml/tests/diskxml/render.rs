@@ -14,13 +14,8 @@ fn check(case: &str) {
     assert_eq!(disk.to_xml().unwrap(), xml, "{case}");
 }
 
-macro_rules! golden {
-    ($($case:ident),+ $(,)?) => {
-        $( #[test] fn $case() { check(stringify!($case)); } )+
-    };
-}
-
-golden! {
+diskxml_testkit::golden! {
+    "connection_info", check;
     edge_tcp,
     edge_rdma_ipv6,
     edge_shm,

@@ -22,24 +22,8 @@ fn check(case: &str) {
     assert_eq!(write(&again), written, "{case}");
 }
 
-macro_rules! golden {
-    ($($case:ident),+ $(,)?) => {
-        $( #[test] fn $case() { check(stringify!($case)); } )+
-
-        #[test]
-        fn every_file_has_a_test() {
-            let listed = [$(stringify!($case)),+];
-            let dir = format!("{}/../../testdata/disks", env!("CARGO_MANIFEST_DIR"));
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let name = entry.unwrap().file_name().into_string().unwrap();
-                let case = name.trim_end_matches(".xml").trim_end_matches(".expected");
-                assert!(listed.contains(&case), "testdata/disks/{name} has no golden! line");
-            }
-        }
-    };
-}
-
-golden! {
+diskxml_testkit::golden! {
+    "disks", check;
     seed_example,
     backing_chain,
     edge_tcp_full,

@@ -8,10 +8,7 @@ mod golden;
 mod regressions;
 use diskxml_testkit::semantic;
 
-fn testdata(name: &str) -> Option<String> {
-    let path = format!("{}/../../testdata/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(path).ok()
-}
+use diskxml_testkit::golden::testdata;
 
 fn write(disk: &diskxml_model::Disk) -> String {
     let mut out = String::new();

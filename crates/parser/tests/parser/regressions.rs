@@ -1,4 +1,4 @@
-//! One test per defect of the original nova patch (FORMATS.md §1) that reading touches.
+//! One test per defect of the original nova patch (docs/migrating-from-nova.md lists them) that reading touches.
 
 use diskxml_model::{Bus, DeviceKind, Discard, Format, Source, Transport};
 use diskxml_parser::{ErrorKind, parse_disk, parse_domain_disks};
