@@ -181,7 +181,8 @@ pub(crate) fn integer(field: &str, value: &Value) -> Result<u64, Error> {
     })
 }
 
-/// serde_json's message without its own " at line L column C" suffix (the error carries both).
+/// serde_json's message without its own " at line L column C" suffix: its error type offers the
+/// line and column but no message without them, and the position is ours to print, once.
 fn json_message(e: &serde_json::Error) -> String {
     let message = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());

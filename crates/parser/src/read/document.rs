@@ -16,10 +16,7 @@ fn document<'i>(text: &'i str, options: &Options) -> Result<Document<'i>, Error>
     let parsing = ParsingOptions { allow_dtd: false, nodes_limit: options.max_nodes, ..ParsingOptions::default() };
     Document::parse_with_options(text, parsing).map_err(|e| {
         let pos = e.pos();
-        // roxmltree's message ends with " at LINE:COL", and its error type has no message
-        // without it; the position is ours to print, once.
-        let message = e.to_string();
-        let message = message.strip_suffix(&format!(" at {pos}")).map_or(message.clone(), str::to_owned);
+        let message = super::xml::message(&e);
         Error::new(Pos { line: pos.row, column: pos.col }, ErrorKind::Xml(message))
     })
 }

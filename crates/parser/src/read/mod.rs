@@ -6,6 +6,7 @@ mod disk;
 pub(crate) mod document;
 mod network;
 mod source;
+mod xml;
 
 use diskxml_model::{Element, Name, Node as MNode, Text, Unknown};
 use diskxml_rules::shape::{SetError, Shape};
