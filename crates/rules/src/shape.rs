@@ -9,7 +9,7 @@ use diskxml_model::{
     NetworkSource, NvmeSource, OnOff, PciAddress, ReadErrorPolicy, Secret, SecretType, SourceCommon, StartupPolicy,
     Target, Text, Transient, Tray, UsbAddress, VhostUserSource, VolumeMode, VolumeSource, YesNo,
 };
-use diskxml_model::{BlockSource, Bus, DirSource};
+use diskxml_model::{BlockSource, Bus, DirSource, NetworkExtras};
 
 /// An attribute's value as the writer writes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -369,6 +369,35 @@ pub const IDENTITY: Shape<Identity> = Shape {
         text!("agentsock", agentsock, "source.identity.agentsock"),
     ],
 };
+
+/// A `u64` decimal attribute.
+macro_rules! num64 {
+    ($name:literal, $($f:ident).+) => {
+        Attr {
+            name: $name,
+            get: |x| x.$($f).+.map(Value::Decimal),
+            set: Some(|x, v| {
+                x.$($f).+ = Some(decimal(v)?);
+                Ok(())
+            }),
+        }
+    };
+}
+
+/// The children of a network `<source>` that are one empty element with one attribute,
+/// each typed into a field of [`NetworkExtras`], in libvirt's order: `<snapshot name>`,
+/// `<config file>`, `<knownHosts path>` (then `<identity>`), `<reconnect delay>`,
+/// `<ssl verify>` (then `<cookies>`), `<readahead size>`, `<timeout seconds>` (then
+/// `<initiator>`).
+pub const NETWORK_EXTRAS: [Shape<NetworkExtras>; 7] = [
+    Shape { element: "snapshot", attrs: &[text!("name", snapshot, "source.snapshot.name")] },
+    Shape { element: "config", attrs: &[text!("file", config, "source.config.file")] },
+    Shape { element: "knownHosts", attrs: &[text!("path", known_hosts, "source.knownHosts.path")] },
+    Shape { element: "reconnect", attrs: &[num!("delay", reconnect_delay)] },
+    Shape { element: "ssl", attrs: &[vocab!("verify", ssl_verify, YesNo)] },
+    Shape { element: "readahead", attrs: &[num64!("size", readahead)] },
+    Shape { element: "timeout", attrs: &[num64!("seconds", timeout)] },
+];
 
 /// `<backingStore>`: `type` follows from the layer's source.
 pub const BACKING_STORE: Shape<BackingLayer> = Shape {

@@ -124,25 +124,27 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         })
     }
 
-    /// One empty element with one attribute, if the value is there.
-    fn single(&mut self, element: &str, attribute: &str, value: Option<Value<'_>>) -> fmt::Result {
-        let Some(value) = value else { return Ok(()) };
-        self.open(element)?;
-        self.value(attribute, value)?;
-        self.out.write_str("/>\n")
+    /// The one-attribute extras of `shapes` (see `shape::NETWORK_EXTRAS`) that are set.
+    fn single_extras(&mut self, shapes: &[&Shape<NetworkExtras>], x: &NetworkExtras) -> fmt::Result {
+        for shape in shapes {
+            if shape.attrs.iter().any(|a| (a.get)(x).is_some()) {
+                self.open(shape.element)?;
+                self.attrs(shape, x)?;
+                self.out.write_str("/>\n")?;
+            }
+        }
+        Ok(())
     }
 
     fn network_extras(&mut self, x: &NetworkExtras) -> fmt::Result {
-        self.single("snapshot", "name", x.snapshot.as_deref().map(Value::Text))?;
-        self.single("config", "file", x.config.as_deref().map(Value::Text))?;
-        self.single("knownHosts", "path", x.known_hosts.as_deref().map(Value::Text))?;
+        let [snapshot, config, known_hosts, reconnect, ssl, readahead, timeout] = &shape::NETWORK_EXTRAS;
+        self.single_extras(&[snapshot, config, known_hosts], x)?;
         if let Some(id) = &x.identity {
             self.open("identity")?;
             self.attrs(&shape::IDENTITY, id)?;
             self.out.write_str("/>\n")?;
         }
-        self.single("reconnect", "delay", x.reconnect_delay.map(|d| Value::Decimal(d.into())))?;
-        self.single("ssl", "verify", x.ssl_verify.as_ref().map(|v| Value::Text(v.as_str())))?;
+        self.single_extras(&[reconnect, ssl], x)?;
         if !x.cookies.is_empty() {
             self.element_with(
                 "cookies",
@@ -161,15 +163,18 @@ impl<W: Write + ?Sized> Writer<'_, W> {
                 },
             )?;
         }
-        self.single("readahead", "size", x.readahead.map(Value::Decimal))?;
-        self.single("timeout", "seconds", x.timeout.map(Value::Decimal))?;
+        self.single_extras(&[readahead, timeout], x)?;
         if let Some(iqn) = &x.initiator_iqn {
             self.element_with(
                 "initiator",
                 |_| Ok(()),
                 &diskxml_model::Unknown::default(),
                 true,
-                |w| w.single("iqn", "name", Some(Value::Text(iqn))),
+                |w| {
+                    w.open("iqn")?;
+                    w.value("name", Value::Text(iqn))?;
+                    w.out.write_str("/>\n")
+                },
             )?;
         }
         Ok(())

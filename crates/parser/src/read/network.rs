@@ -1,9 +1,7 @@
 //! Network sources: protocol, hosts, credentials, and the less common children.
 
-use diskxml_model::{
-    Auth, Host, Identity, NetworkExtras, NetworkSource, Port, Protocol, Secret, Text, Transport, YesNo,
-};
-use diskxml_rules::shape::{self, decimal, decimal_u32};
+use diskxml_model::{Auth, Host, Identity, NetworkExtras, NetworkSource, Port, Protocol, Secret, Text, Transport};
+use diskxml_rules::shape::{self, decimal};
 use roxmltree::Node;
 
 use super::{Reader, is_blank, is_named, is_noise, is_xml_space, text_of};
@@ -99,40 +97,24 @@ impl<'i> Reader<'_, 'i> {
         if child.tag_name().namespace().is_some() {
             return Ok(false);
         }
-        let one = |name: &str| only(child, &[name]) && child.has_attribute(name);
-        let text = |name: &str, field: &'static str| -> Result<Option<Text>, Error> {
-            child.attribute_node(name).map(|a| self.text(&a, field)).transpose()
-        };
-        let number = |name: &'static str, element: &'static str| -> Result<Option<u64>, Error> {
-            child
-                .attribute_node(name)
-                .map(|a| decimal(a.value()).map_err(|e| self.set_err(&a, element, name, e)))
-                .transpose()
-        };
-        match child.tag_name().name() {
-            "snapshot" if extras.snapshot.is_none() && one("name") => {
-                extras.snapshot = text("name", "source.snapshot.name")?
+        let name = child.tag_name().name();
+        if let Some(shape) = shape::NETWORK_EXTRAS.iter().find(|s| s.element == name) {
+            // The plain form only: its one attribute, set, and nothing else; not read yet.
+            let unread = shape.attrs.iter().all(|a| (a.get)(extras).is_none());
+            let plain = shape.attrs.iter().all(|a| child.has_attribute(a.name))
+                && only(child, &shape.names().collect::<Vec<_>>());
+            if !unread || !plain {
+                return Ok(false);
             }
-            "config" if extras.config.is_none() && one("file") => extras.config = text("file", "source.config.file")?,
-            "knownHosts" if extras.known_hosts.is_none() && one("path") => {
-                extras.known_hosts = text("path", "source.knownHosts.path")?;
-            }
+            let mut attrs = self.attrs(child)?;
+            self.fill(shape, extras, &mut attrs)?;
+            return Ok(true);
+        }
+        match name {
             "identity" if extras.identity.is_none() && only(child, &shape::IDENTITY.names().collect::<Vec<_>>()) => {
                 let mut attrs = self.attrs(child)?;
                 extras.identity = Some(self.filled::<Identity>(&shape::IDENTITY, &mut attrs)?);
             }
-            "reconnect" if extras.reconnect_delay.is_none() && one("delay") => {
-                let delay = child.attribute_node("delay").expect("checked by `one`");
-                let n = decimal_u32(delay.value()).map_err(|e| self.set_err(&delay, "reconnect", "delay", e))?;
-                extras.reconnect_delay = Some(n);
-            }
-            "ssl" if extras.ssl_verify.is_none() && one("verify") => {
-                let verify = child.attribute_node("verify").expect("checked by `one`");
-                extras.ssl_verify =
-                    Some(YesNo::parse(verify.value()).map_err(|e| self.model_err(verify.range_value().start, e))?);
-            }
-            "readahead" if extras.readahead.is_none() && one("size") => extras.readahead = number("size", "readahead")?,
-            "timeout" if extras.timeout.is_none() && one("seconds") => extras.timeout = number("seconds", "timeout")?,
             "cookies" if extras.cookies.is_empty() => return self.cookies(child, extras),
             "initiator" if extras.initiator_iqn.is_none() => return self.initiator(child, extras),
             _ => return Ok(false),
