@@ -219,6 +219,16 @@ struct RenderArgs {
     /// How the guest sees the volume: disk, cdrom, floppy or lun.
     #[arg(long, default_value = "disk", value_parser = parse_device)]
     device: DeviceKind,
+    /// The SCSI unit from the block-device mapping: on a scsi bus, a drive address on
+    /// controller 0 with this unit.
+    #[arg(long)]
+    unit: Option<u32>,
+    /// The host's [libvirt] rbd_user, which nova falls back to for rbd volumes.
+    #[arg(long, value_name = "USER")]
+    rbd_user: Option<String>,
+    /// The host's [libvirt] rbd_secret_uuid, which nova falls back to for rbd volumes.
+    #[arg(long, value_name = "UUID")]
+    rbd_secret_uuid: Option<String>,
 }
 
 fn parse_bus(s: &str) -> Result<Bus, String> {
@@ -310,11 +320,16 @@ fn write_xml(disk: &Disk, out: &mut Vec<u8>) -> Result<(), Failure> {
 }
 
 fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
-    let disk_info = DiskInfo { dev: args.dev.clone(), bus: args.bus.clone(), device: args.device.clone() };
+    let mut disk_info = DiskInfo::new(args.dev.clone(), args.bus.clone());
+    disk_info.device = args.device.clone();
+    disk_info.unit = args.unit;
+    let mut settings = diskxml::connector::HostSettings::default();
+    settings.rbd_user.clone_from(&args.rbd_user);
+    settings.rbd_secret_uuid.clone_from(&args.rbd_secret_uuid);
     let disk = if let Some(file) = &args.connection_info {
         let text = read_input(file)?;
         let info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
-        let disk = diskxml::Registry::with_builtins()
+        let disk = diskxml::Registry::with_host_settings(settings)
             .disk(&info, &disk_info)
             .map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
         for warning in diskxml::connector::warnings(&info) {

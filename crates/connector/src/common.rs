@@ -3,7 +3,8 @@
 use std::fmt;
 
 use diskxml_model::{
-    Address, AddressKind, Alias, Blockio, Bus, Discard, Disk, DriveAddress, Format, Iotune, Target, Text, Unknown,
+    Address, AddressKind, Alias, Blockio, Bus, DeviceKind, Discard, Disk, DriveAddress, Format, Iotune, Target, Text,
+    Unknown,
 };
 use serde_json::Value;
 
@@ -43,23 +44,33 @@ impl fmt::Display for Warning {
 /// ```
 #[must_use]
 pub fn warnings(info: &ConnectionInfo) -> Vec<Warning> {
-    let Some(Value::Object(specs)) = info.data().get("qos_specs") else { return Vec::new() };
-    specs
-        .keys()
-        .filter(|k| !QOS_KEYS.contains(&k.as_str()))
-        .map(|k| Warning {
+    let mut out = Vec::new();
+    if let Some(Value::Object(specs)) = info.data().get("qos_specs") {
+        out.extend(specs.keys().filter(|k| !QOS_KEYS.contains(&k.as_str())).map(|k| Warning {
             field: format!("data.qos_specs.{k}"),
             message: "not a QoS limit libvirt knows; ignored".to_owned(),
-        })
-        .collect()
+        }));
+    }
+    for (key, why) in [
+        ("unit", "the SCSI unit comes from the block-device mapping (DiskInfo::unit, --unit); ignored"),
+        ("format", "nova writes type='raw' for every volume; ignored"),
+    ] {
+        if info.data().get(key).is_some_and(|v| !v.is_null()) {
+            out.push(Warning { field: format!("data.{key}"), message: why.to_owned() });
+        }
+    }
+    out
 }
 
-/// A disk with nova's common settings around `source`, as nova's base volume driver
-/// builds it: device and target from `disk_info`; driver `qemu`, type from `data.format`
-/// (default `raw`); `<serial>` from `serial`; alias `ua-<data.volume_id>`; `data.qos_specs`
-/// → `<iotune>`; `data.access_mode` `ro` → `<readonly/>`; `data.discard` → `discard='unmap'`;
-/// `data.multiattach` → `<shareable/>`; `data.logical_block_size` / `physical_block_size` →
-/// `<blockio>`; on a scsi bus, a drive address on controller 0 with unit `data.unit`.
+/// A disk with nova's common settings around `source`, exactly as nova 34's base volume
+/// driver (`LibvirtBaseVolumeDriver.get_config`) builds it (docs/formats.md, "Common
+/// settings"): device and target from `disk_info`; `<driver name='qemu' type='raw'
+/// cache='none'>`; `<serial>` from `serial` (not on a `lun`); the alias `ua-<volume id>`
+/// (`data.volume_id`, else `serial`; none without either); `data.logical_block_size` /
+/// `physical_block_size` → `<blockio>` (not on a `lun`); `data.qos_specs` → `<iotune>`;
+/// `data.access_mode` `ro` → `<readonly/>`; `data.discard` exactly `true` →
+/// `discard='unmap'`; on a scsi bus with `disk_info.unit`, `<address type='drive'
+/// controller='0' unit='N'/>`; the top-level `multiattach` → `<shareable/>`.
 ///
 /// # Errors
 /// [`Error::Field`] naming the first field with a value that cannot be used.
@@ -69,56 +80,57 @@ pub fn disk_with_common_settings(
     disk_info: &DiskInfo,
 ) -> Result<Disk, Error> {
     let mut disk = Disk::new(source);
+    let lun = disk_info.device == DeviceKind::Lun;
     disk.device = Some(disk_info.device.clone());
-    let format = match info.data_str("format")? {
-        Some(f) => Format::parse(f).map_err(|e| Error::model("data.format", &e))?,
-        None => Format::Raw,
-    };
-    let discard = match info.data_bool("discard")? {
-        Some(true) => Some(Discard::Unmap),
-        Some(false) | None => None,
-    };
-    disk.driver = Some(crate::nova_driver(format, discard));
+    let discard = (info.data_bool("discard")? == Some(true)).then_some(Discard::Unmap);
+    disk.driver = Some(crate::nova_driver(Format::Raw, discard));
     disk.target = Some(
         Target::new(disk_info.dev.as_str(), Some(disk_info.bus.clone()))
             .map_err(|e| Error::model("disk_info.dev", &e))?,
     );
-    if let Some(serial) = info.serial() {
+    if let Some(serial) = info.serial().filter(|_| !lun) {
         disk.serial = Some(Text::new("serial", serial).map_err(|e| Error::model("serial", &e))?);
     }
-    if let Some(id) = info.volume_id()? {
-        disk.alias = Some(Alias::new(format!("ua-{id}")).map_err(|e| Error::model("data.volume_id", &e))?);
+    if let Some(id) = info.volume_id_or_serial()? {
+        let field = if info.volume_id()?.is_some_and(|v| !v.is_empty()) { "data.volume_id" } else { "serial" };
+        disk.alias = Some(Alias::new(format!("ua-{id}")).map_err(|e| Error::model(field, &e))?);
     }
     disk.iotune = qos(info)?.map(Box::new);
-    disk.readonly = match info.data_str("access_mode") {
-        Ok(None | Some("rw")) => false,
-        Ok(Some("ro")) => true,
-        Ok(Some(other)) => {
-            return Err(Error::field("data.access_mode", format!("expected 'ro' or 'rw', found {other:?}")));
-        }
-        Err(_) => {
-            let found = info.data().get("access_mode").map_or("nothing", kind);
-            return Err(Error::field("data.access_mode", format!("expected 'ro' or 'rw', found {found}")));
-        }
-    };
-    disk.shareable = info.data_bool("multiattach")? == Some(true);
-    let logical = block_size(info, "logical_block_size")?;
-    let physical = block_size(info, "physical_block_size")?;
-    if logical.is_some() || physical.is_some() {
-        disk.blockio =
-            Some(Blockio { logical_block_size: logical, physical_block_size: physical, unknown: Unknown::default() });
+    disk.readonly = access_mode(info)?;
+    disk.shareable = info.multiattach();
+    if !lun {
+        disk.blockio = blockio(info)?;
     }
-    if disk_info.bus == Bus::Scsi {
-        let unit = info
-            .data_u64("unit")?
-            .map(|u| u32::try_from(u).map_err(|_| Error::field("data.unit", format!("{u} is out of range"))))
-            .transpose()?;
-        disk.address = Some(Address {
-            kind: AddressKind::Drive(DriveAddress { controller: Some(0), bus: None, target: None, unit }),
-            unknown: Unknown::default(),
-        });
+    if disk_info.bus == Bus::Scsi
+        && let Some(unit) = disk_info.unit
+    {
+        let drive = DriveAddress { controller: Some(0), bus: None, target: None, unit: Some(unit) };
+        disk.address = Some(Address { kind: AddressKind::Drive(drive), unknown: Unknown::default() });
     }
     Ok(disk)
+}
+
+/// `data.access_mode`: `ro` → read-only; `rw`, empty or absent → not; anything else refused.
+fn access_mode(info: &ConnectionInfo) -> Result<bool, Error> {
+    match info.data_str("access_mode") {
+        Ok(None | Some("rw" | "")) => Ok(false),
+        Ok(Some("ro")) => Ok(true),
+        Ok(Some(other)) => Err(Error::field("data.access_mode", format!("expected 'ro' or 'rw', found {other:?}"))),
+        Err(_) => {
+            let found = info.data().get("access_mode").map_or("nothing", kind);
+            Err(Error::field("data.access_mode", format!("expected 'ro' or 'rw', found {found}")))
+        }
+    }
+}
+
+fn blockio(info: &ConnectionInfo) -> Result<Option<Blockio>, Error> {
+    let logical = block_size(info, "logical_block_size")?;
+    let physical = block_size(info, "physical_block_size")?;
+    Ok((logical.is_some() || physical.is_some()).then(|| Blockio {
+        logical_block_size: logical,
+        physical_block_size: physical,
+        unknown: Unknown::default(),
+    }))
 }
 
 fn block_size(info: &ConnectionInfo, key: &str) -> Result<Option<u32>, Error> {

@@ -27,6 +27,7 @@ use crate::Error;
 pub struct ConnectionInfo {
     driver_volume_type: String,
     serial: Option<String>,
+    multiattach: bool,
     data: Map<String, Value>,
 }
 
@@ -65,12 +66,17 @@ impl ConnectionInfo {
             Some(Value::Null) | None => None,
             Some(other) => return Err(Error::wrong_type("serial", "a string", &other)),
         };
+        let multiattach = match top.remove("multiattach") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => b,
+            Some(other) => return Err(Error::wrong_type("multiattach", "true or false", &other)),
+        };
         let data = match top.remove("data") {
             Some(Value::Object(map)) => map,
             Some(other) => return Err(Error::wrong_type("data", "an object", &other)),
             None => return Err(Error::missing("data", None)),
         };
-        Ok(Self { driver_volume_type, serial, data })
+        Ok(Self { driver_volume_type, serial, multiattach, data })
     }
 
     /// `driver_volume_type`: which volume driver handles the volume.
@@ -156,6 +162,21 @@ impl ConnectionInfo {
     pub fn volume_id(&self) -> Result<Option<&str>, Error> {
         self.data_str("volume_id")
     }
+
+    /// The top-level `multiattach` flag (nova reads it there, not in `data`).
+    #[must_use]
+    pub const fn multiattach(&self) -> bool {
+        self.multiattach
+    }
+
+    /// The volume id, as nova finds it: `data.volume_id`, or the top-level `serial` when that
+    /// is absent.
+    ///
+    /// # Errors
+    /// [`Error::Field`] when `data.volume_id` is not a string.
+    pub fn volume_id_or_serial(&self) -> Result<Option<&str>, Error> {
+        Ok(self.volume_id()?.filter(|id| !id.is_empty()).or(self.serial()))
+    }
 }
 
 /// A non-negative integer from a JSON number or a numeric string; `field` names it in errors.
@@ -201,9 +222,11 @@ pub(crate) const fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// nova's `disk_info` for one volume: how the guest sees it.
+/// nova's `disk_info` for one volume: how the guest sees it, as nova's block-device mapping
+/// gives it.
 ///
-/// The default is the original Edge driver's target, `vda` on `virtio`, as a disk.
+/// The default is the original Edge driver's target, `vda` on `virtio`, as a disk, with no
+/// SCSI unit.
 ///
 /// ```
 /// use diskxml_connector::DiskInfo;
@@ -221,12 +244,15 @@ pub struct DiskInfo {
     pub bus: Bus,
     /// How the guest sees the volume.
     pub device: DeviceKind,
+    /// The SCSI unit: on a `scsi` bus, nova writes `<address type='drive' controller='0'
+    /// unit='N'/>` with it; without it, no address (libvirt assigns one).
+    pub unit: Option<u32>,
 }
 
 impl DiskInfo {
     /// A disk on `bus` named `dev`.
     pub fn new(dev: impl Into<String>, bus: Bus) -> Self {
-        Self { dev: dev.into(), bus, device: DeviceKind::Disk }
+        Self { dev: dev.into(), bus, device: DeviceKind::Disk, unit: None }
     }
 }
 

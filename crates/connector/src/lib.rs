@@ -51,7 +51,7 @@ pub use common::{QOS_KEYS, Warning, disk_with_common_settings, warnings};
 pub use edge::{DEFAULT_PROBE_TIMEOUT, EDGE_DEFAULT_PORT, OpenvStorageEdge};
 pub use edge_path::{EDGE_PATH_GRAMMAR, EdgePath, EdgePathError, EdgeTransport};
 pub use info::{ConnectionInfo, DiskInfo};
-pub use net::{IscsiNetwork, LocalVolume, NetworkVolume};
+pub use net::{HostSettings, IscsiNetwork, LocalVolume, NetworkVolume};
 pub use preset::{EDGE_SNAPSHOT_TIMEOUT, EdgePresets, nova_driver};
 pub use probe::{DeviceInfo, ProbeOptions, nbd_probe, tcp_probe};
 
@@ -240,9 +240,29 @@ impl Registry {
     /// ([`LocalVolume`]).
     #[must_use]
     pub fn with_builtins() -> Self {
+        Self::with_host_settings(HostSettings::default())
+    }
+
+    /// [`Registry::with_builtins`], with the host's own settings for the drivers that fall
+    /// back to them as nova does (rbd: `rbd_user`, `rbd_secret_uuid`).
+    ///
+    /// ```
+    /// use diskxml_connector::{ConnectionInfo, DiskInfo, HostSettings, Registry};
+    ///
+    /// let mut host = HostSettings::default();
+    /// host.rbd_user = Some("nova".into());
+    /// host.rbd_secret_uuid = Some("3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b".into());
+    /// let info = ConnectionInfo::from_json(r#"{"driver_volume_type": "rbd", "data": {"name": "p/v",
+    ///     "auth_enabled": true, "auth_username": "cinder", "secret_uuid": null, "secret_type": "ceph"}}"#)?;
+    /// let disk = Registry::with_host_settings(host).disk(&info, &DiskInfo::default())?;
+    /// assert_eq!(disk.auth.map(|a| a.username.to_string()).as_deref(), Some("nova"));
+    /// # Ok::<(), diskxml_connector::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_host_settings(settings: HostSettings) -> Self {
         let mut registry = Self::new();
         registry.register("openvstorage_edge", OpenvStorageEdge);
-        registry.register("rbd", NetworkVolume::new(Protocol::Rbd));
+        registry.register("rbd", NetworkVolume::with_settings(Protocol::Rbd, settings));
         registry.register("sheepdog", NetworkVolume::new(Protocol::Sheepdog));
         registry.register("gluster", NetworkVolume::new(Protocol::Gluster));
         registry.register("nbd", NetworkVolume::new(Protocol::Nbd));

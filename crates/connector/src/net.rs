@@ -16,8 +16,9 @@ fn port_of(protocol: &Protocol) -> u16 {
 }
 
 /// nova's network volume driver for one protocol: `data.name` is the volume, `data.hosts`
-/// and `data.ports` are parallel lists; for rbd, `data.auth_username` with
-/// `data.secret_uuid` (and `data.secret_type`, default `ceph`) become `<auth>`.
+/// and `data.ports` are parallel lists; for rbd, with `data.auth_enabled`,
+/// `data.auth_username`, `data.secret_uuid` and `data.secret_type` become `<auth>`, falling
+/// back to the host's [`HostSettings`] as nova does.
 ///
 /// Host counts follow libvirt: nbd takes one host, sheepdog at most one, gluster at least one.
 /// A name is required except for nbd.
@@ -31,7 +32,8 @@ fn port_of(protocol: &Protocol) -> u16 {
 ///
 /// let info = ConnectionInfo::from_json(r#"{"driver_volume_type": "rbd",
 ///     "data": {"name": "volumes/volume-1", "hosts": ["10.0.0.1", "10.0.0.2"], "ports": ["6789", 6789],
-///              "auth_username": "cinder", "secret_uuid": "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b"}}"#)?;
+///              "auth_enabled": true, "auth_username": "cinder", "secret_type": "ceph",
+///              "secret_uuid": "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b"}}"#)?;
 /// let disk = Registry::with_builtins().disk(&info, &DiskInfo::default())?;
 /// assert_eq!(disk.auth.map(|a| a.username.to_string()).as_deref(), Some("cinder"));
 /// # Ok::<(), diskxml_connector::Error>(())
@@ -39,13 +41,32 @@ fn port_of(protocol: &Protocol) -> u16 {
 #[derive(Clone, Debug)]
 pub struct NetworkVolume {
     protocol: Protocol,
+    settings: HostSettings,
+}
+
+/// The compute host's own settings that nova's volume drivers fall back to: nova.conf's
+/// `[libvirt] rbd_user` and `rbd_secret_uuid`. Explicit here, never read from the
+/// environment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HostSettings {
+    /// `[libvirt] rbd_user`: the Ceph user when the connection info names no secret.
+    pub rbd_user: Option<String>,
+    /// `[libvirt] rbd_secret_uuid`: the libvirt secret of that user.
+    pub rbd_secret_uuid: Option<String>,
 }
 
 impl NetworkVolume {
-    /// The driver for `protocol`.
+    /// The driver for `protocol`, without host settings.
     #[must_use]
-    pub const fn new(protocol: Protocol) -> Self {
-        Self { protocol }
+    pub fn new(protocol: Protocol) -> Self {
+        Self { protocol, settings: HostSettings::default() }
+    }
+
+    /// The driver for `protocol`, falling back to the host's `settings` as nova does.
+    #[must_use]
+    pub const fn with_settings(protocol: Protocol, settings: HostSettings) -> Self {
+        Self { protocol, settings }
     }
 
     fn source(&self, info: &ConnectionInfo) -> Result<NetworkSource, Error> {
@@ -67,18 +88,38 @@ impl NetworkVolume {
         Ok(source)
     }
 
+    /// rbd credentials as nova 34 decides them: with `data.auth_enabled`, the user
+    /// `data.auth_username` and the secret `data.secret_uuid`, or, when that is null, the
+    /// host's `rbd_user` and `rbd_secret_uuid`; without it, the host's settings when
+    /// `rbd_secret_uuid` is set; the secret's type is `data.secret_type`, and no type means
+    /// no `<auth>` (nova writes none).
     fn auth(&self, info: &ConnectionInfo) -> Result<Option<Auth>, Error> {
-        if self.protocol != Protocol::Rbd || info.data_bool("auth_enabled")? == Some(false) {
+        if self.protocol != Protocol::Rbd {
             return Ok(None);
         }
-        let Some(username) = info.data_str("auth_username")? else { return Ok(None) };
-        let uuid = info.require_data_str("secret_uuid")?;
-        let secret_type = match info.data_str("secret_type")? {
-            Some(t) => SecretType::parse(t).map_err(|e| Error::model("data.secret_type", &e))?,
-            None => SecretType::Ceph,
+        let host = (self.settings.rbd_user.as_deref(), self.settings.rbd_secret_uuid.as_deref());
+        let (username, uuid, from_host) = if info.data_bool("auth_enabled")? == Some(true) {
+            match info.data_str("secret_uuid")? {
+                Some(uuid) => (Some(info.require_data_str("auth_username")?), Some(uuid), false),
+                None => (host.0, host.1, true),
+            }
+        } else if host.1.is_some() {
+            (host.0, host.1, true)
+        } else {
+            return Ok(None);
         };
-        let secret = Secret::uuid(secret_type, uuid).map_err(|e| Error::model("data.secret_uuid", &e))?;
-        Auth::new(username, Some(secret)).map(Some).map_err(|e| Error::model("data.auth_username", &e))
+        let Some(secret_type) = info.data_str("secret_type")? else { return Ok(None) };
+        let why = "the connection info names no secret (data.secret_uuid) and the host settings \
+                   (rbd_user, rbd_secret_uuid; --rbd-user, --rbd-secret-uuid) give none either";
+        let (Some(username), Some(uuid)) = (username, uuid) else {
+            let field = if from_host { "data.secret_uuid" } else { "data.auth_username" };
+            return Err(Error::field(field, why));
+        };
+        let secret_type = SecretType::parse(secret_type).map_err(|e| Error::model("data.secret_type", &e))?;
+        let field = if from_host { "rbd_secret_uuid" } else { "data.secret_uuid" };
+        let secret = Secret::uuid(secret_type, uuid).map_err(|e| Error::model(field, &e))?;
+        let field = if from_host { "rbd_user" } else { "data.auth_username" };
+        Auth::new(username, Some(secret)).map(Some).map_err(|e| Error::model(field, &e))
     }
 }
 

@@ -302,7 +302,8 @@ impl Libvirt {
         };
 
         let device = driver.connect(info, &options.probe)?;
-        let disk_info = DiskInfo { dev: dev.clone(), bus: options.bus.clone(), device: options.device.clone() };
+        let mut disk_info = DiskInfo::new(dev.clone(), options.bus.clone());
+        disk_info.device = options.device.clone();
         let plugged = driver
             .disk(info, &disk_info)
             .map_err(Error::from)

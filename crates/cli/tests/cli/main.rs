@@ -61,11 +61,33 @@ fn render_connection_info_from_stdin_with_target() {
     let json = testdata("connection_info/edge_rdma_ipv6.json");
     let r = run(&["render", "--connection-info", "-", "--dev", "sdb", "--bus", "scsi"], Some(json.as_bytes()));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let expected = testdata("connection_info/edge_rdma_ipv6.xml")
-        .replace("dev='vda' bus='virtio'", "dev='sdb' bus='scsi'")
-        // nova puts a scsi volume on controller 0 (docs/formats.md, "Common settings").
-        .replace("</disk>", "  <address type='drive' controller='0'/>\n</disk>");
+    // Without a unit, nova writes no address, not even on scsi (docs/formats.md, "Common settings").
+    let expected =
+        testdata("connection_info/edge_rdma_ipv6.xml").replace("dev='vda' bus='virtio'", "dev='sdb' bus='scsi'");
     assert_eq!(r.stdout, expected);
+    let r = run(
+        &["render", "--connection-info", "-", "--dev", "sdb", "--bus", "scsi", "--unit", "4"],
+        Some(json.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, expected.replace("</disk>", "  <address type='drive' controller='0' unit='4'/>\n</disk>"));
+}
+
+#[test]
+fn render_falls_back_to_the_hosts_rbd_settings() {
+    let json = br#"{"driver_volume_type": "rbd", "data": {"name": "p/v", "hosts": ["mon"], "ports": ["6789"],
+        "auth_enabled": true, "auth_username": "cinder", "secret_uuid": null, "secret_type": "ceph"}}"#;
+    let uuid = "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b";
+    let r = run(&["render", "--connection-info", "-", "--rbd-user", "nova", "--rbd-secret-uuid", uuid], Some(json));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(&format!("<auth username='nova'>\n    <secret type='ceph' uuid='{uuid}'/>")),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["render", "--connection-info", "-"], Some(json));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.starts_with("diskxml: -: data.secret_uuid: the connection info names no secret"), "{}", r.stderr);
 }
 
 #[test]
@@ -85,7 +107,7 @@ fn render_a_device_path() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        "<disk type='network' device='disk'>\n  <driver name='qemu' type='raw'/>\n  <source protocol='openvstorage' name='vol1' snapshot-timeout='120'>\n    <host name='ovs.include.gr' port='12329' transport='rdma'/>\n  </source>\n  <target dev='vdb' bus='virtio'/>\n  <serial>s-1</serial>\n</disk>\n"
+        "<disk type='network' device='disk'>\n  <driver name='qemu' type='raw' cache='none'/>\n  <source protocol='openvstorage' name='vol1' snapshot-timeout='120'>\n    <host name='ovs.include.gr' port='12329' transport='rdma'/>\n  </source>\n  <target dev='vdb' bus='virtio'/>\n  <serial>s-1</serial>\n  <alias name='ua-s-1'/>\n</disk>\n"
     );
 }
 

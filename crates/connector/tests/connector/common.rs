@@ -1,7 +1,7 @@
 //! nova parity: every common setting of docs/formats.md ("Common settings"), and each bad value, as tables.
 
-use diskxml_connector::{ConnectionInfo, DiskInfo, Registry, warnings};
-use diskxml_model::{AddressKind, Bus, Discard, Disk, DriveAddress, Format};
+use diskxml_connector::{ConnectionInfo, DiskInfo, HostSettings, Registry, warnings};
+use diskxml_model::{AddressKind, Bus, Cache, DeviceKind, Discard, Disk, DriveAddress, Format};
 use serde_json::{Value, json};
 
 fn info(data: Value) -> ConnectionInfo {
@@ -23,15 +23,21 @@ fn disk(data: Value) -> Result<Disk, String> {
 fn each_setting_lands_where_nova_puts_it() {
     type Check = fn(&Disk) -> bool;
     let cases: &[(Value, Check)] = &[
-        (json!({}), |d| d.serial.as_deref() == Some("s-1") && d.alias.is_none() && !d.readonly && !d.shareable),
+        // The volume id is data.volume_id, else the serial: the alias is ua-<volume id>.
+        (json!({}), |d| {
+            d.serial.as_deref() == Some("s-1")
+                && d.alias.as_ref().map(|a| a.name.as_str()) == Some("ua-s-1")
+                && !d.readonly
+                && !d.shareable
+        }),
         (json!({"volume_id": "v-9"}), |d| d.alias.as_ref().map(|a| a.name.as_str()) == Some("ua-v-9")),
         (json!({"access_mode": "ro"}), |d| d.readonly),
         (json!({"access_mode": "rw"}), |d| !d.readonly),
         (json!({"access_mode": null}), |d| !d.readonly),
         (json!({"discard": true}), |d| d.driver.as_ref().unwrap().discard == Some(Discard::Unmap)),
         (json!({"discard": false}), |d| d.driver.as_ref().unwrap().discard.is_none()),
-        (json!({"multiattach": true}), |d| d.shareable),
-        (json!({"multiattach": false}), |d| !d.shareable),
+        // nova reads multiattach at the top level only.
+        (json!({"multiattach": true}), |d| !d.shareable),
         (json!({"logical_block_size": 512}), |d| {
             d.blockio.as_ref().map(|b| (b.logical_block_size, b.physical_block_size)) == Some((Some(512), None))
         }),
@@ -39,9 +45,10 @@ fn each_setting_lands_where_nova_puts_it() {
             d.blockio.as_ref().map(|b| (b.logical_block_size, b.physical_block_size)) == Some((None, Some(4096)))
         }),
         (json!({}), |d| {
-            d.driver.as_ref().map(|v| (v.name.as_deref(), v.format.clone())) == Some((Some("qemu"), Some(Format::Raw)))
+            d.driver.as_ref().map(|v| (v.name.as_deref(), v.format.clone(), v.cache.clone()))
+                == Some((Some("qemu"), Some(Format::Raw), Some(Cache::None)))
         }),
-        (json!({"format": "qcow2"}), |d| d.driver.as_ref().unwrap().format == Some(Format::Qcow2)),
+        (json!({"format": "qcow2"}), |d| d.driver.as_ref().unwrap().format == Some(Format::Raw)),
         (json!({"qos_specs": {"total_bytes_sec": 1, "read_bytes_sec": "2", "write_bytes_sec": 3}}), |d| {
             let t = d.iotune.as_ref().unwrap();
             (t.total_bytes_sec, t.read_bytes_sec, t.write_bytes_sec) == (Some(1), Some(2), Some(3))
@@ -73,19 +80,44 @@ fn each_setting_lands_where_nova_puts_it() {
 }
 
 #[test]
-fn unit_on_a_scsi_bus_becomes_a_drive_address() {
-    let scsi = DiskInfo::new("sdb", Bus::Scsi);
-    let d = disk_on(json!({"unit": "2"}), &scsi).unwrap();
-    let address = d.address.unwrap();
-    assert_eq!(
-        address.kind,
-        AddressKind::Drive(DriveAddress { controller: Some(0), bus: None, target: None, unit: Some(2) })
-    );
-    let d = disk_on(json!({}), &scsi).unwrap();
+fn the_mappings_unit_on_a_scsi_bus_becomes_a_drive_address() {
+    let mut scsi = DiskInfo::new("sdb", Bus::Scsi);
+    scsi.unit = Some(2);
+    let d = disk_on(json!({"unit": "5"}), &scsi).unwrap();
     assert_eq!(
         d.address.unwrap().kind,
-        AddressKind::Drive(DriveAddress { controller: Some(0), ..DriveAddress::default() })
+        AddressKind::Drive(DriveAddress { controller: Some(0), bus: None, target: None, unit: Some(2) }),
+        "the unit is the block-device mapping's; data.unit is ignored"
     );
+    // Without a unit nova writes no address, never controller='0' alone; off scsi, none.
+    assert!(disk_on(json!({}), &DiskInfo::new("sdb", Bus::Scsi)).unwrap().address.is_none());
+    let mut virtio = DiskInfo::new("vdb", Bus::Virtio);
+    virtio.unit = Some(2);
+    assert!(disk_on(json!({}), &virtio).unwrap().address.is_none());
+}
+
+#[test]
+fn a_lun_has_no_serial_and_no_blockio() {
+    let mut lun = DiskInfo::new("sdb", Bus::Scsi);
+    lun.device = DeviceKind::Lun;
+    let d = disk_on(json!({"logical_block_size": "512"}), &lun).unwrap();
+    assert!(d.serial.is_none() && d.blockio.is_none(), "{d:?}");
+    assert_eq!(d.alias.map(|a| a.name.to_string()).as_deref(), Some("ua-s-1"), "the alias stays");
+}
+
+#[test]
+fn multiattach_is_read_at_the_top_level() {
+    let top = |value: Value| {
+        let info = json!({"driver_volume_type": "local", "multiattach": value, "data": {"device_path": "/dev/sdz"}});
+        ConnectionInfo::from_value(info)
+            .and_then(|i| Registry::with_builtins().disk(&i, &DiskInfo::default()))
+            .map(|d| d.shareable)
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(top(json!(true)), Ok(true));
+    assert_eq!(top(json!(false)), Ok(false));
+    assert_eq!(top(json!(null)), Ok(false));
+    assert_eq!(top(json!(1)), Err("multiattach: expected true or false, found a number".to_owned()));
 }
 
 #[test]
@@ -94,7 +126,6 @@ fn each_bad_value_is_an_error_naming_the_field() {
         (json!({"access_mode": "rx"}), "data.access_mode: expected 'ro' or 'rw', found \"rx\""),
         (json!({"access_mode": 1}), "data.access_mode: expected 'ro' or 'rw', found a number"),
         (json!({"discard": "yes"}), "data.discard: expected true or false, found a string"),
-        (json!({"multiattach": 1}), "data.multiattach: expected true or false, found a number"),
         (
             json!({"qos_specs": {"total_bytes_sec": "lots"}}),
             "data.qos_specs.total_bytes_sec: expected a non-negative integer (a JSON number or a numeric string), found \"lots\"",
@@ -114,16 +145,10 @@ fn each_bad_value_is_an_error_naming_the_field() {
         ),
         (json!({"physical_block_size": 5000000000u64}), "data.physical_block_size: 5000000000 is out of range"),
         (json!({"volume_id": 7}), "data.volume_id: expected a string, found a number"),
-        (json!({"format": "raw\u{1}"}), "data.format: character 3 is U+0001, which XML 1.0 cannot carry"),
     ];
     for (data, expected) in cases {
         assert_eq!(disk(data.clone()).unwrap_err(), expected, "{data}");
     }
-    let scsi = DiskInfo::new("sdb", Bus::Scsi);
-    assert_eq!(
-        disk_on(json!({"unit": "two"}), &scsi).unwrap_err(),
-        "data.unit: expected a non-negative integer (a JSON number or a numeric string), found \"two\""
-    );
 }
 
 #[test]
@@ -138,6 +163,15 @@ fn unknown_qos_keys_are_reported_as_warnings() {
         ]
     );
     assert!(warnings(&self::info(json!({"qos_specs": {"total_bytes_sec": 1}}))).is_empty());
+    let w: Vec<String> =
+        warnings(&self::info(json!({"unit": 3, "format": "qcow2"}))).iter().map(ToString::to_string).collect();
+    assert_eq!(
+        w,
+        [
+            "data.unit: the SCSI unit comes from the block-device mapping (DiskInfo::unit, --unit); ignored",
+            "data.format: nova writes type='raw' for every volume; ignored"
+        ]
+    );
 }
 
 fn net(kind: &str, data: Value) -> Result<Disk, String> {
@@ -168,7 +202,17 @@ fn network_drivers_refuse_bad_connection_info() {
             "data.ports[0]: expected a non-negative integer (a JSON number or a numeric string), found \"x\"",
         ),
         ("rbd", json!({"name": "p/i", "hosts": [""]}), "data.hosts[0]: source.host.name: must not be empty"),
-        ("rbd", json!({"name": "p/i", "auth_username": "u"}), "data.secret_uuid: missing"),
+        (
+            "rbd",
+            json!({"name": "p/i", "auth_enabled": true, "auth_username": "u", "secret_uuid": null, "secret_type": "ceph"}),
+            "data.secret_uuid: the connection info names no secret (data.secret_uuid) and the host settings \
+             (rbd_user, rbd_secret_uuid; --rbd-user, --rbd-secret-uuid) give none either",
+        ),
+        (
+            "rbd",
+            json!({"name": "p/i", "auth_enabled": true, "secret_uuid": "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b"}),
+            "data.auth_username: missing",
+        ),
         ("nbd", json!({"name": "e"}), "data.hosts: 0 host(s) given; nbd takes exactly one host"),
         (
             "nbd",
@@ -208,6 +252,33 @@ fn network_drivers_refuse_bad_connection_info() {
     for (kind, data, expected) in cases {
         assert_eq!(net(kind, data.clone()).unwrap_err(), expected, "{kind} {data}");
     }
+}
+
+#[test]
+fn rbd_auth_follows_nova() {
+    const UUID: &str = "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b";
+    const HOST_UUID: &str = "00000000-1111-2222-3333-444444444444";
+    let rbd = |data: Value, host: bool| {
+        let mut settings = HostSettings::default();
+        if host {
+            (settings.rbd_user, settings.rbd_secret_uuid) = (Some("nova".into()), Some(HOST_UUID.into()));
+        }
+        let info = ConnectionInfo::from_value(json!({"driver_volume_type": "rbd", "data": data})).unwrap();
+        let disk = Registry::with_host_settings(settings).disk(&info, &DiskInfo::default()).unwrap();
+        disk.auth.map(|a| (a.username.to_string(), a.secret.and_then(|s| s.uuid).map(|u| u.to_string())))
+    };
+    let enabled = json!({"name": "p/i", "auth_enabled": true, "auth_username": "cinder", "secret_uuid": UUID, "secret_type": "ceph"});
+    assert_eq!(rbd(enabled.clone(), true), Some(("cinder".into(), Some(UUID.into()))), "cinder's values first");
+    let mut fallback = enabled.clone();
+    fallback["secret_uuid"] = Value::Null;
+    assert_eq!(rbd(fallback, true), Some(("nova".into(), Some(HOST_UUID.into()))), "the host's, user and secret");
+    let mut disabled = enabled.clone();
+    disabled["auth_enabled"] = json!(false);
+    assert_eq!(rbd(disabled.clone(), false), None);
+    assert_eq!(rbd(disabled, true), Some(("nova".into(), Some(HOST_UUID.into()))), "the host's secret is used");
+    let mut untyped = enabled;
+    untyped["secret_type"] = Value::Null;
+    assert_eq!(rbd(untyped, true), None, "nova writes no <auth> without a secret type");
 }
 
 #[test]

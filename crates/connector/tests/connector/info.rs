@@ -26,12 +26,12 @@ fn edge_connection_info_becomes_a_disk() {
 }
 
 #[test]
-fn data_format_overrides_raw() {
+fn data_format_is_ignored_as_nova_ignores_it() {
     let d = disk(
         r#"{"driver_volume_type": "openvstorage_edge", "data": {"device_path": "openvstorage:v", "format": "qcow2"}}"#,
     )
     .unwrap();
-    assert_eq!(d.driver.unwrap().format, Some(Format::Qcow2));
+    assert_eq!(d.driver.unwrap().format, Some(Format::Raw), "nova writes type='raw' (and warns, see warnings)");
 }
 
 #[test]
