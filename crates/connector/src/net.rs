@@ -99,6 +99,12 @@ impl NetworkVolume {
         }
         let host = (self.settings.rbd_user.as_deref(), self.settings.rbd_secret_uuid.as_deref());
         let (username, uuid, from_host) = if info.data_bool("auth_enabled")? == Some(true) {
+            // nova reads both keys before it looks at either value.
+            for key in ["auth_username", "secret_uuid"] {
+                if !info.data().contains_key(key) {
+                    return Err(Error::missing(format!("data.{key}"), Some("data.auth_enabled is true")));
+                }
+            }
             match info.data_str("secret_uuid")? {
                 Some(uuid) => (Some(info.require_data_str("auth_username")?), Some(uuid), false),
                 None => (host.0, host.1, true),
@@ -108,6 +114,11 @@ impl NetworkVolume {
         } else {
             return Ok(None);
         };
+        // nova reads data['secret_type'] whenever it sets credentials: absent is an error,
+        // null means no <auth>.
+        if !info.data().contains_key("secret_type") {
+            return Err(Error::missing("data.secret_type", Some("rbd credentials need their secret's type")));
+        }
         let Some(secret_type) = info.data_str("secret_type")? else { return Ok(None) };
         let why = "the connection info names no secret (data.secret_uuid) and the host settings \
                    (rbd_user, rbd_secret_uuid; --rbd-user, --rbd-secret-uuid) give none either";

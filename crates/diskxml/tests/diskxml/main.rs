@@ -6,6 +6,7 @@ mod check;
 mod concurrency;
 mod domain;
 mod hostile;
+mod nova;
 mod openvstorage;
 mod render;
 mod roundtrip;

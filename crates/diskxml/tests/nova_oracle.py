@@ -1,4 +1,4 @@
-"""nova 34 as an oracle: reads one JSON object a line on stdin,
+"""nova 34 as an oracle (crates/diskxml/tests/diskxml/nova.rs drives it): reads one JSON object a line on stdin,
 {"connection_info": {...}, "disk_info": {...}, "rbd_user": ..., "rbd_secret_uuid": ...},
 and writes one JSON object a line on stdout: {"xml": "<disk ...>"} from nova's own
 LibvirtNetVolumeDriver (rbd) or LibvirtVolumeDriver (local) get_config(...).to_xml(),
@@ -11,6 +11,7 @@ defaults apply (virt_type kvm), except rbd_user / rbd_secret_uuid when a line se
 """
 import importlib.machinery
 import json
+import logging
 import os
 import sys
 import types
@@ -62,6 +63,8 @@ sys.modules["nova.virt.libvirt"] = package
 import nova.conf  # noqa: E402
 from nova.virt.libvirt.volume import net  # noqa: E402
 from nova.virt.libvirt.volume import volume  # noqa: E402
+
+logging.disable(logging.CRITICAL)  # nova's warnings are not answers
 
 CONF = nova.conf.CONF
 CONF([], project="nova", default_config_files=[])
