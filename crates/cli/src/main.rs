@@ -207,18 +207,20 @@ struct RenderArgs {
     /// An Open vStorage Edge device path, e.g. 'openvstorage+tcp:HOST:PORT/VOLUME'.
     #[arg(long, value_name = "PATH")]
     device_path: Option<String>,
-    /// The <serial> of the disk (with --device-path; connection info carries its own).
-    #[arg(long, requires = "device_path")]
+    /// The <serial> of the disk; with --connection-info it overrides the connection info's.
+    #[arg(long)]
     serial: Option<String>,
-    /// The target device name the guest sees.
+    /// The target device name the guest sees: fd, hd, sd, vd, xvd or ubd, then letters,
+    /// digits or _.
     #[arg(long, default_value = "vda")]
     dev: String,
-    /// The target bus.
-    #[arg(long, default_value = "virtio", value_parser = parse_bus)]
-    bus: Bus,
+    /// The target bus; by default the one the dev's prefix names (vd virtio, sd scsi, hd ide,
+    /// fd fdc, xvd xen, ubd uml); sata has no prefix of its own.
+    #[arg(long)]
+    bus: Option<String>,
     /// How the guest sees the volume: disk, cdrom, floppy or lun.
-    #[arg(long, default_value = "disk", value_parser = parse_device)]
-    device: DeviceKind,
+    #[arg(long, default_value = "disk")]
+    device: String,
     /// The SCSI unit from the block-device mapping: on a scsi bus, a drive address on
     /// controller 0 with this unit.
     #[arg(long)]
@@ -231,8 +233,25 @@ struct RenderArgs {
     rbd_secret_uuid: Option<String>,
 }
 
+/// A value of libvirt 9's vocabulary `known`, or a message that lists it.
+fn known<T>(s: &str, known: &[&str], parse: fn(&str) -> Result<T, diskxml::model::Error>) -> Result<T, String> {
+    if known.contains(&s) {
+        parse(s).map_err(|e| e.to_string())
+    } else {
+        Err(format!("{s:?} is not one libvirt accepts; expected one of {}", known.join(", ")))
+    }
+}
+
 fn parse_bus(s: &str) -> Result<Bus, String> {
-    Bus::parse(s).map_err(|e| e.to_string())
+    known(s, diskxml::rules::LIBVIRT9_BUSES, Bus::parse)
+}
+
+fn parse_dev(s: &str) -> Result<String, String> {
+    if diskxml::rules::is_target_dev(s) {
+        Ok(s.to_owned())
+    } else {
+        Err(format!("{s:?} is not a target dev libvirt accepts: fd, hd, sd, vd, xvd or ubd, then letters, digits or _"))
+    }
 }
 
 fn parse_profile(s: &str) -> Result<diskxml::Profile, String> {
@@ -244,7 +263,7 @@ fn parse_profile(s: &str) -> Result<diskxml::Profile, String> {
 }
 
 fn parse_device(s: &str) -> Result<DeviceKind, String> {
-    DeviceKind::parse(s).map_err(|e| e.to_string())
+    known(s, diskxml::rules::LIBVIRT9_DEVICES, DeviceKind::parse)
 }
 
 /// A failure, with the exit status it maps to.
@@ -319,16 +338,35 @@ fn write_xml(disk: &Disk, out: &mut Vec<u8>) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The target as the flags give it, each checked against libvirt's vocabulary and the dev
+/// grammar: an error names the flag and what libvirt accepts.
+fn render_disk_info(args: &RenderArgs) -> Result<DiskInfo, String> {
+    let dev = parse_dev(&args.dev).map_err(|e| format!("--dev: {e}"))?;
+    let bus = match &args.bus {
+        Some(bus) => parse_bus(bus).map_err(|e| format!("--bus: {e}"))?,
+        None => diskxml::rules::bus_for_dev(&dev)
+            .ok_or_else(|| format!("--dev {dev}: no bus follows from its prefix; give --bus"))?,
+    };
+    let mut disk_info = DiskInfo::new(dev, bus);
+    disk_info.device = parse_device(&args.device).map_err(|e| format!("--device: {e}"))?;
+    Ok(disk_info)
+}
+
 fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
-    let mut disk_info = DiskInfo::new(args.dev.clone(), args.bus.clone());
-    disk_info.device = args.device.clone();
+    let mut disk_info = render_disk_info(args).map_err(Failure::Invalid)?;
     disk_info.unit = args.unit;
     let mut settings = diskxml::connector::HostSettings::default();
     settings.rbd_user.clone_from(&args.rbd_user);
     settings.rbd_secret_uuid.clone_from(&args.rbd_secret_uuid);
     let disk = if let Some(file) = &args.connection_info {
         let text = read_input(file)?;
-        let info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
+        let mut info =
+            diskxml::ConnectionInfo::from_json(&text).map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
+        if let Some(serial) = &args.serial {
+            let was = info.serial().map_or_else(|| "none".to_owned(), |s| format!("{s:?}"));
+            eprintln!("diskxml: note: --serial {serial:?} overrides the connection info's serial ({was})");
+            info.set_serial(Some(serial.clone()));
+        }
         let disk = diskxml::Registry::with_host_settings(settings)
             .disk(&info, &disk_info)
             .map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
@@ -344,6 +382,12 @@ fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
             other => Failure::Invalid(other.to_string()),
         })?
     };
+    // Never print what libvirt refuses: the rules of the qemu profile hold, or nothing is printed.
+    let problems = diskxml::validate(&disk, diskxml::Profile::Qemu);
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems.iter().map(|p| format!("[{}] {}", p.rule, p)).collect();
+        return Err(Failure::Invalid(format!("libvirt would refuse this disk:\n  {}", lines.join("\n  "))));
+    }
     write_xml(&disk, out)
 }
 

@@ -91,6 +91,11 @@ impl ConnectionInfo {
         self.serial.as_deref()
     }
 
+    /// Replaces `serial` (the CLI's `--serial` does).
+    pub fn set_serial(&mut self, serial: Option<String>) {
+        self.serial = serial;
+    }
+
     /// `data`: the driver-specific part.
     #[must_use]
     pub const fn data(&self) -> &Map<String, Value> {

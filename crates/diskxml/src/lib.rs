@@ -77,6 +77,11 @@ pub use rules::{Problem, Profile, Rule, normalize, validate};
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
+// So is the migration guide's.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/migrating-from-nova.md")]
+struct MigrationDoctests;
+
 /// Why a facade call failed: the error of the step that failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

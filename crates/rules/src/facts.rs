@@ -193,6 +193,12 @@ pub const fn host_count(protocol: &Protocol) -> HostCount {
     }
 }
 
+/// The target buses libvirt 9 accepts (`target@bus`).
+pub const LIBVIRT9_BUSES: &[&str] = &["ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd"];
+
+/// The device kinds libvirt 9 accepts (`disk@device`).
+pub const LIBVIRT9_DEVICES: &[&str] = &["disk", "cdrom", "floppy", "lun"];
+
 /// Whether `name` is a user alias libvirt keeps: `ua-` then letters, digits, `_` or `-`.
 #[must_use]
 pub fn is_user_alias(name: &str) -> bool {

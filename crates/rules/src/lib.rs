@@ -40,8 +40,8 @@ pub mod shape;
 mod validate;
 
 pub use facts::{
-    DEV_PREFIXES, DevPrefix, HostCount, bus_for_dev, default_port, dev_index, dev_letters, dev_prefix_for_bus,
-    host_count, is_target_dev, is_user_alias,
+    DEV_PREFIXES, DevPrefix, HostCount, LIBVIRT9_BUSES, LIBVIRT9_DEVICES, bus_for_dev, default_port, dev_index,
+    dev_letters, dev_prefix_for_bus, host_count, is_target_dev, is_user_alias,
 };
 pub use normalize::normalize;
 pub use validate::{Locator, Problem, Step, validate};

@@ -262,3 +262,59 @@ fn normalize_prints_what_libvirt_prints_back() {
         "diskxml: -:1:1: <disk> lacks the required element <source>: a network disk names its protocol there\n",
     );
 }
+
+#[test]
+fn render_refuses_what_libvirt_refuses_naming_the_flag_and_the_values() {
+    let example = ["render", "--connection-info", "examples/openvstorage-edge.json"];
+    for (extra, message) in [
+        (
+            ["--bus", "virtoi"],
+            "diskxml: --bus: \"virtoi\" is not one libvirt accepts; expected one of ide, fdc, scsi, virtio, xen, usb, uml, sata, sd\n",
+        ),
+        (
+            ["--device", "tape"],
+            "diskxml: --device: \"tape\" is not one libvirt accepts; expected one of disk, cdrom, floppy, lun\n",
+        ),
+        (
+            ["--dev", "eth0"],
+            "diskxml: --dev: \"eth0\" is not a target dev libvirt accepts: fd, hd, sd, vd, xvd or ubd, then letters, digits or _\n",
+        ),
+    ] {
+        let args: Vec<&str> = example.iter().chain(extra.iter()).copied().collect();
+        assert_invalid(&run(&args, None), message);
+    }
+}
+
+#[test]
+fn render_takes_the_bus_from_the_dev_prefix() {
+    for (dev, bus) in
+        [("vdc", "virtio"), ("sdb", "scsi"), ("hdb", "ide"), ("fda", "fdc"), ("xvdb", "xen"), ("ubda", "uml")]
+    {
+        let r = run(&["render", "--connection-info", "examples/openvstorage-edge.json", "--dev", dev], None);
+        assert_eq!(r.code, 0, "{dev}: {}", r.stderr);
+        assert!(r.stdout.contains(&format!("<target dev='{dev}' bus='{bus}'/>")), "{dev}: {}", r.stdout);
+    }
+    let r =
+        run(&["render", "--connection-info", "examples/openvstorage-edge.json", "--dev", "sdb", "--bus", "sata"], None);
+    assert!(r.stdout.contains("<target dev='sdb' bus='sata'/>"), "{}", r.stdout);
+}
+
+#[test]
+fn serial_overrides_the_connection_info_and_says_so() {
+    let r = run(&["render", "--connection-info", "examples/openvstorage-edge.json", "--serial", "s-9"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("<serial>s-9</serial>"), "{}", r.stdout);
+    assert_eq!(
+        r.stderr,
+        "diskxml: note: --serial \"s-9\" overrides the connection info's serial (\"8d5e2a5c-6a55-4b8e-9d3c-3f0c2f1e7a10\")\n"
+    );
+}
+
+#[test]
+fn render_prints_nothing_libvirt_would_refuse() {
+    // A serial libvirt refuses, from the connection info: exit 1 with the rule, nothing on stdout.
+    let json = br#"{"driver_volume_type": "local", "serial": "bad/serial", "data": {"device_path": "/dev/sdz"}}"#;
+    let r = run(&["render", "--connection-info", "-"], Some(json));
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert!(r.stderr.contains("[serial.pattern] disk/serial: serial \"bad/serial\""), "{}", r.stderr);
+}
