@@ -106,6 +106,31 @@ fn generic(d: &mut Disk) {
         d.address =
             drive_address(d).map(|drive| Address { kind: AddressKind::Drive(drive), unknown: Unknown::default() });
     }
+    drop_indexes(d);
+}
+
+/// libvirt reads `index` of a source or backing layer only from live (status) XML: a defined
+/// domain's comes back without it.
+fn drop_indexes(d: &mut Disk) {
+    fn source(s: &mut Source) {
+        match s {
+            Source::Network(n) => n.index = None,
+            Source::Nvme(n) => n.index = None,
+            Source::VhostUser(v) => v.index = None,
+            other => {
+                if let Some(common) = other.common_mut() {
+                    common.index = None;
+                }
+            }
+        }
+    }
+    source(&mut d.source);
+    let mut layer = d.backing_store.as_mut();
+    while let Some(BackingStore::Layer(l)) = layer {
+        l.index = None;
+        source(&mut l.source);
+        layer = l.backing.as_mut();
+    }
 }
 
 /// Hosts as libvirt prints them: `transport='tcp'` dropped, the protocol's default port in.
@@ -119,7 +144,9 @@ fn default_hosts(net: &mut NetworkSource) {
                 return h.clone();
             }
             let transport = h.transport().filter(|t| **t != Transport::Tcp).cloned();
-            let mut new = Host::new(h.name().map(Text::as_str).unwrap_or_default(), h.port().or(port), transport)
+            // The protocol's default port is a tcp one: an rdma host gets none.
+            let port = if transport.is_none() { h.port().or(port) } else { h.port() };
+            let mut new = Host::new(h.name().map(Text::as_str).unwrap_or_default(), port, transport)
                 .unwrap_or_else(|_| h.clone());
             new.unknown = h.unknown.clone();
             new

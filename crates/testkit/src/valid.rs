@@ -68,6 +68,8 @@ pub struct Spec {
     pub boot: bool,
     pub alias: Option<bool>,
     pub iotune: Option<(u8, u8, Vec<u64>)>,
+    /// `index` on the source (libvirt drops it from a defined domain).
+    pub source_index: Option<u32>,
 }
 
 /// A `<driver>` of values libvirt's generic parser takes.
@@ -118,10 +120,20 @@ pub fn spec() -> impl Strategy<Value = Spec> {
         (any::<bool>(), any::<bool>()),
         proptest::option::of("[A-Za-z0-9_.+-][A-Za-z0-9_.+ -]{0,15}"),
         (prop::bool::weighted(0.2), proptest::option::of(any::<bool>())),
-        proptest::option::of((0u8..3, 0u8..3, proptest::collection::vec(1u64..10_000_000, 7))),
+        (
+            proptest::option::of((0u8..3, 0u8..3, proptest::collection::vec(1u64..10_000_000, 7))),
+            proptest::option::of(1u32..9),
+        ),
     )
         .prop_map(
-            |((kind, bus, write_bus, cdrom), driver, (readonly, shareable), serial, (boot, alias), iotune)| Spec {
+            |(
+                (kind, bus, write_bus, cdrom),
+                driver,
+                (readonly, shareable),
+                serial,
+                (boot, alias),
+                (iotune, source_index),
+            )| Spec {
                 kind,
                 bus,
                 write_bus,
@@ -133,6 +145,7 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                 boot,
                 alias,
                 iotune,
+                source_index,
             },
         )
 }
@@ -160,7 +173,16 @@ pub fn build(spec: &Spec, i: usize, next: &mut HashMap<&'static str, u32>) -> Di
     let dev = format!("{prefix}{}", diskxml_rules::dev_letters(*n));
     *n += 1;
 
-    let mut d = Disk::new(source_of(&spec.kind));
+    let mut source = source_of(&spec.kind);
+    match &mut source {
+        Source::Network(n) => n.index = spec.source_index,
+        other => {
+            if let Some(common) = other.common_mut() {
+                common.index = spec.source_index;
+            }
+        }
+    }
+    let mut d = Disk::new(source);
     let cdrom = spec.cdrom
         && !matches!(bus, Bus::Virtio)
         && !matches!(spec.kind, Kind::Net(Protocol::Rbd | Protocol::Gluster | Protocol::Nbd | Protocol::Iscsi, ..));
