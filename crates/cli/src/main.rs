@@ -45,6 +45,10 @@ enum Command {
     /// Check a <disk>, or every disk of a <domain>, against libvirt's rules: prints each
     /// problem as FILE:LINE:COLUMN: MESSAGE; exit 1 if any, 0 and silent if none.
     Check {
+        /// Whose rules: qemu (libvirt's parser and its QEMU driver, what KVM hosts enforce) or
+        /// generic (libvirt's parser alone).
+        #[arg(long, default_value = "qemu", value_parser = parse_profile)]
+        profile: diskxml::Profile,
         /// The file to read, or '-' for standard input.
         file: String,
     },
@@ -283,7 +287,7 @@ fn main() -> ExitCode {
         Command::Render(args) => render(&args, &mut stdout),
         Command::Parse { file } => parse(&file, &mut stdout),
         Command::Disks { file } => disks(&file, &mut stdout),
-        Command::Check { file } => check(&file, &mut stdout),
+        Command::Check { profile, file } => check(&file, profile, &mut stdout),
         Command::Normalize { profile, file } => normalize(&file, profile, &mut stdout),
         #[cfg(feature = "libvirt")]
         Command::Attach(args) => attach(&args, &mut stdout),
@@ -391,10 +395,9 @@ fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
     write_xml(&disk, out)
 }
 
-fn check(file: &str, out: &mut Vec<u8>) -> Result<(), Failure> {
+fn check(file: &str, profile: diskxml::Profile, out: &mut Vec<u8>) -> Result<(), Failure> {
     let text = read_input(file)?;
-    let findings =
-        diskxml::check(&text, diskxml::Profile::Generic).map_err(|e| Failure::Invalid(format!("{file}:{e}")))?;
+    let findings = diskxml::check(&text, profile).map_err(|e| Failure::Invalid(format!("{file}:{e}")))?;
     if findings.is_empty() {
         return Ok(());
     }

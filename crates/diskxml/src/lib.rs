@@ -236,11 +236,25 @@ impl std::fmt::Display for Finding {
 /// # Errors
 /// [`Error::Parse`] when the text cannot be read at all (the first such problem).
 pub fn check(text: &str, profile: Profile) -> Result<Vec<Finding>, Error> {
+    // Where each disk's target dev is, for the rules that span the domain (unique devs).
+    let dev = rules::Locator(vec![rules::Step::Element { name: "target", index: 0 }, rules::Step::Attribute("dev")]);
     let per_disk = parser::with_located_disks(text, &parser::Options::default(), |located| {
-        rules::validate(&located.disk, profile)
+        let findings: Vec<Finding> = rules::validate(&located.disk, profile)
             .into_iter()
             .map(|problem| Finding { pos: located.locate(&problem.at), problem })
-            .collect::<Vec<_>>()
+            .collect();
+        (findings, located.disk.clone(), located.locate(&dev))
     })?;
-    Ok(per_disk.into_iter().flatten().collect())
+    let disks: Vec<Disk> = per_disk.iter().map(|(_, disk, _)| disk.clone()).collect();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut domain = rules::validate_domain(&disks).into_iter().peekable();
+    for (i, (mut own, _, dev_pos)) in per_disk.into_iter().enumerate() {
+        while let Some((_, problem)) = domain.next_if(|(at, _)| *at == i) {
+            debug_assert_eq!(problem.at, dev, "the domain rules point at target/@dev");
+            own.push(Finding { pos: dev_pos, problem });
+        }
+        own.sort_by_key(|f| f.pos);
+        findings.extend(own);
+    }
+    Ok(findings)
 }

@@ -194,7 +194,7 @@ pub const fn host_count(protocol: &Protocol) -> HostCount {
 }
 
 /// The target buses libvirt 9 accepts (`target@bus`).
-pub const LIBVIRT9_BUSES: &[&str] = &["ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd"];
+pub const LIBVIRT9_BUSES: &[&str] = &["ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd", "nvme"];
 
 /// The device kinds libvirt 9 accepts (`disk@device`).
 pub const LIBVIRT9_DEVICES: &[&str] = &["disk", "cdrom", "floppy", "lun"];

@@ -38,6 +38,7 @@ mod facts;
 mod normalize;
 pub mod shape;
 mod validate;
+mod validate_more;
 
 pub use facts::{
     DEV_PREFIXES, DevPrefix, HostCount, LIBVIRT9_BUSES, LIBVIRT9_DEVICES, bus_for_dev, default_port, dev_index,
@@ -45,6 +46,7 @@ pub use facts::{
 };
 pub use normalize::normalize;
 pub use validate::{Locator, Problem, Step, validate};
+pub use validate_more::validate_domain;
 
 /// Whose rules to apply: a named set of rules for [`validate`] and [`normalize`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -108,6 +110,14 @@ rules! {
     Vendor = "vendor.pattern",
     /// The product is 1 to 16 printable characters.
     Product = "product.pattern",
+    /// A disk has a `<target>`.
+    TargetMissing = "target.missing",
+    /// An enumerated attribute holds a value libvirt 9 knows.
+    UnknownValue = "value.unknown",
+    /// The address kind fits the bus.
+    AddressForBus = "address.bus-mismatch",
+    /// Each target dev once in a domain.
+    DuplicateDev = "target.dev-duplicate",
 }
 
 impl core::fmt::Display for Rule {

@@ -67,16 +67,21 @@ impl fmt::Display for Problem {
     }
 }
 
-const fn el(name: &'static str) -> Step {
+pub(crate) const fn el(name: &'static str) -> Step {
     Step::Element { name, index: 0 }
 }
 
 /// Collects problems for one disk.
-struct Report(Vec<Problem>);
+#[derive(Default)]
+pub(crate) struct Report(Vec<Problem>);
 
 impl Report {
-    fn add(&mut self, rule: Rule, steps: &[Step], message: String) {
+    pub(crate) fn add(&mut self, rule: Rule, steps: &[Step], message: String) {
         self.0.push(Problem { rule, at: Locator::at(steps), message });
+    }
+
+    pub(crate) fn into_problems(self) -> Vec<Problem> {
+        self.0
     }
 }
 
@@ -84,15 +89,28 @@ impl Report {
 type Check = fn(&Disk, &mut Report);
 
 /// libvirt's hypervisor-independent rules, in the order their problems are reported.
-const GENERIC: &[Check] = &[disk_auth, network, lun, target, iotune, identifiers];
+const GENERIC: &[Check] = &[
+    crate::validate_more::vocabularies,
+    disk_auth,
+    network,
+    lun,
+    crate::validate_more::target_required,
+    target,
+    iotune,
+    identifiers,
+    crate::validate_more::address_for_bus,
+];
+
+/// What libvirt's QEMU driver adds (`qemuValidateDomainDeviceDefDisk` and the storage
+/// source checks it calls), after the generic rules.
+const QEMU: &[Check] = &[host_counts];
 
 impl Profile {
-    /// The checks of this profile, in report order. The QEMU driver's rules sit beside the
-    /// generic ones here.
-    fn checks(self) -> &'static [Check] {
-        match self {
-            Self::Generic | Self::Qemu => GENERIC,
-        }
+    /// The checks of this profile, in report order: the generic ones, then the QEMU
+    /// driver's.
+    fn checks(self) -> impl Iterator<Item = &'static Check> {
+        let qemu: &[Check] = if self == Self::Qemu { QEMU } else { &[] };
+        GENERIC.iter().chain(qemu)
     }
 }
 
@@ -128,7 +146,9 @@ fn disk_auth(disk: &Disk, report: &mut Report) {
     }
 }
 
-fn network(disk: &Disk, report: &mut Report) {
+/// The number of hosts each protocol takes: the QEMU driver's rule (libvirt's parser takes
+/// any number; `qemuDomainValidateStorageSource`).
+fn host_counts(disk: &Disk, report: &mut Report) {
     let Source::Network(net) = &disk.source else { return };
     let count = net.hosts().len();
     let rule = host_count(net.protocol());
@@ -137,6 +157,10 @@ fn network(disk: &Disk, report: &mut Report) {
         let message = format!("protocol '{}' takes {}, found {count}", net.protocol(), rule.describe());
         report.add(Rule::HostCount, &[el("source"), at], message);
     }
+}
+
+fn network(disk: &Disk, report: &mut Report) {
+    let Source::Network(net) = &disk.source else { return };
     source_name(net, report);
     if let Some(secret) = net.auth.as_ref().and_then(|a| a.secret.as_ref()) {
         check_secret(secret, &[el("source"), el("auth"), el("secret")], report);
@@ -175,8 +199,10 @@ fn lun(disk: &Disk, report: &mut Report) {
 }
 
 fn target(disk: &Disk, report: &mut Report) {
+    let nvme = |t: &diskxml_model::Target| t.bus.as_ref().is_some_and(|b| b.as_str() == "nvme") && is_nvme_dev(&t.dev);
     if let Some(target) = &disk.target
         && !is_target_dev(&target.dev)
+        && !nvme(target)
     {
         let message = format!(
             "target dev {:?} must be fd, hd, sd, vd, xvd or ubd followed by letters, digits or _",
@@ -243,6 +269,12 @@ fn check_secret(secret: &Secret, at: &[Step], report: &mut Report) {
         }
         _ => {}
     }
+}
+
+/// An NVMe namespace dev on the nvme bus: `nvme<controller>n<namespace>`.
+fn is_nvme_dev(dev: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    dev.strip_prefix("nvme").and_then(|r| r.split_once('n')).is_some_and(|(c, n)| digits(c) && digits(n))
 }
 
 fn is_rbd_name(name: &str) -> bool {

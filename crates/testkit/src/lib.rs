@@ -7,6 +7,7 @@
 
 pub mod generate;
 pub mod golden;
+pub mod mutate;
 pub mod nova;
 pub mod qemu_nbd;
 pub mod semantic;

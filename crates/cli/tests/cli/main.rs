@@ -228,6 +228,17 @@ fn check_reports_every_problem_with_position_and_exits_1() {
 }
 
 #[test]
+fn check_profiles_differ_by_the_qemu_drivers_rules() {
+    // libvirt's parser takes two hosts for nbd; its QEMU driver refuses them.
+    let file = "testdata/check/check_err_host_counts.xml";
+    let r = run(&["check", "--profile", "generic", file], None);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    let r = run(&["check", "--profile", "qemu", file], None);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("protocol 'nbd' takes exactly one host"), "{}", r.stdout);
+}
+
+#[test]
 fn check_reads_stdin_and_reports_unreadable_input() {
     let r = run(&["check", "-"], Some(testdata("check/check_err_lun.xml").as_bytes()));
     assert_eq!(r.stdout, "-:1:19: device='lun' needs a block, iscsi or volume source, not type 'file'\n");
@@ -269,7 +280,7 @@ fn render_refuses_what_libvirt_refuses_naming_the_flag_and_the_values() {
     for (extra, message) in [
         (
             ["--bus", "virtoi"],
-            "diskxml: --bus: \"virtoi\" is not one libvirt accepts; expected one of ide, fdc, scsi, virtio, xen, usb, uml, sata, sd\n",
+            "diskxml: --bus: \"virtoi\" is not one libvirt accepts; expected one of ide, fdc, scsi, virtio, xen, usb, uml, sata, sd, nvme\n",
         ),
         (
             ["--device", "tape"],

@@ -211,7 +211,7 @@ fn network_drivers_refuse_bad_connection_info() {
         (
             "rbd",
             json!({"name": "p/i", "auth_enabled": true, "secret_uuid": "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b"}),
-            "data.auth_username: missing",
+            "data.auth_username: missing; data.auth_enabled is true",
         ),
         ("nbd", json!({"name": "e"}), "data.hosts: 0 host(s) given; nbd takes exactly one host"),
         (

@@ -7,7 +7,7 @@ use diskxml_testkit::golden::testdata;
 fn run(case: &str) {
     let input = testdata(&format!("check/{case}.xml")).unwrap();
     let expected = testdata(&format!("check/{case}.expected")).unwrap();
-    let findings = diskxml::check(&input, Profile::Generic).unwrap_or_else(|e| panic!("{case}: {e}"));
+    let findings = diskxml::check(&input, Profile::Qemu).unwrap_or_else(|e| panic!("{case}: {e}"));
     let got: String = findings.iter().map(|f| format!("{f}\n")).collect();
     assert_eq!(got, expected, "{case}");
     assert_eq!(case.contains("_err_"), !findings.is_empty(), "{case}: an _err_ case must find problems, others none");

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
 mod check;
+mod check_libvirt;
 mod concurrency;
 mod domain;
 mod hostile;

@@ -1,0 +1,109 @@
+//! Mutants of valid disks, each breaking one rule of libvirt's, for the differential tests
+//! of `check` against libvirt itself.
+
+use diskxml_model::{
+    Address, AddressKind, Bus, Cache, DeviceKind, Disk, Host, NetworkSource, PciAddress, Protocol, Source, Text,
+    Unknown,
+};
+use proptest::prelude::*;
+
+/// One way to break a valid disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mutation {
+    /// No `<target>`.
+    RemoveTarget,
+    /// `bus='virtoi'`.
+    UnknownBus,
+    /// `device='tape'`.
+    UnknownDevice,
+    /// `dev='eth0'`.
+    BadDev,
+    /// `total_bytes_sec` with `read_bytes_sec`.
+    TotalWithRead,
+    /// A PCI address on a scsi disk.
+    PciOnScsi,
+    /// A second disk with the same target dev (a domain rule).
+    DuplicateDev,
+    /// `cache='sometimes'`.
+    UnknownCache,
+    /// `device='lun'` on a file source.
+    LunOnFile,
+    /// An nbd source with two hosts.
+    NbdTwoHosts,
+}
+
+impl Mutation {
+    /// Every mutation.
+    pub const ALL: [Self; 10] = [
+        Self::RemoveTarget,
+        Self::UnknownBus,
+        Self::UnknownDevice,
+        Self::BadDev,
+        Self::TotalWithRead,
+        Self::PciOnScsi,
+        Self::DuplicateDev,
+        Self::UnknownCache,
+        Self::LunOnFile,
+        Self::NbdTwoHosts,
+    ];
+
+    /// Applies the mutation to `disk`; the domain's disks are then `[disk]`, or for
+    /// [`Mutation::DuplicateDev`] `[disk, its twin]`.
+    #[must_use]
+    pub fn apply(self, mut disk: Disk) -> Vec<Disk> {
+        let text = |s: &str| Text::new("t", s).expect("a fixed value");
+        match self {
+            Self::RemoveTarget => disk.target = None,
+            Self::UnknownBus => set_bus(&mut disk, Bus::parse("virtoi").expect("XML characters")),
+            Self::UnknownDevice => disk.device = Some(DeviceKind::parse("tape").expect("XML characters")),
+            Self::BadDev => {
+                if let Some(t) = &mut disk.target {
+                    t.dev = text("eth0");
+                }
+            }
+            Self::TotalWithRead => {
+                let iotune = disk.iotune.get_or_insert_with(Box::default);
+                (iotune.total_bytes_sec, iotune.read_bytes_sec) = (Some(1_000_000), Some(500_000));
+                iotune.write_bytes_sec = None;
+            }
+            Self::PciOnScsi => {
+                set_bus(&mut disk, Bus::Scsi);
+                let pci = PciAddress { domain: Some(0), bus: Some(0), slot: Some(9), function: Some(0) };
+                disk.address = Some(Address { kind: AddressKind::Pci(pci), unknown: Unknown::default() });
+            }
+            Self::DuplicateDev => return vec![disk.clone(), disk],
+            Self::UnknownCache => {
+                disk.driver.get_or_insert_with(Default::default).cache =
+                    Some(Cache::parse("sometimes").expect("XML characters"));
+            }
+            Self::LunOnFile => {
+                disk.source = Source::File(diskxml_model::FileSource {
+                    path: Some(text("/var/lib/images/lun.img")),
+                    ..Default::default()
+                });
+                disk.device = Some(DeviceKind::Lun);
+            }
+            Self::NbdTwoHosts => {
+                let mut nbd = NetworkSource::new(Protocol::Nbd, Some(text("export")));
+                for h in ["a.example", "b.example"] {
+                    nbd.push_host(Host::new(h, None, None).expect("a valid host")).expect("nbd takes hosts here");
+                }
+                disk.source = Source::Network(nbd);
+                disk.device = Some(DeviceKind::Disk);
+            }
+        }
+        vec![disk]
+    }
+}
+
+fn set_bus(disk: &mut Disk, bus: Bus) {
+    if let Some(t) = &mut disk.target {
+        t.bus = Some(bus);
+    }
+    disk.address = None;
+}
+
+/// A mutation, or none (a valid case), about half of the time each.
+pub fn mutation() -> impl Strategy<Value = Option<Mutation>> {
+    prop_oneof![1 => Just(None), 1 => proptest::sample::select(Mutation::ALL.to_vec()).prop_map(Some)]
+}
