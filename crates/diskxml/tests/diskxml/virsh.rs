@@ -20,8 +20,8 @@ fn virsh_or_skip() -> bool {
 }
 
 proptest! {
-    // 10 batches of 30: 300 random disks through libvirt's own parser each run.
-    #![proptest_config(ProptestConfig { cases: 10, failure_persistence: None, ..ProptestConfig::default() })]
+    // 34 batches of 30: 1,020 random disks through libvirt's own parser each run.
+    #![proptest_config(ProptestConfig { cases: 34, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn libvirt_accepts_every_disk_and_prints_what_normalize_says(specs in proptest::collection::vec(spec(), BATCH)) {
