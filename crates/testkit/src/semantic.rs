@@ -13,8 +13,20 @@ fn compare(a: Node<'_, '_>, b: Node<'_, '_>, path: &mut String) -> Result<(), St
     if a.tag_name() != b.tag_name() {
         return Err(format!("{path}: <{}> vs <{}>", a.tag_name().name(), b.tag_name().name()));
     }
-    let mut attrs_a: Vec<(&str, &str)> = a.attributes().map(|x| (x.name(), x.value())).collect();
-    let mut attrs_b: Vec<(&str, &str)> = b.attributes().map(|x| (x.name(), x.value())).collect();
+    // An address's numbers are equal as numbers: libvirt reads 0x03 and 3 alike (and writes
+    // PCI and CCW components in hexadecimal).
+    let value = |n: Node<'_, '_>, v: &str| -> String {
+        if n.tag_name().name() == "address" {
+            let number =
+                v.strip_prefix("0x").map_or_else(|| v.parse::<u64>().ok(), |h| u64::from_str_radix(h, 16).ok());
+            if let Some(number) = number {
+                return number.to_string();
+            }
+        }
+        v.to_owned()
+    };
+    let mut attrs_a: Vec<(&str, String)> = a.attributes().map(|x| (x.name(), value(a, x.value()))).collect();
+    let mut attrs_b: Vec<(&str, String)> = b.attributes().map(|x| (x.name(), value(b, x.value()))).collect();
     attrs_a.sort_unstable();
     attrs_b.sort_unstable();
     if attrs_a != attrs_b {

@@ -135,3 +135,34 @@ fn diskxml_renders_what_nova_34_renders() {
         failures.iter().take(3).cloned().collect::<Vec<_>>().join("\n\n")
     );
 }
+
+/// The `<disk>` documents of nova's own unit tests of its disk config
+/// (`nova/tests/unit/virt/libvirt/test_config.py`, the `LibvirtConfigGuestDisk*` classes):
+/// every one parses and writes back semantically equal.
+#[test]
+fn novas_own_disk_test_expectations_read_and_write_back() {
+    let Some(python) = python() else { return };
+    let site = python.parent().and_then(|bin| bin.parent()).unwrap().join("lib");
+    let tests = std::fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("site-packages/nova/tests/unit/virt/libvirt/test_config.py"))
+        .find(|p| p.exists())
+        .expect("nova's test_config.py in the virtual environment");
+    let text = std::fs::read_to_string(&tests).unwrap();
+    let mut checked = 0;
+    for class in text.split("\nclass ").filter(|c| c.starts_with("LibvirtConfigGuestDisk")) {
+        for chunk in class.split("\"\"\"").skip(1).step_by(2) {
+            let xml = chunk.trim();
+            if !xml.starts_with("<disk") {
+                continue;
+            }
+            let disk = diskxml::parse_disk(xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+            let written = disk.to_xml().unwrap();
+            let a = roxmltree::Document::parse(xml).unwrap();
+            let b = roxmltree::Document::parse(&written).unwrap();
+            semantic_eq(a.root_element(), b.root_element()).unwrap_or_else(|d| panic!("{d}\n{xml}\n{written}"));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} disk documents found in {}", tests.display());
+}
