@@ -59,6 +59,8 @@ fn remove_attribute(unknown: &mut Unknown, attribute: &str, value: Option<&str>)
 #[must_use]
 pub fn normalize(disk: &Disk, profile: Profile) -> Disk {
     let mut d = disk.clone();
+    // First: whether a source is empty must not depend on an index that goes anyway.
+    drop_indexes(&mut d);
     // Qemu: a volume disk without a source is a file disk (libvirt's post-parse).
     if profile == Profile::Qemu && matches!(&d.source, Source::Volume(v) if *v == VolumeSource::default()) {
         d.source = Source::File(FileSource::default());
@@ -106,7 +108,6 @@ fn generic(d: &mut Disk) {
         d.address =
             drive_address(d).map(|drive| Address { kind: AddressKind::Drive(drive), unknown: Unknown::default() });
     }
-    drop_indexes(d);
 }
 
 /// libvirt reads `index` of a source or backing layer only from live (status) XML: a defined
@@ -338,4 +339,22 @@ fn to_bytes(max: &mut Element) {
     let Some(bytes) = value.trim().parse::<u64>().ok().and_then(|v| v.checked_mul(scale)) else { return };
     max.children = alloc::vec![Node::Text(text(&format!("{bytes}")))];
     max.set_attribute(name("unit"), text("bytes"));
+}
+
+#[cfg(test)]
+mod tests {
+    use diskxml_model::{Disk, Source, SourceCommon, VolumeSource};
+
+    use super::*;
+
+    /// Found by the idempotence property: a volume source holding only an index became a
+    /// file disk on the second pass, once the first had dropped the index.
+    #[test]
+    fn a_volume_source_with_only_an_index_normalizes_once() {
+        let common = SourceCommon { index: Some(3), ..SourceCommon::default() };
+        let disk = Disk::new(Source::Volume(VolumeSource { common, ..VolumeSource::default() }));
+        let once = normalize(&disk, Profile::Qemu);
+        assert_eq!(normalize(&once, Profile::Qemu), once);
+        assert_eq!(once.disk_type(), "file");
+    }
 }
