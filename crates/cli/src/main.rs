@@ -387,7 +387,11 @@ fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
         })?
     };
     // Never print what libvirt refuses: the rules of the qemu profile hold, or nothing is printed.
-    let problems = diskxml::validate(&disk, diskxml::Profile::Qemu);
+    let (warnings, problems): (Vec<_>, Vec<_>) =
+        diskxml::validate(&disk, diskxml::Profile::Qemu).into_iter().partition(|p| p.rule.host_dependent());
+    for w in &warnings {
+        eprintln!("diskxml: warning: [{}] {w} (this depends on the host's QEMU)", w.rule);
+    }
     if !problems.is_empty() {
         let lines: Vec<String> = problems.iter().map(|p| format!("[{}] {}", p.rule, p)).collect();
         return Err(Failure::Invalid(format!("libvirt would refuse this disk:\n  {}", lines.join("\n  "))));

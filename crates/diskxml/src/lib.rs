@@ -223,7 +223,7 @@ impl std::fmt::Display for Finding {
 /// use diskxml::Profile;
 ///
 /// let text = "<disk type='network'>\n  <source protocol='nbd'/>\n  <target dev='nvme0'/>\n</disk>";
-/// let findings = diskxml::check(text, Profile::Generic)?;
+/// let findings = diskxml::check(text, Profile::Qemu)?;
 /// let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
 /// assert_eq!(lines, [
 ///     "2:3: protocol 'nbd' takes exactly one host, found 0",

@@ -36,6 +36,7 @@ extern crate alloc;
 
 mod facts;
 mod normalize;
+mod qemu;
 pub mod shape;
 mod validate;
 mod validate_more;
@@ -46,6 +47,7 @@ pub use facts::{
 };
 pub use normalize::normalize;
 pub use validate::{Locator, Problem, Step, validate};
+pub use qemu::hotpluggable;
 pub use validate_more::validate_domain;
 
 /// Whose rules to apply: a named set of rules for [`validate`] and [`normalize`].
@@ -118,6 +120,35 @@ rules! {
     AddressForBus = "address.bus-mismatch",
     /// Each target dev once in a domain.
     DuplicateDev = "target.dev-duplicate",
+    /// QEMU: `io='native'` only with `cache='none'` or `directsync`.
+    NativeIoCache = "driver.native-io-cache",
+    /// QEMU: no read-only disk on an ide or sata bus.
+    ReadonlyBus = "readonly.bus",
+    /// QEMU: a lun only on a scsi or virtio bus.
+    LunBus = "device.lun-bus",
+    /// QEMU: no serial on a lun.
+    LunSerial = "serial.lun",
+    /// QEMU: a shareable, writable disk is raw.
+    ShareableFormat = "shareable.format",
+    /// QEMU (this host's): a protocol QEMU has no block driver for.
+    ProtocolUnsupported = "source.protocol-unsupported",
+}
+
+impl Rule {
+    /// Whether the rule depends on the host (its QEMU's build), not on libvirt: a warning
+    /// where the caller can tell (`diskxml render`), not an error.
+    #[must_use]
+    pub const fn host_dependent(self) -> bool {
+        matches!(self, Self::ProtocolUnsupported)
+    }
+
+    /// Whether libvirt enforces the rule only when the guest starts or the disk is plugged
+    /// (building QEMU's command line), not when a domain is defined: `virsh define` takes a
+    /// disk that breaks it.
+    #[must_use]
+    pub const fn at_start(self) -> bool {
+        matches!(self, Self::HostCount)
+    }
 }
 
 impl core::fmt::Display for Rule {

@@ -103,7 +103,13 @@ const GENERIC: &[Check] = &[
 
 /// What libvirt's QEMU driver adds (`qemuValidateDomainDeviceDefDisk` and the storage
 /// source checks it calls), after the generic rules.
-const QEMU: &[Check] = &[host_counts];
+const QEMU: &[Check] = &[
+    host_counts,
+    crate::qemu::native_io,
+    crate::qemu::frontend,
+    crate::qemu::shareable_format,
+    crate::qemu::protocols,
+];
 
 impl Profile {
     /// The checks of this profile, in report order: the generic ones, then the QEMU

@@ -30,10 +30,24 @@ pub enum Mutation {
     LunOnFile,
     /// An nbd source with two hosts.
     NbdTwoHosts,
+    /// QEMU: `io='native'` with `cache='writeback'`.
+    NativeIoWriteback,
+    /// QEMU: a read-only disk on a sata bus.
+    ReadonlySata,
+    /// QEMU: a lun (on a block source, scsi bus) with a serial.
+    LunWithSerial,
+    /// QEMU: a lun on a sata bus.
+    LunOnSata,
+    /// QEMU: a shareable, writable qcow2 disk.
+    ShareableQcow2,
 }
 
 impl Mutation {
-    /// Every mutation.
+    /// The mutations of the QEMU driver's rules.
+    pub const QEMU: [Self; 5] =
+        [Self::NativeIoWriteback, Self::ReadonlySata, Self::LunWithSerial, Self::LunOnSata, Self::ShareableQcow2];
+
+    /// Every mutation of libvirt's parser's rules.
     pub const ALL: [Self; 10] = [
         Self::RemoveTarget,
         Self::UnknownBus,
@@ -83,6 +97,31 @@ impl Mutation {
                 });
                 disk.device = Some(DeviceKind::Lun);
             }
+            Self::NativeIoWriteback => {
+                let driver = disk.driver.get_or_insert_with(Default::default);
+                (driver.io, driver.cache) = (Some(diskxml_model::Io::Native), Some(Cache::Writeback));
+            }
+            Self::ReadonlySata => {
+                set_bus(&mut disk, Bus::Sata);
+                (disk.device, disk.readonly) = (Some(DeviceKind::Disk), true);
+            }
+            Self::LunWithSerial | Self::LunOnSata => {
+                let dev = Some(text("/dev/mapper/lun"));
+                disk.source = Source::Block(diskxml_model::BlockSource { dev, ..Default::default() });
+                disk.device = Some(DeviceKind::Lun);
+                disk.readonly = false;
+                if self == Self::LunOnSata {
+                    set_bus(&mut disk, Bus::Sata);
+                    disk.serial = None;
+                } else {
+                    set_bus(&mut disk, Bus::Scsi);
+                    disk.serial = Some(text("lun-serial"));
+                }
+            }
+            Self::ShareableQcow2 => {
+                disk.driver.get_or_insert_with(Default::default).format = Some(diskxml_model::Format::Qcow2);
+                (disk.shareable, disk.readonly, disk.device) = (true, false, Some(DeviceKind::Disk));
+            }
             Self::NbdTwoHosts => {
                 let mut nbd = NetworkSource::new(Protocol::Nbd, Some(text("export")));
                 for h in ["a.example", "b.example"] {
@@ -103,7 +142,13 @@ fn set_bus(disk: &mut Disk, bus: Bus) {
     disk.address = None;
 }
 
-/// A mutation, or none (a valid case), about half of the time each.
+/// A mutation of libvirt's parser's rules, or none (a valid case), about half of the time each.
 pub fn mutation() -> impl Strategy<Value = Option<Mutation>> {
     prop_oneof![1 => Just(None), 1 => proptest::sample::select(Mutation::ALL.to_vec()).prop_map(Some)]
+}
+
+/// A mutation of any rule, the QEMU driver's included, or none, about half of the time each.
+pub fn qemu_mutation() -> impl Strategy<Value = Option<Mutation>> {
+    let all: Vec<Mutation> = Mutation::ALL.iter().chain(&Mutation::QEMU).copied().collect();
+    prop_oneof![1 => Just(None), 1 => proptest::sample::select(all).prop_map(Some)]
 }
