@@ -46,8 +46,8 @@ pub use facts::{
     dev_letters, dev_prefix_for_bus, host_count, is_target_dev, is_user_alias,
 };
 pub use normalize::normalize;
-pub use validate::{Locator, Problem, Step, validate};
 pub use qemu::hotpluggable;
+pub use validate::{Locator, Problem, Step, validate};
 pub use validate_more::validate_domain;
 
 /// Whose rules to apply: a named set of rules for [`validate`] and [`normalize`].

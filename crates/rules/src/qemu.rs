@@ -6,8 +6,8 @@ use alloc::string::ToString;
 
 use diskxml_model::{Bus, Cache, DeviceKind, Disk, Format, Io, Protocol, Source};
 
-use crate::validate::{Report, Step, el};
 use crate::Rule;
+use crate::validate::{Report, Step, el};
 
 const IO: &[Step] = &[el("driver"), Step::Attribute("io")];
 
