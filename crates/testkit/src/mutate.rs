@@ -97,6 +97,27 @@ impl Mutation {
                 });
                 disk.device = Some(DeviceKind::Lun);
             }
+            Self::NativeIoWriteback
+            | Self::ReadonlySata
+            | Self::LunWithSerial
+            | Self::LunOnSata
+            | Self::ShareableQcow2 => return vec![self.apply_qemu(disk)],
+            Self::NbdTwoHosts => {
+                let mut nbd = NetworkSource::new(Protocol::Nbd, Some(text("export")));
+                for h in ["a.example", "b.example"] {
+                    nbd.push_host(Host::new(h, None, None).expect("a valid host")).expect("nbd takes hosts here");
+                }
+                disk.source = Source::Network(nbd);
+                disk.device = Some(DeviceKind::Disk);
+            }
+        }
+        vec![disk]
+    }
+
+    /// The mutations of the QEMU driver's rules.
+    fn apply_qemu(self, mut disk: Disk) -> Disk {
+        let text = |s: &str| Text::new("t", s).expect("a fixed value");
+        match self {
             Self::NativeIoWriteback => {
                 let driver = disk.driver.get_or_insert_with(Default::default);
                 (driver.io, driver.cache) = (Some(diskxml_model::Io::Native), Some(Cache::Writeback));
@@ -122,16 +143,9 @@ impl Mutation {
                 disk.driver.get_or_insert_with(Default::default).format = Some(diskxml_model::Format::Qcow2);
                 (disk.shareable, disk.readonly, disk.device) = (true, false, Some(DeviceKind::Disk));
             }
-            Self::NbdTwoHosts => {
-                let mut nbd = NetworkSource::new(Protocol::Nbd, Some(text("export")));
-                for h in ["a.example", "b.example"] {
-                    nbd.push_host(Host::new(h, None, None).expect("a valid host")).expect("nbd takes hosts here");
-                }
-                disk.source = Source::Network(nbd);
-                disk.device = Some(DeviceKind::Disk);
-            }
+            _ => {}
         }
-        vec![disk]
+        disk
     }
 }
 
