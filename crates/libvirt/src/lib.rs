@@ -78,6 +78,20 @@ pub enum Error {
         holder: String,
     },
     /// No free target dev is left for the bus.
+    #[error("libvirt's QEMU driver would refuse this disk, so nothing was connected or plugged: {}", problems.join("; "))]
+    Refused {
+        /// Each rule the disk breaks (`[rule] where: what`).
+        problems: Vec<String>,
+    },
+    /// A live attach on a bus that cannot be hot-plugged.
+    #[error(
+        "a disk on bus '{bus}' cannot be plugged into a running guest (virtio, scsi and usb can); use --config alone, or another bus; nothing was done"
+    )]
+    NotHotpluggable {
+        /// The bus.
+        bus: String,
+    },
+    /// No free target dev for the bus.
     #[error("no free target dev with prefix '{prefix}'")]
     NoFreeDev {
         /// The prefix of the bus.
@@ -301,12 +315,13 @@ impl Libvirt {
             None => free_dev(&options.bus, &used)?,
         };
 
-        let device = driver.connect(info, &options.probe)?;
         let mut disk_info = DiskInfo::new(dev.clone(), options.bus.clone());
         disk_info.device = options.device.clone();
-        let plugged = driver
-            .disk(info, &disk_info)
-            .map_err(Error::from)
+        // Judged before anything is connected: what libvirt would refuse is refused here.
+        let disk = driver.disk(info, &disk_info)?;
+        refuse_what_libvirt_refuses(&disk, flags & AFFECT_LIVE != 0)?;
+        let device = driver.connect(info, &options.probe)?;
+        let plugged = Ok(disk)
             .and_then(|disk| {
                 let mut xml = String::new();
                 diskxml_writer::write_disk(&disk, &mut xml)
@@ -390,6 +405,23 @@ fn flags(live: Option<bool>, config: Option<bool>, active: bool) -> u32 {
         (live, config) => {
             (if live == Some(true) { AFFECT_LIVE } else { 0 }) | (if config == Some(true) { AFFECT_CONFIG } else { 0 })
         }
+    }
+}
+
+/// The qemu profile's rules (but those that depend on the host's QEMU build), and for a live
+/// plug, a bus that can be hot-plugged.
+fn refuse_what_libvirt_refuses(disk: &Disk, live: bool) -> Result<(), Error> {
+    let problems: Vec<String> = diskxml_rules::validate(disk, diskxml_rules::Profile::Qemu)
+        .into_iter()
+        .filter(|p| !p.rule.host_dependent())
+        .map(|p| format!("[{}] {p}", p.rule))
+        .collect();
+    if !problems.is_empty() {
+        return Err(Error::Refused { problems });
+    }
+    match disk.target.as_ref().and_then(|t| t.bus.as_ref()) {
+        Some(bus) if live && !diskxml_rules::hotpluggable(bus) => Err(Error::NotHotpluggable { bus: bus.to_string() }),
+        _ => Ok(()),
     }
 }
 

@@ -12,8 +12,7 @@ struct Guest(String);
 impl Guest {
     fn new(tag: &str, start: bool) -> Option<Self> {
         if !std::path::Path::new("/run/libvirt/libvirt-sock").exists() {
-            assert!(std::env::var("DISKXML_REQUIRE_TOOLS").as_deref() != Ok("1"), "no libvirtd (.ci/libvirtd start)");
-            eprintln!("SKIPPED: no libvirtd answers; the CLI's attach/detach tests did not run");
+            diskxml_testkit::tools::skip("no libvirtd answers (.ci/libvirtd start)");
             return None;
         }
         let name = format!("diskxml-cli-{tag}-{}", std::process::id());

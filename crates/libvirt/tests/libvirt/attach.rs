@@ -18,10 +18,10 @@ use crate::qemu_nbd::qemu_nbd;
 const URI: &str = "qemu:///system";
 
 fn libvirt_or_skip(registry: Registry) -> Option<Libvirt> {
-    let required = std::env::var("DISKXML_REQUIRE_TOOLS").as_deref() == Ok("1");
     if !std::path::Path::new("/run/libvirt/libvirt-sock").exists() {
-        assert!(!required, "no libvirtd (run .ci/libvirtd start) and DISKXML_REQUIRE_TOOLS=1");
-        eprintln!("SKIPPED: no libvirtd answers on /run/libvirt/libvirt-sock (run .ci/libvirtd start as root)");
+        diskxml_testkit::tools::skip(
+            "no libvirtd answers on /run/libvirt/libvirt-sock (run .ci/libvirtd start as root)",
+        );
         return None;
     }
     Some(Libvirt::with_registry(URI, registry).unwrap())
@@ -224,4 +224,31 @@ fn an_edge_volume_on_stock_libvirt_fails_cleanly() {
     assert!(message.ends_with("the volume's connection was undone"), "{message}");
     assert_eq!((counters.connects.load(Ordering::SeqCst), counters.open()), (1, 0), "connected, then undone");
     assert!(!guest.xml(false).contains("vol-e"));
+}
+
+#[test]
+fn what_the_qemu_driver_refuses_is_refused_before_anything_is_connected() {
+    let (registry, counters) = counting_registry();
+    let Some(libvirt) = libvirt_or_skip(registry) else { return };
+    let guest = Guest::new(&libvirt, "refuse", true);
+    let before = (guest.xml(false), guest.xml(true));
+    let info = nbd_info("vol-ide", "nothing-listens", 1);
+
+    // An ide disk cannot be hot-plugged into the running guest.
+    let mut ide = AttachOptions::default();
+    (ide.bus, ide.live) = (diskxml_model::Bus::Ide, Some(true));
+    let err = libvirt.attach(&guest.name, &info, &ide).unwrap_err();
+    assert!(matches!(&err, Error::NotHotpluggable { bus } if bus == "ide"), "{err}");
+
+    // A lun with a serial breaks a rule of the QEMU driver's.
+    let mut lun = AttachOptions::default();
+    lun.device = diskxml_model::DeviceKind::Lun;
+    let err = libvirt.attach(&guest.name, &info, &lun).unwrap_err();
+    assert!(
+        matches!(&err, Error::Refused { problems } if problems.iter().any(|p| p.contains("[device.lun-source]"))),
+        "{err}"
+    );
+
+    assert_eq!(counters.connects.load(Ordering::SeqCst), 0, "nothing was connected");
+    assert_eq!((guest.xml(false), guest.xml(true)), before, "the domain is unchanged");
 }
