@@ -57,3 +57,38 @@ fn every_problem_carries_its_rule_id() {
         diskxml::check(&input, Profile::Generic).unwrap().iter().map(|f| f.problem.rule.code()).collect();
     assert_eq!(rules, ["target.dev-pattern", "serial.pattern", "wwn.pattern", "vendor.pattern", "product.pattern"]);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+    /// What the Edge builder makes from values libvirt takes, libvirt's QEMU driver takes:
+    /// the qemu profile finds nothing.
+    #[test]
+    fn builder_made_edge_disks_pass_the_qemu_profile(
+        volume in "[a-z0-9][a-z0-9._-]{0,30}",
+        host in "[a-z][a-z0-9-]{0,12}(\\.example)?",
+        port in 1u16..,
+        rdma in proptest::prelude::any::<bool>(),
+        (dev, bus, readonly) in proptest::sample::select(vec![
+            ("vdb", diskxml::Bus::Virtio, true),
+            ("vdaa", diskxml::Bus::Virtio, false),
+            ("sdc", diskxml::Bus::Scsi, true),
+            ("hdb", diskxml::Bus::Ide, false),
+            ("sdd", diskxml::Bus::Sata, false),
+        ]),
+        serial in proptest::option::of("[A-Za-z0-9_.+-][A-Za-z0-9_.+ -]{0,19}"),
+        timeout in proptest::option::of(proptest::prelude::any::<u32>()),
+    ) {
+        let host = if rdma { diskxml::Host::rdma(host, port) } else { diskxml::Host::tcp(host, port) };
+        let mut builder = diskxml::Disk::openvstorage_edge(volume).host(host).target(dev, bus).readonly(readonly);
+        if let Some(serial) = serial {
+            builder = builder.serial(serial);
+        }
+        if let Some(timeout) = timeout {
+            builder = builder.snapshot_timeout(timeout);
+        }
+        let disk = builder.build().unwrap();
+        let problems = diskxml::validate(&disk, Profile::Qemu);
+        proptest::prop_assert!(problems.is_empty(), "{:?}", problems);
+    }
+}
