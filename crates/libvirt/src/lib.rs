@@ -303,17 +303,7 @@ impl Libvirt {
         {
             return Err(Error::AlreadyAttached { serial: serial.to_owned(), dev: dev_of(&existing.disk) });
         }
-        let used: HashSet<String> =
-            disks.iter().filter_map(|d| d.disk.target.as_ref().map(|t| t.dev.to_string())).collect();
-        let dev = match &options.dev {
-            Some(dev) => {
-                if let Some(holder) = disks.iter().find(|d| DiskSelector::TargetDev(dev.clone()).matches(&d.disk)) {
-                    return Err(Error::DevInUse { dev: dev.clone(), holder: describe(&holder.disk) });
-                }
-                dev.clone()
-            }
-            None => free_dev(&options.bus, &used)?,
-        };
+        let dev = choose_dev(&disks, options)?;
 
         let mut disk_info = DiskInfo::new(dev.clone(), options.bus.clone());
         disk_info.device = options.device.clone();
@@ -404,6 +394,21 @@ fn flags(live: Option<bool>, config: Option<bool>, active: bool) -> u32 {
         (None, None) => AFFECT_CONFIG,
         (live, config) => {
             (if live == Some(true) { AFFECT_LIVE } else { 0 }) | (if config == Some(true) { AFFECT_CONFIG } else { 0 })
+        }
+    }
+}
+
+/// The dev asked for, if no disk holds it, or the first free one for the bus.
+fn choose_dev(disks: &[DomainDisk], options: &AttachOptions) -> Result<String, Error> {
+    match &options.dev {
+        Some(dev) => match disks.iter().find(|d| DiskSelector::TargetDev(dev.clone()).matches(&d.disk)) {
+            Some(holder) => Err(Error::DevInUse { dev: dev.clone(), holder: describe(&holder.disk) }),
+            None => Ok(dev.clone()),
+        },
+        None => {
+            let used: HashSet<String> =
+                disks.iter().filter_map(|d| d.disk.target.as_ref().map(|t| t.dev.to_string())).collect();
+            free_dev(&options.bus, &used)
         }
     }
 }
