@@ -58,7 +58,8 @@ pub fn qemu_nbd(export: &str, size: u64) -> Option<QemuNbd> {
     let server = QemuNbd { child, port, _dir: TempDir(dir) };
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(10), "qemu-nbd did not start listening on {port}");
+        // A readiness wait, generous for a loaded machine, not a measurement.
+        assert!(start.elapsed() < Duration::from_secs(120), "qemu-nbd did not start listening on {port}");
         std::thread::sleep(Duration::from_millis(20));
     }
     Some(server)

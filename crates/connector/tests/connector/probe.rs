@@ -40,8 +40,8 @@ fn edge_probe_reports_a_refused_port_with_address_and_time() {
     let err = Registry::with_builtins().connect(&edge(port), &ProbeOptions::probing(TIMEOUT)).unwrap_err();
     let Error::Unreachable { address, elapsed, reason } = &err else { panic!("{err}") };
     assert_eq!(address, &format!("127.0.0.1:{port}"));
-    assert!(*elapsed < TIMEOUT, "{elapsed:?}");
-    assert!(reason.starts_with("connection failed: "), "{reason}");
+    // Refused at once, not timed out (no wall-clock bound: the reason says which).
+    assert!(reason.starts_with("connection failed: "), "{reason} after {elapsed:?}");
     assert!(err.to_string().starts_with(&format!("127.0.0.1:{port}: unreachable after ")), "{err}");
 }
 
@@ -70,7 +70,7 @@ fn disconnect_is_idempotent_and_knows_no_strangers() {
 }
 
 #[test]
-fn a_silent_peer_fails_within_the_timeout_plus_ten_percent() {
+fn a_silent_peer_fails_with_a_timeout_and_not_before_it() {
     // The kernel completes the TCP handshake for a listener that never accepts or speaks.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -78,8 +78,9 @@ fn a_silent_peer_fails_within_the_timeout_plus_ten_percent() {
     let err = Registry::with_builtins().connect(&nbd(port, "e"), &ProbeOptions::probing(TIMEOUT)).unwrap_err();
     let spent = start.elapsed();
     assert!(matches!(&err, Error::Unreachable { reason, .. } if reason.contains("timed out")), "{err}");
+    // A lower bound only: an upper one would fail on a loaded machine (how long past the
+    // deadline the call returns is the benchmarks' business).
     assert!(spent >= TIMEOUT, "gave up early: {spent:?}");
-    assert!(spent <= TIMEOUT + TIMEOUT / 10, "took {spent:?} for a {TIMEOUT:?} timeout");
     drop(listener);
 }
 
