@@ -38,10 +38,10 @@ fn edge_probe_reaches_a_listener() {
 fn edge_probe_reports_a_refused_port_with_address_and_time() {
     let port = free_port();
     let err = Registry::with_builtins().connect(&edge(port), &ProbeOptions::probing(TIMEOUT)).unwrap_err();
-    let Error::Unreachable { address, elapsed, reason } = &err else { panic!("{err}") };
+    let Error::Unreachable { address, reason, .. } = &err else { panic!("{err}") };
     assert_eq!(address, &format!("127.0.0.1:{port}"));
     // Refused at once, not timed out (no wall-clock bound: the reason says which).
-    assert!(reason.starts_with("connection failed: "), "{reason} after {elapsed:?}");
+    assert!(reason.starts_with("connection failed: "), "{reason}");
     assert!(err.to_string().starts_with(&format!("127.0.0.1:{port}: unreachable after ")), "{err}");
 }
 
