@@ -235,6 +235,17 @@ struct RenderArgs {
     /// The host's [libvirt] rbd_secret_uuid, which nova falls back to for rbd volumes.
     #[arg(long, value_name = "UUID")]
     rbd_secret_uuid: Option<String>,
+    /// A libvirt secret of usage 'volume' on the host: the volume with this id is encrypted
+    /// (LUKS) with it, as nova finds it. Repeatable.
+    #[arg(long, value_name = "VOLUME_ID=UUID", value_parser = parse_volume_secret)]
+    volume_secret: Vec<(String, String)>,
+}
+
+fn parse_volume_secret(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .filter(|(id, uuid)| !id.is_empty() && !uuid.is_empty())
+        .map(|(id, uuid)| (id.to_owned(), uuid.to_owned()))
+        .ok_or_else(|| format!("expected VOLUME_ID=UUID, found {s:?}"))
 }
 
 /// A value of libvirt 9's vocabulary `known`, or a message that lists it.
@@ -362,6 +373,7 @@ fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
     let mut settings = diskxml::connector::HostSettings::default();
     settings.rbd_user.clone_from(&args.rbd_user);
     settings.rbd_secret_uuid.clone_from(&args.rbd_secret_uuid);
+    settings.volume_secrets = args.volume_secret.iter().cloned().collect();
     let disk = if let Some(file) = &args.connection_info {
         let text = read_input(file)?;
         let mut info =

@@ -3,8 +3,8 @@
 use std::fmt;
 
 use diskxml_model::{
-    Address, AddressKind, Alias, Blockio, Bus, DeviceKind, Discard, Disk, DriveAddress, Format, Iotune, Target, Text,
-    Unknown,
+    Address, AddressKind, Alias, Blockio, Bus, DeviceKind, Discard, Disk, DriveAddress, Encryption, EncryptionSecret,
+    Format, Iotune, Target, Text, Unknown,
 };
 use serde_json::Value;
 
@@ -45,11 +45,18 @@ impl fmt::Display for Warning {
 #[must_use]
 pub fn warnings(info: &ConnectionInfo) -> Vec<Warning> {
     let mut out = Vec::new();
-    if let Some(Value::Object(specs)) = info.data().get("qos_specs") {
-        out.extend(specs.keys().filter(|k| !QOS_KEYS.contains(&k.as_str())).map(|k| Warning {
-            field: format!("data.qos_specs.{k}"),
-            message: "not a QoS limit libvirt knows; ignored".to_owned(),
-        }));
+    match info.data().get("qos_specs") {
+        Some(Value::Object(specs)) => {
+            out.extend(specs.keys().filter(|k| !QOS_KEYS.contains(&k.as_str())).map(|k| Warning {
+                field: format!("data.qos_specs.{k}"),
+                message: "not a QoS limit libvirt knows; ignored".to_owned(),
+            }));
+        }
+        None | Some(Value::Null) => {}
+        Some(other) => out.push(Warning {
+            field: "data.qos_specs".to_owned(),
+            message: format!("expected an object, found {}; ignored, as nova ignores it", kind(other)),
+        }),
     }
     for (key, why) in [
         ("unit", "the SCSI unit comes from the block-device mapping (DiskInfo::unit, --unit); ignored"),
@@ -110,6 +117,25 @@ pub fn disk_with_common_settings(
     Ok(disk)
 }
 
+/// nova's volume encryption: a volume whose id (`data.volume_id`, else the serial) has a
+/// libvirt secret of usage `volume` on the host gets `<encryption format='luks'>` with it.
+pub(crate) fn encrypt(disk: &mut Disk, info: &ConnectionInfo, settings: &crate::HostSettings) -> Result<(), Error> {
+    let Some(uuid) = info.volume_id_or_serial()?.and_then(|id| settings.volume_secrets.get(id)) else {
+        return Ok(());
+    };
+    let text = |field: &'static str, v: &str| Text::new(field, v).map_err(|e| Error::model("volume_secrets", &e));
+    let secret = EncryptionSecret {
+        secret_type: Some(text("encryption.secret.type", "passphrase")?),
+        uuid: Some(text("encryption.secret.uuid", uuid)?),
+        usage: None,
+        unknown: Unknown::default(),
+    };
+    let format = Some(text("encryption.format", "luks")?);
+    disk.encryption =
+        Some(Box::new(Encryption { format, engine: None, secrets: vec![secret], unknown: Unknown::default() }));
+    Ok(())
+}
+
 /// `data.access_mode`: `ro` → read-only; `rw`, empty or absent → not; anything else refused.
 fn access_mode(info: &ConnectionInfo) -> Result<bool, Error> {
     match info.data_str("access_mode") {
@@ -143,9 +169,8 @@ fn qos(info: &ConnectionInfo) -> Result<Option<Iotune>, Error> {
     let specs = match info.data().get("qos_specs") {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Object(specs)) => specs,
-        Some(other) => {
-            return Err(Error::wrong_type("data.qos_specs", "an object", other));
-        }
+        // nova ignores qos_specs that are not an object (and logs it): a warning here.
+        Some(_) => return Ok(None),
     };
     let mut iotune = Iotune::default();
     for key in QOS_KEYS {

@@ -226,6 +226,7 @@ pub trait VolumeDriver: Send + Sync + fmt::Debug {
 #[derive(Debug, Default)]
 pub struct Registry {
     drivers: Vec<(String, Box<dyn VolumeDriver>)>,
+    settings: HostSettings,
 }
 
 impl Registry {
@@ -260,7 +261,7 @@ impl Registry {
     /// ```
     #[must_use]
     pub fn with_host_settings(settings: HostSettings) -> Self {
-        let mut registry = Self::new();
+        let mut registry = Self { drivers: Vec::new(), settings: settings.clone() };
         registry.register("openvstorage_edge", OpenvStorageEdge);
         registry.register("rbd", NetworkVolume::with_settings(Protocol::Rbd, settings));
         registry.register("sheepdog", NetworkVolume::new(Protocol::Sheepdog));
@@ -306,8 +307,14 @@ impl Registry {
     ///
     /// # Errors
     /// [`Error::UnknownDriver`] listing the known types, or the driver's error.
+    ///
+    /// Then, as nova's base volume driver does for every driver: a volume whose id has a
+    /// secret among the host's `volume_secrets` is encrypted (`<encryption format='luks'>`
+    /// with a `passphrase` secret).
     pub fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, Error> {
-        self.driver_for(info)?.disk(info, disk_info)
+        let mut disk = self.driver_for(info)?.disk(info, disk_info)?;
+        common::encrypt(&mut disk, info, &self.settings)?;
+        Ok(disk)
     }
 
     /// Connects `info`'s volume with its driver; see [`VolumeDriver::connect`].

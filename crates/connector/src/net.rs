@@ -54,6 +54,10 @@ pub struct HostSettings {
     pub rbd_user: Option<String>,
     /// `[libvirt] rbd_secret_uuid`: the libvirt secret of that user.
     pub rbd_secret_uuid: Option<String>,
+    /// The host's libvirt secrets of usage `volume`, by volume id → secret uuid: a volume
+    /// with one is encrypted (`<encryption format='luks'>` with that passphrase), as nova
+    /// finds with `host.find_secret('volume', volume_id)`.
+    pub volume_secrets: std::collections::BTreeMap<String, String>,
 }
 
 impl NetworkVolume {

@@ -6,7 +6,7 @@ or {"error": "..."} when nova raises.
 
 Only nova's libvirt config module and volume drivers are loaded: nova.virt.libvirt is
 registered as an empty package (its __init__ imports the whole driver), and the host
-object answers find_secret with None (no encrypted volumes). nova's configuration
+object answers find_secret from the line's "volume_secrets" (volume id -> secret uuid). nova's configuration
 defaults apply (virt_type kvm), except rbd_user / rbd_secret_uuid when a line sets them.
 """
 import importlib.machinery
@@ -70,9 +70,23 @@ CONF = nova.conf.CONF
 CONF([], project="nova", default_config_files=[])
 
 
+class Secret:
+    def __init__(self, uuid):
+        self.uuid = uuid
+
+    def UUIDString(self):
+        return self.uuid
+
+
 class Host:
+    """find_secret answers from the request's volume_secrets (volume id -> secret uuid)."""
+
+    def __init__(self, secrets):
+        self.secrets = secrets
+
     def find_secret(self, usage_type, usage_id):
-        return None
+        uuid = self.secrets.get(usage_id) if usage_type == "volume" else None
+        return Secret(uuid) if uuid else None
 
 
 def render(line):
@@ -80,10 +94,11 @@ def render(line):
     CONF.set_override("rbd_user", request.get("rbd_user"), group="libvirt")
     CONF.set_override("rbd_secret_uuid", request.get("rbd_secret_uuid"), group="libvirt")
     info = request["connection_info"]
+    host = Host(request.get("volume_secrets") or {})
     if info["driver_volume_type"] == "local":
-        driver = volume.LibvirtVolumeDriver(Host())
+        driver = volume.LibvirtVolumeDriver(host)
     else:
-        driver = net.LibvirtNetVolumeDriver(Host())
+        driver = net.LibvirtNetVolumeDriver(host)
     try:
         conf = driver.get_config(info, request["disk_info"])
         return {"xml": conf.to_xml()}

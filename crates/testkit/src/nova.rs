@@ -20,6 +20,8 @@ pub struct Request {
     pub rbd_user: Option<String>,
     /// The host's `[libvirt] rbd_secret_uuid`.
     pub rbd_secret_uuid: Option<String>,
+    /// The host's libvirt secrets of usage `volume`: volume id → secret uuid.
+    pub volume_secrets: Vec<(String, String)>,
 }
 
 impl Request {
@@ -31,6 +33,7 @@ impl Request {
             "disk_info": self.disk_info,
             "rbd_user": self.rbd_user,
             "rbd_secret_uuid": self.rbd_secret_uuid,
+            "volume_secrets": self.volume_secrets.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<Map<String, Value>>(),
         })
     }
 }
@@ -62,16 +65,19 @@ fn qos() -> impl Strategy<Value = Option<Value>> {
         ],
         0..5,
     );
-    proptest::option::of((limits, proptest::collection::vec((1u64..100_000_000, any::<bool>()), 5))).prop_map(|q| {
-        q.map(|(keys, values)| {
-            let specs: Map<String, Value> = keys
-                .into_iter()
-                .zip(values)
-                .map(|(k, (n, text))| (k.to_owned(), if text { json!(n.to_string()) } else { json!(n) }))
-                .collect();
-            Value::Object(specs)
-        })
-    })
+    let object = proptest::option::of((limits, proptest::collection::vec((0u64..100_000_000, any::<bool>()), 5)))
+        .prop_map(|q| {
+            q.map(|(keys, values)| {
+                let specs: Map<String, Value> = keys
+                    .into_iter()
+                    .zip(values)
+                    .map(|(k, (n, text))| (k.to_owned(), if text { json!(n.to_string()) } else { json!(n) }))
+                    .collect();
+                Value::Object(specs)
+            })
+        });
+    // nova ignores qos_specs that are not an object.
+    prop_oneof![8 => object, 1 => Just(Some(json!("bar")))]
 }
 
 /// The common settings' part of `data`.
@@ -151,16 +157,22 @@ pub fn request() -> impl Strategy<Value = Request> {
         proptest::option::of(any::<bool>()),
         disk_info(),
         (proptest::option::of(Just("nova".to_owned())), proptest::option::of(Just(UUIDS[1].to_owned()))),
+        any::<bool>(),
     )
-        .prop_map(|(((kind, mut data), common), serial, multiattach, disk_info, (rbd_user, rbd_secret_uuid))| {
-            data.extend(common);
-            let mut info = json!({"driver_volume_type": kind, "data": data});
-            if let Some(serial) = serial {
-                info["serial"] = json!(serial);
-            }
-            if let Some(multiattach) = multiattach {
-                info["multiattach"] = json!(multiattach);
-            }
-            Request { connection_info: info, disk_info, rbd_user, rbd_secret_uuid }
-        })
+        .prop_map(
+            |(((kind, mut data), common), serial, multiattach, disk_info, (rbd_user, rbd_secret_uuid), encrypted)| {
+                data.extend(common);
+                let mut info = json!({"driver_volume_type": kind, "data": data});
+                if let Some(serial) = serial {
+                    info["serial"] = json!(serial);
+                }
+                if let Some(multiattach) = multiattach {
+                    info["multiattach"] = json!(multiattach);
+                }
+                // An encrypted volume: the host has a secret for its id (data.volume_id, else serial).
+                let id = info["data"]["volume_id"].as_str().or_else(|| info["serial"].as_str()).map(str::to_owned);
+                let volume_secrets = id.filter(|_| encrypted).map(|id| (id, UUIDS[0].to_owned())).into_iter().collect();
+                Request { connection_info: info, disk_info, rbd_user, rbd_secret_uuid, volume_secrets }
+            },
+        )
 }

@@ -329,3 +329,17 @@ fn render_prints_nothing_libvirt_would_refuse() {
     assert_eq!((r.code, r.stdout.as_str()), (1, ""));
     assert!(r.stderr.contains("[serial.pattern] disk/serial: serial \"bad/serial\""), "{}", r.stderr);
 }
+
+#[test]
+fn render_encrypts_a_volume_the_host_has_a_secret_for() {
+    let uuid = "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b";
+    let secret = format!("8d5e2a5c-6a55-4b8e-9d3c-3f0c2f1e7a10={uuid}");
+    let r = run(&["render", "--connection-info", "examples/openvstorage-edge.json", "--volume-secret", &secret], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected =
+        format!("  <encryption format='luks'>\n    <secret type='passphrase' uuid='{uuid}'/>\n  </encryption>\n");
+    assert!(r.stdout.contains(&expected), "{}", r.stdout);
+    let r =
+        run(&["render", "--connection-info", "examples/openvstorage-edge.json", "--volume-secret", "other=x"], None);
+    assert!(!r.stdout.contains("<encryption"), "another volume's secret is not this one's: {}", r.stdout);
+}

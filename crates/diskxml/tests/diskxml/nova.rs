@@ -88,6 +88,7 @@ fn ours(r: &Request) -> Result<String, String> {
     disk_info.unit = d["unit"].as_u64().map(|u| u32::try_from(u).unwrap());
     let mut host = HostSettings::default();
     (host.rbd_user, host.rbd_secret_uuid) = (r.rbd_user.clone(), r.rbd_secret_uuid.clone());
+    host.volume_secrets = r.volume_secrets.iter().cloned().collect();
     let disk = Registry::with_host_settings(host).disk(&info, &disk_info).map_err(|e| e.to_string())?;
     disk.to_xml().map_err(|e| e.to_string())
 }
