@@ -8,6 +8,7 @@ mod concurrency;
 mod domain;
 mod hostile;
 mod nova;
+mod nova_cases;
 mod openvstorage;
 mod render;
 mod roundtrip;
