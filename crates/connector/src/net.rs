@@ -131,6 +131,14 @@ impl NetworkVolume {
             return Err(Error::field(field, why));
         };
         let secret_type = SecretType::parse(secret_type).map_err(|e| Error::model("data.secret_type", &e))?;
+        // Parsing keeps any value; a disk built from connection info takes only what libvirt knows.
+        if !secret_type.is_known() {
+            let known = SecretType::KNOWN.join(", ");
+            return Err(Error::field(
+                "data.secret_type",
+                format!("{secret_type:?} is not a secret type libvirt accepts ({known})"),
+            ));
+        }
         let field = if from_host { "rbd_secret_uuid" } else { "data.secret_uuid" };
         let secret = Secret::uuid(secret_type, uuid).map_err(|e| Error::model(field, &e))?;
         let field = if from_host { "rbd_user" } else { "data.auth_username" };

@@ -211,6 +211,12 @@ fn network_drivers_refuse_bad_connection_info() {
         ),
         (
             "rbd",
+            json!({"name": "p/i", "auth_enabled": true, "auth_username": "u", "secret_type": "cephx",
+                   "secret_uuid": "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b"}),
+            "data.secret_type: \"cephx\" is not a secret type libvirt accepts (ceph, iscsi)",
+        ),
+        (
+            "rbd",
             json!({"name": "p/i", "auth_enabled": true, "secret_uuid": "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b"}),
             "data.auth_username: missing; data.auth_enabled is true",
         ),
