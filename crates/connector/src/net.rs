@@ -136,7 +136,7 @@ impl NetworkVolume {
             let known = SecretType::KNOWN.join(", ");
             return Err(Error::field(
                 "data.secret_type",
-                format!("{secret_type:?} is not a secret type libvirt accepts ({known})"),
+                format!("{:?} is not a secret type libvirt accepts ({known})", secret_type.as_str()),
             ));
         }
         let field = if from_host { "rbd_secret_uuid" } else { "data.secret_uuid" };
