@@ -245,10 +245,11 @@ pub fn check(text: &str, profile: Profile) -> Result<Vec<Finding>, Error> {
             .collect();
         (findings, located.disk.clone(), located.locate(&dev))
     })?;
-    let disks: Vec<Disk> = per_disk.iter().map(|(_, disk, _)| disk.clone()).collect();
+    let (per_disk, disks): (Vec<_>, Vec<Disk>) =
+        per_disk.into_iter().map(|(own, disk, dev_pos)| ((own, dev_pos), disk)).unzip();
     let mut findings: Vec<Finding> = Vec::new();
     let mut domain = rules::validate_domain(&disks).into_iter().peekable();
-    for (i, (mut own, _, dev_pos)) in per_disk.into_iter().enumerate() {
+    for (i, (mut own, dev_pos)) in per_disk.into_iter().enumerate() {
         while let Some((_, problem)) = domain.next_if(|(at, _)| *at == i) {
             debug_assert_eq!(problem.at, dev, "the domain rules point at target/@dev");
             own.push(Finding { pos: dev_pos, problem });

@@ -311,14 +311,10 @@ impl Libvirt {
         let disk = driver.disk(info, &disk_info)?;
         refuse_what_libvirt_refuses(&disk, flags & AFFECT_LIVE != 0)?;
         let device = driver.connect(info, &options.probe)?;
-        let plugged = Ok(disk)
-            .and_then(|disk| {
-                let mut xml = String::new();
-                diskxml_writer::write_disk(&disk, &mut xml)
-                    .map_err(|e| Error::Libvirt { action: "writing the disk".into(), message: e.to_string() })?;
-                Ok((disk, xml))
-            })
-            .and_then(|(disk, xml)| {
+        let mut xml = String::new();
+        let plugged = diskxml_writer::write_disk(&disk, &mut xml)
+            .map_err(|e| Error::Libvirt { action: "writing the disk".into(), message: e.to_string() })
+            .and_then(|()| {
                 dom.attach_device_flags(&xml, flags).map_err(|e| Error::AttachRefused {
                     message: e.message().to_owned(),
                     hint: hint(&disk, e.message()),

@@ -74,6 +74,20 @@ impl Source {
         }
     }
 
+    /// `source@index`, for the kinds that have one (every kind the model types).
+    pub const fn index_mut(&mut self) -> Option<&mut Option<u32>> {
+        match self {
+            Self::Network(n) => Some(&mut n.index),
+            Self::Nvme(n) => Some(&mut n.index),
+            Self::VhostUser(v) => Some(&mut v.index),
+            Self::File(f) => Some(&mut f.common.index),
+            Self::Block(b) => Some(&mut b.common.index),
+            Self::Dir(d) => Some(&mut d.common.index),
+            Self::Volume(v) => Some(&mut v.common.index),
+            Self::Other(_) => None,
+        }
+    }
+
     /// The `<encryption>` inside the source, for the kinds that take one.
     #[must_use]
     pub fn encryption(&self) -> Option<&Encryption> {

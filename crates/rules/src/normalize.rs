@@ -113,23 +113,15 @@ fn generic(d: &mut Disk) {
 /// libvirt reads `index` of a source or backing layer only from live (status) XML: a defined
 /// domain's comes back without it.
 fn drop_indexes(d: &mut Disk) {
-    fn source(s: &mut Source) {
-        match s {
-            Source::Network(n) => n.index = None,
-            Source::Nvme(n) => n.index = None,
-            Source::VhostUser(v) => v.index = None,
-            other => {
-                if let Some(common) = other.common_mut() {
-                    common.index = None;
-                }
-            }
-        }
+    if let Some(index) = d.source.index_mut() {
+        *index = None;
     }
-    source(&mut d.source);
     let mut layer = d.backing_store.as_mut();
     while let Some(BackingStore::Layer(l)) = layer {
         l.index = None;
-        source(&mut l.source);
+        if let Some(index) = l.source.index_mut() {
+            *index = None;
+        }
         layer = l.backing.as_mut();
     }
 }

@@ -105,9 +105,11 @@ pub(crate) fn address_for_bus(disk: &Disk, report: &mut Report) {
 #[must_use]
 pub fn validate_domain(disks: &[Disk]) -> Vec<(usize, Problem)> {
     let mut problems = Vec::new();
+    // Linear in the domain's disks: a domain may hold thousands.
+    let mut seen = alloc::collections::BTreeSet::new();
     for (i, disk) in disks.iter().enumerate() {
         let Some(dev) = disk.target.as_ref().map(|t| t.dev.as_str()) else { continue };
-        if disks[..i].iter().any(|d| d.target.as_ref().is_some_and(|t| t.dev == dev)) {
+        if !seen.insert(dev) {
             let mut report = Report::default();
             let message = format!("target dev {dev:?} is used by an earlier disk of the domain");
             report.add(Rule::DuplicateDev, &[el("target"), Step::Attribute("dev")], message);

@@ -174,13 +174,8 @@ pub fn build(spec: &Spec, i: usize, next: &mut HashMap<&'static str, u32>) -> Di
     *n += 1;
 
     let mut source = source_of(&spec.kind);
-    match &mut source {
-        Source::Network(n) => n.index = spec.source_index,
-        other => {
-            if let Some(common) = other.common_mut() {
-                common.index = spec.source_index;
-            }
-        }
+    if let Some(index) = source.index_mut() {
+        *index = spec.source_index;
     }
     let mut d = Disk::new(source);
     let cdrom = spec.cdrom
