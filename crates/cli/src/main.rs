@@ -374,7 +374,7 @@ fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
     settings.rbd_user.clone_from(&args.rbd_user);
     settings.rbd_secret_uuid.clone_from(&args.rbd_secret_uuid);
     settings.volume_secrets = args.volume_secret.iter().cloned().collect();
-    let disk = if let Some(file) = &args.connection_info {
+    let rendered = if let Some(file) = &args.connection_info {
         let text = read_input(file)?;
         let mut info =
             diskxml::ConnectionInfo::from_json(&text).map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
@@ -383,32 +383,36 @@ fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
             eprintln!("diskxml: note: --serial {serial:?} overrides the connection info's serial ({was})");
             info.set_serial(Some(serial.clone()));
         }
-        let disk = diskxml::Registry::with_host_settings(settings)
-            .disk(&info, &disk_info)
-            .map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
-        for warning in diskxml::connector::warnings(&info) {
-            eprintln!("diskxml: warning: {file}: {warning}");
-        }
-        disk
+        let registry = diskxml::Registry::with_host_settings(settings);
+        diskxml::render_info(&registry, &info, &disk_info).map_err(|e| rendering_failure(Some(file), e))?
     } else {
         let path = args.device_path.as_deref().unwrap_or_default();
-        OpenvStorageEdge.disk_from_path(path, args.serial.as_deref(), &disk_info).map_err(|e| match e {
+        let disk = OpenvStorageEdge.disk_from_path(path, args.serial.as_deref(), &disk_info).map_err(|e| match e {
             // The field is the flag here.
             diskxml::connector::Error::Field { problem, .. } => Failure::Invalid(format!("--device-path: {problem}")),
             other => Failure::Invalid(other.to_string()),
-        })?
+        })?;
+        diskxml::Rendered::from_disk(disk).map_err(|e| rendering_failure(None, e))?
     };
-    // Never print what libvirt refuses: the rules of the qemu profile hold, or nothing is printed.
-    let (warnings, problems): (Vec<_>, Vec<_>) =
-        diskxml::validate(&disk, diskxml::Profile::Qemu).into_iter().partition(|p| p.rule.host_dependent());
-    for w in &warnings {
-        eprintln!("diskxml: warning: [{}] {w} (this depends on the host's QEMU)", w.rule);
+    for warning in &rendered.warnings {
+        match (warning, &args.connection_info) {
+            (diskxml::Warning::Ignored(_), Some(file)) => eprintln!("diskxml: warning: {file}: {warning}"),
+            _ => eprintln!("diskxml: warning: {warning}"),
+        }
     }
-    if !problems.is_empty() {
-        let lines: Vec<String> = problems.iter().map(|p| format!("[{}] {}", p.rule, p)).collect();
-        return Err(Failure::Invalid(format!("libvirt would refuse this disk:\n  {}", lines.join("\n  "))));
+    out.extend_from_slice(rendered.xml.as_bytes());
+    Ok(())
+}
+
+/// Never print what libvirt refuses: the problems, one a line, or the step that failed.
+fn rendering_failure(file: Option<&str>, e: diskxml::Error) -> Failure {
+    match e {
+        diskxml::Error::Refused(problems) => {
+            let lines: Vec<String> = problems.iter().map(|p| format!("[{}] {}", p.rule, p)).collect();
+            Failure::Invalid(format!("libvirt would refuse this disk:\n  {}", lines.join("\n  ")))
+        }
+        other => Failure::Invalid(file.map_or_else(|| other.to_string(), |f| format!("{f}: {other}"))),
     }
-    write_xml(&disk, out)
 }
 
 fn check(file: &str, profile: diskxml::Profile, out: &mut Vec<u8>) -> Result<(), Failure> {

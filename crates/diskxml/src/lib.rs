@@ -15,12 +15,14 @@
 //! assert_eq!(diskxml::parse_disk(&xml)?, disk);
 //!
 //! // Or go from the volume service's connection info straight to XML.
-//! let xml = diskxml::render(
+//! // (checked against libvirt's QEMU driver's rules, with what was ignored as warnings).
+//! let rendered = diskxml::render(
 //!     r#"{"driver_volume_type": "openvstorage_edge", "serial": "8d5e2a5c",
 //!         "data": {"device_path": "openvstorage+tcp:10.130.11.202:26203/volume-8d5e2a5c"}}"#,
 //!     &DiskInfo::new("vdb", Bus::Virtio),
 //! )?;
-//! assert!(xml.contains("<serial>8d5e2a5c</serial>"));
+//! assert!(rendered.xml.contains("<serial>8d5e2a5c</serial>"));
+//! assert!(rendered.warnings.is_empty());
 //! # Ok::<(), diskxml::Error>(())
 //! ```
 //!
@@ -101,7 +103,19 @@ pub enum Error {
     /// A domain edit failed.
     #[error(transparent)]
     Edit(#[from] parser::EditError),
+    /// libvirt would refuse the disk: the problems, each with its rule (the qemu profile,
+    /// host-dependent rules aside).
+    #[error("libvirt would refuse this disk: {}", refused_list(.0))]
+    Refused(Vec<Problem>),
 }
+
+fn refused_list(problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems.iter().map(|p| format!("[{}] {p}", p.rule)).collect();
+    lines.join("; ")
+}
+
+mod render;
+pub use render::{Rendered, Warning, render, render_info};
 
 /// Writes a disk to a new `String` (the allocating convenience over [`writer::write_disk`]).
 pub trait ToXml {
@@ -187,16 +201,6 @@ pub fn insert_disk(text: &str, disk: &Disk) -> Result<String, Error> {
 /// [`Error::Edit`] (no such disk, unreadable document).
 pub fn remove_disk(text: &str, selector: &DiskSelector) -> Result<String, Error> {
     Ok(parser::remove_disk(text, selector)?)
-}
-
-/// Connection info JSON to disk XML in one call, with the built-in volume drivers.
-///
-/// # Errors
-/// [`Error::Connector`] naming the JSON field at fault, or [`Error::Write`].
-pub fn render(connection_info: &str, disk_info: &DiskInfo) -> Result<String, Error> {
-    let info = ConnectionInfo::from_json(connection_info)?;
-    let disk = Registry::with_builtins().disk(&info, disk_info)?;
-    disk.to_xml()
 }
 
 /// A broken rule of libvirt's, located in the text it was read from.

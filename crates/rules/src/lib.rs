@@ -90,8 +90,8 @@ rules! {
     HostCount = "source.host-count",
     /// A network source names its volume (all protocols but nbd).
     SourceName = "source.name-missing",
-    /// An rbd name is `pool/image` or `pool/namespace/image`.
-    RbdName = "source.rbd-name",
+    /// An rbd or gluster name splits at a `/` into pool (volume) and image (path).
+    SourceNameSplit = "source.name-split",
     /// `<auth>` at disk level or inside `<source>`, not both.
     AuthTwice = "auth.placement",
     /// A secret has exactly one of uuid and usage.
@@ -104,7 +104,7 @@ rules! {
     TargetDev = "target.dev-pattern",
     /// A `total_*` iotune limit never with its `read_*`/`write_*` pair.
     IotuneTotalWithPair = "iotune.total-with-read-write",
-    /// The serial's characters.
+    /// QEMU: the serial's characters.
     Serial = "serial.pattern",
     /// The wwn is 16 hexadecimal digits.
     Wwn = "wwn.pattern",

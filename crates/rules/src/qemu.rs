@@ -23,6 +23,18 @@ pub(crate) fn native_io(disk: &Disk, report: &mut Report) {
     }
 }
 
+/// A serial of the characters QEMU's `-device ...,serial=` takes: letters, digits, space
+/// and `_ . + -` (`qemuSafeSerialParamValue`, called by
+/// `qemuValidateDomainDeviceDefDiskFrontend`; libvirt's parser takes any serial).
+pub(crate) fn serial(disk: &Disk, report: &mut Report) {
+    if let Some(serial) = &disk.serial
+        && !serial.chars().all(|c| c.is_ascii_alphanumeric() || " _.+-".contains(c))
+    {
+        let message = format!("serial {:?} may hold only letters, digits, space and _ . + -", serial.as_str());
+        report.add(Rule::Serial, &[el("serial")], message);
+    }
+}
+
 /// The front end each bus gives: no read-only disk on ide or sata ("readonly ide disks are
 /// not supported"), a lun only on scsi or virtio, no serial on a lun
 /// (`qemuValidateDomainDeviceDefDiskFrontend`).

@@ -106,6 +106,7 @@ const GENERIC: &[Check] = &[
 const QEMU: &[Check] = &[
     host_counts,
     crate::qemu::native_io,
+    crate::qemu::serial,
     crate::qemu::frontend,
     crate::qemu::shareable_format,
     crate::qemu::protocols,
@@ -130,7 +131,9 @@ impl Profile {
 /// use diskxml_rules::{Profile, Rule, validate};
 ///
 /// let disk = Disk::openvstorage_edge("vol").target("vda", Bus::Virtio).serial("bad/serial").build()?;
-/// let problems = validate(&disk, Profile::Generic);
+/// // libvirt's parser takes any serial; its QEMU driver refuses this one.
+/// assert!(validate(&disk, Profile::Generic).is_empty());
+/// let problems = validate(&disk, Profile::Qemu);
 /// assert_eq!(problems.len(), 1);
 /// assert_eq!(problems[0].rule, Rule::Serial);
 /// assert_eq!(problems[0].rule.code(), "serial.pattern");
@@ -182,8 +185,13 @@ fn source_name(net: &NetworkSource, report: &mut Report) {
     match (&net.name, net.protocol()) {
         (None, Protocol::Nbd) => {}
         (None, protocol) => report.add(Rule::SourceName, &at, format!("protocol '{protocol}' needs a source name")),
-        (Some(name), Protocol::Rbd) if !is_rbd_name(name) => {
-            report.add(Rule::RbdName, &at, format!("rbd source name {:?} must be 'pool/image'", name.as_str()));
+        (Some(name), protocol @ (Protocol::Rbd | Protocol::Gluster)) if !is_split_name(name) => {
+            let form = if *protocol == Protocol::Rbd { "pool/image" } else { "volume/path" };
+            report.add(
+                Rule::SourceNameSplit,
+                &at,
+                format!("{protocol} source name {:?} must be '{form}'", name.as_str()),
+            );
         }
         _ => {}
     }
@@ -234,14 +242,9 @@ fn iotune(disk: &Disk, report: &mut Report) {
     }
 }
 
-/// serial, wwn, vendor and product: the patterns libvirt's schema gives them.
+/// wwn, vendor and product: what `virDomainDiskDefValidate` accepts (the serial is the QEMU
+/// driver's: [`crate::qemu::serial`]).
 fn identifiers(disk: &Disk, report: &mut Report) {
-    if let Some(serial) = &disk.serial
-        && (serial.is_empty() || !serial.chars().all(|c| c.is_ascii_alphanumeric() || " _.+-".contains(c)))
-    {
-        let message = format!("serial {:?} may hold only letters, digits, space and _ . + -", serial.as_str());
-        report.add(Rule::Serial, &[el("serial")], message);
-    }
     if let Some(wwn) = &disk.wwn {
         let digits = wwn.strip_prefix("0x").unwrap_or(wwn);
         if digits.len() != 16 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -283,10 +286,11 @@ fn is_nvme_dev(dev: &str) -> bool {
     dev.strip_prefix("nvme").and_then(|r| r.split_once('n')).is_some_and(|(c, n)| digits(c) && digits(n))
 }
 
-fn is_rbd_name(name: &str) -> bool {
-    // pool/image or pool/namespace/image, optionally @snapshot; no empty part.
-    let parts: Vec<&str> = name.split('/').collect();
-    (2..=3).contains(&parts.len()) && parts.iter().all(|p| !p.is_empty())
+/// An rbd or gluster name libvirt can split in two at its first `/`: one that is there and
+/// not first (`virDomainDiskSourceNetworkParse`: "can't split path ... into pool name and
+/// image name"). What follows is the image (or namespace/image, image@snapshot), unchecked.
+fn is_split_name(name: &str) -> bool {
+    name.find('/').is_some_and(|at| at > 0)
 }
 
 fn is_uuid(s: &str) -> bool {
@@ -311,7 +315,8 @@ mod tests {
         assert!(is_uuid("3b6f6c2a1f4f4b2a9d7e0c1f2e3d4c5b"));
         assert!(!is_uuid("3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5"));
         assert!(!is_uuid("zb6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b"));
-        assert!(is_rbd_name("pool/image") && is_rbd_name("pool/ns/image"));
-        assert!(!is_rbd_name("image") && !is_rbd_name("pool/") && !is_rbd_name("/image"));
+        // As libvirt splits them (virsh define agrees on each of these).
+        assert!(is_split_name("pool/image") && is_split_name("pool/ns/image") && is_split_name("pool/"));
+        assert!(!is_split_name("image") && !is_split_name("/image") && !is_split_name(""));
     }
 }

@@ -30,6 +30,14 @@ pub enum Mutation {
     LunOnFile,
     /// An nbd source with two hosts.
     NbdTwoHosts,
+    /// An rbd source named without its pool (`image`, not `pool/image`).
+    RbdNameWithoutPool,
+    /// An rbd source with no name at all.
+    NetworkWithoutName,
+    /// `<wwn>123</wwn>`.
+    MalformedWwn,
+    /// QEMU: `<serial>a!b</serial>`.
+    UnsafeSerial,
     /// QEMU: `io='native'` with `cache='writeback'`.
     NativeIoWriteback,
     /// QEMU: a read-only disk on a sata bus.
@@ -44,11 +52,17 @@ pub enum Mutation {
 
 impl Mutation {
     /// The mutations of the QEMU driver's rules.
-    pub const QEMU: [Self; 5] =
-        [Self::NativeIoWriteback, Self::ReadonlySata, Self::LunWithSerial, Self::LunOnSata, Self::ShareableQcow2];
+    pub const QEMU: [Self; 6] = [
+        Self::NativeIoWriteback,
+        Self::ReadonlySata,
+        Self::LunWithSerial,
+        Self::LunOnSata,
+        Self::ShareableQcow2,
+        Self::UnsafeSerial,
+    ];
 
     /// Every mutation of libvirt's parser's rules.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 13] = [
         Self::RemoveTarget,
         Self::UnknownBus,
         Self::UnknownDevice,
@@ -59,6 +73,9 @@ impl Mutation {
         Self::UnknownCache,
         Self::LunOnFile,
         Self::NbdTwoHosts,
+        Self::RbdNameWithoutPool,
+        Self::NetworkWithoutName,
+        Self::MalformedWwn,
     ];
 
     /// Applies the mutation to `disk`; the domain's disks are then `[disk]`, or for
@@ -101,13 +118,22 @@ impl Mutation {
             | Self::ReadonlySata
             | Self::LunWithSerial
             | Self::LunOnSata
-            | Self::ShareableQcow2 => return vec![self.apply_qemu(disk)],
+            | Self::ShareableQcow2
+            | Self::UnsafeSerial => return vec![self.apply_qemu(disk)],
+            Self::MalformedWwn => disk.wwn = Some(text("123")),
             Self::NbdTwoHosts => {
                 let mut nbd = NetworkSource::new(Protocol::Nbd, Some(text("export")));
                 for h in ["a.example", "b.example"] {
                     nbd.push_host(Host::new(h, None, None).expect("a valid host")).expect("nbd takes hosts here");
                 }
                 disk.source = Source::Network(nbd);
+                disk.device = Some(DeviceKind::Disk);
+            }
+            Self::RbdNameWithoutPool | Self::NetworkWithoutName => {
+                let name = (self == Self::RbdNameWithoutPool).then(|| text("image"));
+                let mut rbd = NetworkSource::new(Protocol::Rbd, name);
+                rbd.push_host(Host::new("mon.example", None, None).expect("a valid host")).expect("rbd takes hosts");
+                disk.source = Source::Network(rbd);
                 disk.device = Some(DeviceKind::Disk);
             }
         }
@@ -142,6 +168,12 @@ impl Mutation {
             Self::ShareableQcow2 => {
                 disk.driver.get_or_insert_with(Default::default).format = Some(diskxml_model::Format::Qcow2);
                 (disk.shareable, disk.readonly, disk.device) = (true, false, Some(DeviceKind::Disk));
+            }
+            Self::UnsafeSerial => {
+                disk.serial = Some(text("a!b"));
+                if disk.device == Some(DeviceKind::Lun) {
+                    disk.device = Some(DeviceKind::Disk);
+                }
             }
             _ => {}
         }

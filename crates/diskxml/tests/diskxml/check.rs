@@ -54,7 +54,7 @@ fn the_corpus_is_valid_except_where_libvirt_says_otherwise() {
 fn every_problem_carries_its_rule_id() {
     let input = testdata("check/check_err_patterns.xml").unwrap();
     let rules: Vec<&str> =
-        diskxml::check(&input, Profile::Generic).unwrap().iter().map(|f| f.problem.rule.code()).collect();
+        diskxml::check(&input, Profile::Qemu).unwrap().iter().map(|f| f.problem.rule.code()).collect();
     assert_eq!(rules, ["target.dev-pattern", "serial.pattern", "wwn.pattern", "vendor.pattern", "product.pattern"]);
 }
 

@@ -8,7 +8,7 @@ use crate::testdata;
 fn check(case: &str) {
     let json = testdata(&format!("connection_info/{case}.json"));
     let expected = testdata(&format!("connection_info/{case}.xml"));
-    let xml = diskxml::render(&json, &DiskInfo::default()).unwrap_or_else(|e| panic!("{case}: {e}"));
+    let xml = diskxml::render(&json, &DiskInfo::default()).unwrap_or_else(|e| panic!("{case}: {e}")).xml;
     assert_eq!(xml, expected, "{case}");
     let disk = diskxml::parse_disk(&xml).unwrap();
     assert_eq!(disk.to_xml().unwrap(), xml, "{case}");
