@@ -96,9 +96,24 @@ struct AttachArgs {
     /// How long the probe may take.
     #[arg(long, default_value = "2s", value_parser = parse_duration)]
     timeout: Duration,
+    #[command(flatten)]
+    conn: LibvirtArgs,
+}
+
+/// Where libvirt is and how diskxml serialises operations on one domain.
+#[cfg(feature = "libvirt")]
+#[derive(Debug, Args)]
+struct LibvirtArgs {
     /// The libvirt URI.
     #[arg(long, default_value = "qemu:///system")]
     uri: String,
+    /// The directory of the per-domain lock files (default /run/lock/diskxml); every
+    /// process attaching to the same domains must use the same one.
+    #[arg(long, value_name = "DIR")]
+    lock_dir: Option<std::path::PathBuf>,
+    /// How long to wait for another attach or detach on the same domain (0s: not at all).
+    #[arg(long, default_value = "60s", value_parser = parse_wait)]
+    lock_timeout: Duration,
 }
 
 #[cfg(feature = "libvirt")]
@@ -128,9 +143,8 @@ struct DetachArgs {
     /// How long a live detach waits for the guest to release the device.
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     timeout: Duration,
-    /// The libvirt URI.
-    #[arg(long, default_value = "qemu:///system")]
-    uri: String,
+    #[command(flatten)]
+    conn: LibvirtArgs,
 }
 
 /// `--live` / `--config` as libvirt flags: neither means "the default for the domain's state".
@@ -139,13 +153,64 @@ fn live_config(live: bool, config: bool) -> (Option<bool>, Option<bool>) {
     if live || config { (Some(live), Some(config)) } else { (None, None) }
 }
 
+/// Opens libvirt with the lock settings, and SIGINT / SIGTERM as an interrupt: an attach or
+/// detach stops at its next safe point and undoes what it did.
+#[cfg(feature = "libvirt")]
+fn open_libvirt(args: &LibvirtArgs) -> Result<(diskxml::libvirt::Libvirt, diskxml::libvirt::Interrupt), Failure> {
+    let interrupt = diskxml::libvirt::Interrupt::new();
+    for (signal, number) in [(signal_hook::consts::SIGINT, 2), (signal_hook::consts::SIGTERM, 15)] {
+        signal_hook::flag::register_usize(signal, interrupt.flag(), number)
+            .map_err(|e| Failure::Io(format!("installing the signal handler: {e}")))?;
+    }
+    let mut libvirt = diskxml::libvirt::Libvirt::open(&args.uri)
+        .map_err(|e| Failure::Invalid(e.to_string()))?
+        .lock_timeout(args.lock_timeout)
+        .interrupt(interrupt.clone())
+        .on_lock_wait(|what| eprintln!("diskxml: {what}"));
+    if let Some(dir) = &args.lock_dir {
+        libvirt = libvirt.lock_dir(dir);
+    }
+    Ok((libvirt, interrupt))
+}
+
+/// A libvirt error as a failure: an interrupt exits 128 + the signal's number.
+#[cfg(feature = "libvirt")]
+fn libvirt_failure(e: diskxml::libvirt::Error, interrupt: &diskxml::libvirt::Interrupt) -> Failure {
+    match (&e, interrupt.raised()) {
+        (diskxml::libvirt::Error::Interrupted { .. }, Some(n)) => Failure::Signal(e.to_string(), n),
+        _ => Failure::Invalid(e.to_string()),
+    }
+}
+
+/// After a completed operation: a signal that arrived meanwhile still ends the command
+/// with 128 + its number, saying that the operation completed.
+#[cfg(feature = "libvirt")]
+fn completed_despite(interrupt: &diskxml::libvirt::Interrupt, what: &str) -> Result<(), Failure> {
+    match interrupt.raised() {
+        None => Ok(()),
+        Some(n) => {
+            let signal = diskxml::libvirt::signal_name(n);
+            Err(Failure::Signal(format!("{signal} arrived after the {what} had completed; it stays done"), n))
+        }
+    }
+}
+
+#[cfg(feature = "libvirt")]
+fn where_(live: bool, config: bool) -> &'static str {
+    match (live, config) {
+        (true, true) => "live and config",
+        (true, false) => "live",
+        _ => "config",
+    }
+}
+
 #[cfg(feature = "libvirt")]
 fn attach(args: &AttachArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
-    use diskxml::libvirt::{AttachOptions, Libvirt};
+    use diskxml::libvirt::AttachOptions;
     let file = &args.connection_info;
     let text = read_input(file)?;
     let info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
-    let libvirt = Libvirt::open(&args.uri).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let (libvirt, interrupt) = open_libvirt(&args.conn)?;
     let mut options = AttachOptions::default();
     options.dev.clone_from(&args.dev);
     options.bus = args.bus.clone();
@@ -153,15 +218,18 @@ fn attach(args: &AttachArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
     if args.probe {
         options.probe = diskxml::ProbeOptions::probing(args.timeout);
     }
-    let attached = libvirt.attach(&args.domain, &info, &options).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let attached = libvirt.attach(&args.domain, &info, &options).map_err(|e| libvirt_failure(e, &interrupt))?;
+    let serial = info.serial().map_or_else(String::new, |s| format!(" (serial {s})"));
+    let said =
+        format!("attached {}{serial} to {}, {}\n", attached.dev, args.domain, where_(attached.live, attached.config));
+    out.extend_from_slice(said.as_bytes());
     out.extend_from_slice(attached.xml.as_bytes());
-    out.push(b'\n');
-    Ok(())
+    completed_despite(&interrupt, "attach")
 }
 
 #[cfg(feature = "libvirt")]
 fn detach(args: &DetachArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
-    use diskxml::libvirt::{DetachOptions, Libvirt};
+    use diskxml::libvirt::DetachOptions;
     let selector = match (&args.serial, &args.dev, &args.alias) {
         (Some(s), _, _) => diskxml::DiskSelector::Serial(s.clone()),
         (_, Some(d), _) => diskxml::DiskSelector::TargetDev(d.clone()),
@@ -175,20 +243,32 @@ fn detach(args: &DetachArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
         }
         None => None,
     };
-    let libvirt = Libvirt::open(&args.uri).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let (libvirt, interrupt) = open_libvirt(&args.conn)?;
     let mut options = DetachOptions::default();
     (options.live, options.config) = live_config(args.live, args.config);
     options.timeout = args.timeout;
-    let detached = libvirt
-        .detach(&args.domain, &selector, info.as_ref(), &options)
-        .map_err(|e| Failure::Invalid(e.to_string()))?;
+    let detached =
+        libvirt.detach(&args.domain, &selector, info.as_ref(), &options).map_err(|e| libvirt_failure(e, &interrupt))?;
+    let disconnected = if detached.disconnected { "; the volume was disconnected" } else { "" };
+    let said = format!(
+        "detached {} from {}, {}{disconnected}\n",
+        detached.dev,
+        args.domain,
+        where_(detached.live, detached.config)
+    );
+    out.extend_from_slice(said.as_bytes());
     out.extend_from_slice(detached.xml.as_bytes());
-    out.push(b'\n');
-    Ok(())
+    completed_despite(&interrupt, "detach")
 }
 
 /// `2s`, `500ms`, `1.5s`, or a bare number of seconds.
 fn parse_duration(s: &str) -> Result<Duration, String> {
+    parse_wait(s)?;
+    parse_wait(s).ok().filter(|d| !d.is_zero()).ok_or_else(|| format!("expected a positive duration, found {s:?}"))
+}
+
+/// As [`parse_duration`], zero included (do not wait).
+fn parse_wait(s: &str) -> Result<Duration, String> {
     let (number, scale) = if let Some(ms) = s.strip_suffix("ms") {
         (ms, 0.001)
     } else if let Some(secs) = s.strip_suffix('s') {
@@ -197,10 +277,7 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         (s, 1.0)
     };
     let value: f64 = number.parse().map_err(|_| format!("expected a duration such as 2s or 500ms, found {s:?}"))?;
-    Duration::try_from_secs_f64(value * scale)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| format!("expected a positive duration, found {s:?}"))
+    Duration::try_from_secs_f64(value * scale).map_err(|_| format!("expected a positive duration, found {s:?}"))
 }
 
 #[derive(Debug, Args)]
@@ -289,6 +366,9 @@ enum Failure {
     Io(String),
     /// `check` found this many problems, already in the output: exit 1.
     Problems(usize),
+    /// A signal stopped (or followed) the operation: exit 128 + its number.
+    #[cfg_attr(not(feature = "libvirt"), allow(dead_code, reason = "only attach and detach are interrupted"))]
+    Signal(String, usize),
 }
 
 fn main() -> ExitCode {
@@ -309,7 +389,7 @@ fn main() -> ExitCode {
     // Output is written only once the whole command is done: a failure prints nothing on
     // stdout, except check's report of the problems it found.
     let result = match result {
-        Ok(()) | Err(Failure::Problems(_)) => {
+        Ok(()) | Err(Failure::Problems(_) | Failure::Signal(..)) => {
             let written = std::io::stdout().lock().write_all(&stdout);
             written.map_err(|e| Failure::Io(format!("standard output: {e}"))).and(result)
         }
@@ -328,6 +408,10 @@ fn main() -> ExitCode {
         Err(Failure::Problems(count)) => {
             eprintln!("diskxml: {count} problem(s) found");
             ExitCode::from(1)
+        }
+        Err(Failure::Signal(message, number)) => {
+            eprintln!("diskxml: {message}");
+            ExitCode::from(u8::try_from(128 + number).unwrap_or(u8::MAX))
         }
     }
 }

@@ -19,9 +19,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Concurrency and faults
+//! Everything between reading a domain's XML and the plug (the duplicate-serial check, the
+//! dev choice, the plug, the rollback), and the same for a detach, runs under an advisory
+//! lock on a file named after the domain's UUID ([`Libvirt::lock_dir`], by default
+//! [`default_lock_dir`]), shared by every process on the host. When diskxml picked the dev
+//! and libvirt answers that it exists (another tool plugged meanwhile), it reads the domain
+//! again and tries the next free dev, up to [`DEV_RETRIES`] times. An [`Interrupt`] stops
+//! an operation at its next safe point and undoes what it did. libvirt's own error printer
+//! is silenced ([`Libvirt::open`]): each libvirt error reaches the caller once, in
+//! [`Error`]. `docs/attach.md` has the flows step by step.
+//!
 //! # Errors
-//! [`Error`] says what libvirt answered and what diskxml did about it (for example that the
-//! volume's connection was undone after a failed plug).
+//! [`Error`] says what libvirt answered and what diskxml did about it ([`Done`]: nothing,
+//! the volume's connection undone, what was left).
 //!
 //! # Crate features
 //! None.
@@ -31,123 +42,38 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Once;
 use std::time::{Duration, Instant};
 
-use diskxml_connector::{ConnectionInfo, DeviceInfo, DiskInfo, ProbeOptions, Registry};
+use diskxml_connector::{ConnectionInfo, DeviceInfo, DiskInfo, ProbeOptions, Registry, VolumeDriver};
 use diskxml_model::{Bus, DeviceKind, Disk, Protocol, Source};
 use diskxml_parser::{DiskSelector, DomainDisk};
 use virt::connect::Connect;
 use virt::domain::Domain;
+use virt::error::ErrorNumber;
+
+mod error;
+mod lock;
+
+pub use error::{Done, Error};
+use lock::{DomainLock, LockRequest};
+pub use lock::{Interrupt, default_lock_dir, signal_name};
+
+/// A callback told what an operation waits for.
+type Notice = dyn Fn(&str) + Send + Sync;
 
 const AFFECT_LIVE: u32 = 1;
 const AFFECT_CONFIG: u32 = 2;
 const XML_INACTIVE: u32 = 2;
 
-/// Why an attach or detach failed, and what was done about it.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// libvirt refused a step other than the plug itself.
-    #[error("libvirt: {action}: {message}")]
-    Libvirt {
-        /// What diskxml was doing.
-        action: String,
-        /// libvirt's message.
-        message: String,
-    },
-    /// The connection info or the connector failed (nothing was attached).
-    #[error(transparent)]
-    Connector(#[from] diskxml_connector::Error),
-    /// A domain's XML could not be read.
-    #[error("the domain's XML: {0}")]
-    Parse(#[from] diskxml_parser::Error),
-    /// The volume is attached already.
-    #[error("the volume with serial '{serial}' is attached already, as {dev}; nothing was done")]
-    AlreadyAttached {
-        /// Its serial.
-        serial: String,
-        /// The target dev it holds.
-        dev: String,
-    },
-    /// The target dev asked for is taken.
-    #[error("target dev {dev} is in use by the disk {holder}; nothing was done")]
-    DevInUse {
-        /// The dev asked for.
-        dev: String,
-        /// The disk that has it.
-        holder: String,
-    },
-    /// No free target dev is left for the bus.
-    #[error("libvirt's QEMU driver would refuse this disk, so nothing was connected or plugged: {}", problems.join("; "))]
-    Refused {
-        /// Each rule the disk breaks (`[rule] where: what`).
-        problems: Vec<String>,
-    },
-    /// A live attach on a bus that cannot be hot-plugged.
-    #[error(
-        "a disk on bus '{bus}' cannot be plugged into a running guest (virtio, scsi and usb can); use --config alone, or another bus; nothing was done"
-    )]
-    NotHotpluggable {
-        /// The bus.
-        bus: String,
-    },
-    /// No free target dev for the bus.
-    #[error("no free target dev with prefix '{prefix}'")]
-    NoFreeDev {
-        /// The prefix of the bus.
-        prefix: &'static str,
-    },
-    /// libvirt refused the plug; the connection was undone (or undoing it failed too).
-    #[error("libvirt refused to attach the disk: {message}{hint}; {rollback}")]
-    AttachRefused {
-        /// libvirt's message.
-        message: String,
-        /// What the message means, where diskxml knows (with a leading "; ").
-        hint: String,
-        /// What happened to the volume's connection.
-        rollback: Rollback,
-    },
-    /// No disk matches the selector.
-    #[error("domain '{domain}' has no disk with {selector}")]
-    NotFound {
-        /// The domain.
-        domain: String,
-        /// What was looked for.
-        selector: DiskSelector,
-    },
-    /// The guest did not release the device in time; the volume stays connected.
-    #[error(
-        "the guest has not released {dev} after {waited:.1?}; the volume stays connected (retry, or detach from the config and restart the guest)"
-    )]
-    DetachTimeout {
-        /// The target dev.
-        dev: String,
-        /// How long diskxml waited.
-        waited: Duration,
-    },
-}
-
-/// What happened to a volume's connection after a failed plug.
-#[derive(Debug)]
-pub enum Rollback {
-    /// `disconnect` ran and succeeded.
-    Undone,
-    /// `disconnect` failed too: the volume may still be connected.
-    Failed(Box<diskxml_connector::Error>),
-}
-
-impl fmt::Display for Rollback {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Undone => f.write_str("the volume's connection was undone"),
-            Self::Failed(e) => write!(f, "undoing the volume's connection failed too: {e}"),
-        }
-    }
-}
+/// How many times an attach that picked its own dev tries the next free one when libvirt
+/// answers that the dev exists (another tool plugged a disk meanwhile).
+pub const DEV_RETRIES: usize = 8;
 
 fn libvirt(action: impl Into<String>) -> impl FnOnce(virt::error::Error) -> Error {
     let action = action.into();
-    move |e| Error::Libvirt { action, message: e.message().to_owned() }
+    move |e| Error::Libvirt { action, message: e.message().to_owned(), done: Done::Nothing }
 }
 
 /// How to attach.
@@ -205,38 +131,70 @@ impl Default for DetachOptions {
 
 /// An attached volume.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Attached {
     /// The target dev it got.
     pub dev: String,
-    /// Its `<disk>` as libvirt now reports it (live XML when plugged live, else the config).
+    /// Its `<disk>` as libvirt now reports it (live XML when plugged live, else the config),
+    /// as a document of its own ([`DomainDisk::standalone`]).
     pub xml: String,
     /// What the connector made reachable.
     pub device: DeviceInfo,
+    /// Whether it was plugged into the running guest.
+    pub live: bool,
+    /// Whether it was added to the persistent configuration.
+    pub config: bool,
 }
 
 /// A detached volume.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Detached {
     /// The target dev it had.
     pub dev: String,
-    /// Its `<disk>` as libvirt reported it before the detach.
+    /// Its `<disk>` as libvirt reported it before the detach, as a document of its own.
     pub xml: String,
+    /// Whether it was unplugged from the running guest.
+    pub live: bool,
+    /// Whether it was removed from the persistent configuration.
+    pub config: bool,
+    /// Whether its volume was disconnected (connection info was given).
+    pub disconnected: bool,
 }
 
-/// A connection to libvirt with a volume-driver registry.
+/// A connection to libvirt with a volume-driver registry, the lock directory and timeout,
+/// and the interrupt flag.
 pub struct Libvirt {
     conn: Connect,
     registry: Registry,
+    lock_dir: PathBuf,
+    lock_timeout: Duration,
+    interrupt: Interrupt,
+    on_lock_wait: Option<Box<Notice>>,
 }
 
 impl fmt::Debug for Libvirt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Libvirt").field("registry", &self.registry).finish_non_exhaustive()
+        f.debug_struct("Libvirt")
+            .field("registry", &self.registry)
+            .field("lock_dir", &self.lock_dir)
+            .field("lock_timeout", &self.lock_timeout)
+            .finish_non_exhaustive()
     }
+}
+
+/// A domain, looked up, with its state.
+struct Dom {
+    dom: Domain,
+    name: String,
+    active: bool,
+    persistent: bool,
 }
 
 impl Libvirt {
     /// Connects to libvirt at `uri` (e.g. `qemu:///system`) with the built-in drivers.
+    /// libvirt's default error printer is silenced for the process (its errors reach the
+    /// caller in [`Error`], once).
     ///
     /// # Errors
     /// [`Error::Libvirt`] when libvirt cannot be reached.
@@ -244,13 +202,52 @@ impl Libvirt {
         Self::with_registry(uri, Registry::with_builtins())
     }
 
-    /// Connects to libvirt at `uri` with the given volume drivers.
+    /// Connects to libvirt at `uri` with the given volume drivers; see [`Libvirt::open`].
     ///
     /// # Errors
     /// [`Error::Libvirt`] when libvirt cannot be reached.
     pub fn with_registry(uri: &str, registry: Registry) -> Result<Self, Error> {
+        static SILENCE: Once = Once::new();
+        SILENCE.call_once(virt::error::clear_error_callback);
         let conn = Connect::open(Some(uri)).map_err(libvirt(format!("connecting to {uri}")))?;
-        Ok(Self { conn, registry })
+        Ok(Self {
+            conn,
+            registry,
+            lock_dir: default_lock_dir(),
+            lock_timeout: Duration::from_secs(60),
+            interrupt: Interrupt::new(),
+            on_lock_wait: None,
+        })
+    }
+
+    /// Where the per-domain lock files live (default [`default_lock_dir`]); every process
+    /// that attaches to the same domains must use the same directory.
+    #[must_use]
+    pub fn lock_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.lock_dir = dir.into();
+        self
+    }
+
+    /// How long an operation waits for a domain's lock (default 60 s).
+    #[must_use]
+    pub const fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// The flag that stops operations at their next safe point ([`Interrupt`]).
+    #[must_use]
+    pub fn interrupt(mut self, interrupt: Interrupt) -> Self {
+        self.interrupt = interrupt;
+        self
+    }
+
+    /// Called once, with a sentence saying what is awaited, when a domain's lock is held by
+    /// another operation.
+    #[must_use]
+    pub fn on_lock_wait(mut self, notice: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.on_lock_wait = Some(Box::new(notice));
+        self
     }
 
     /// The underlying libvirt connection, for what diskxml does not do.
@@ -259,92 +256,105 @@ impl Libvirt {
         &self.conn
     }
 
-    fn domain(&self, name: &str) -> Result<(Domain, bool), Error> {
-        let dom = self.conn.lookup_domain_by_name(name).map_err(libvirt(format!("looking up domain '{name}'")))?;
+    /// The lock directory in use.
+    #[must_use]
+    pub fn lock_path(&self) -> &Path {
+        &self.lock_dir
+    }
+
+    fn domain(&self, name: &str) -> Result<Dom, Error> {
+        let dom = self.conn.lookup_domain_by_name(name).map_err(|e| {
+            if e.code().is(ErrorNumber::NoDomain) {
+                Error::NoDomain { domain: name.to_owned() }
+            } else {
+                libvirt(format!("looking up domain '{name}'"))(e)
+            }
+        })?;
         let active = dom.is_active().map_err(libvirt(format!("reading the state of '{name}'")))?;
-        Ok((dom, active))
+        let persistent = dom.is_persistent().map_err(libvirt(format!("reading the state of '{name}'")))?;
+        Ok(Dom { dom, name: name.to_owned(), active, persistent })
     }
 
-    /// The domain's XML: live, or the persistent config.
-    fn xml(dom: &Domain, name: &str, inactive: bool) -> Result<String, Error> {
-        let flags = if inactive { XML_INACTIVE } else { 0 };
-        dom.xml_desc(flags).map_err(libvirt(format!("reading the XML of '{name}'")))
-    }
-
-    /// The XMLs an operation with `flags` touches.
-    fn affected_xmls(dom: &Domain, name: &str, flags: u32) -> Result<Vec<String>, Error> {
-        let mut xmls = Vec::new();
-        if flags & AFFECT_LIVE != 0 {
-            xmls.push(Self::xml(dom, name, false)?);
+    /// Takes the lock on `dom`, waiting for other operations on it.
+    fn lock(&self, dom: &Dom) -> Result<DomainLock, Error> {
+        let uuid = dom.dom.uuid_string().map_err(libvirt(format!("reading the UUID of '{}'", dom.name)))?;
+        LockRequest {
+            dir: &self.lock_dir,
+            uuid: &uuid,
+            domain: &dom.name,
+            timeout: self.lock_timeout,
+            interrupt: &self.interrupt,
+            on_wait: self.on_lock_wait.as_deref(),
         }
-        if flags & AFFECT_CONFIG != 0 {
-            xmls.push(Self::xml(dom, name, true)?);
-        }
-        Ok(xmls)
+        .take()
     }
 
-    /// Attaches the volume `info` describes to domain `name`: connect, build the disk,
-    /// plug it; when the plug fails, disconnect and say so.
+    /// Attaches the volume `info` describes to domain `name`, under the domain's lock:
+    /// refuse a volume attached already, pick the dev, check the disk against the QEMU
+    /// driver's rules, connect, plug; when the plug fails, disconnect and say so.
     ///
     /// # Errors
-    /// See [`Error`]: an unknown driver or a failed probe (nothing attached, nothing
-    /// connected), a volume attached already or a dev in use (checked before connecting),
-    /// libvirt's refusal (with the rollback's outcome).
+    /// See [`Error`]: an unknown domain or driver, `live`/`config` the domain's state does
+    /// not allow, a volume attached already or a dev in use, a disk libvirt would refuse
+    /// (all before connecting), a failed probe, libvirt's refusal (with the rollback's
+    /// outcome), the lock's timeout, an interrupt.
     pub fn attach(&self, name: &str, info: &ConnectionInfo, options: &AttachOptions) -> Result<Attached, Error> {
         let driver = self.registry.driver_for(info)?;
-        let (dom, active) = self.domain(name)?;
-        let flags = flags(options.live, options.config, active);
-        let mut disks: Vec<DomainDisk> = Vec::new();
-        for xml in Self::affected_xmls(&dom, name, flags)? {
-            disks.extend(diskxml_parser::domain_disks(&xml)?);
-        }
+        let dom = self.domain(name)?;
+        let flags = flags(&dom, options.live, options.config)?;
+        let _lock = self.lock(&dom)?;
+        let disks = domain_disks(&dom, flags)?;
         if let Some(serial) = info.serial()
             && let Some(existing) = disks.iter().find(|d| DiskSelector::Serial(serial.to_owned()).matches(&d.disk))
         {
             return Err(Error::AlreadyAttached { serial: serial.to_owned(), dev: dev_of(&existing.disk) });
         }
-        let dev = choose_dev(&disks, options)?;
-
-        let mut disk_info = DiskInfo::new(dev.clone(), options.bus.clone());
-        disk_info.device = options.device.clone();
+        let mut tried = HashSet::new();
+        let mut dev = choose_dev(&disks, options, &tried)?;
         // Judged before anything is connected: what libvirt would refuse is refused here.
-        let disk = driver.disk(info, &disk_info)?;
-        refuse_what_libvirt_refuses(&disk, flags & AFFECT_LIVE != 0)?;
+        let mut disk = build_disk(driver, info, options, &dev, flags)?;
+        self.interrupt.check("before connecting the volume", || Done::Nothing)?;
         let device = driver.connect(info, &options.probe)?;
-        let mut xml = String::new();
-        let plugged = diskxml_writer::write_disk(&disk, &mut xml)
-            .map_err(|e| Error::Libvirt { action: "writing the disk".into(), message: e.to_string() })
-            .and_then(|()| {
-                dom.attach_device_flags(&xml, flags).map_err(|e| Error::AttachRefused {
-                    message: e.message().to_owned(),
-                    hint: hint(&disk, e.message()),
-                    rollback: Rollback::Undone,
-                })
-            });
-        if let Err(error) = plugged {
-            let rollback = match driver.disconnect(info, Some(&device)) {
-                Ok(()) => Rollback::Undone,
-                Err(e) => Rollback::Failed(Box::new(e)),
-            };
-            return Err(match error {
-                Error::AttachRefused { message, hint, .. } => Error::AttachRefused { message, hint, rollback },
-                other => other,
-            });
+        let undo = || match driver.disconnect(info, Some(&device)) {
+            Ok(()) => Done::Undone,
+            Err(e) => Done::UndoFailed(Box::new(e)),
+        };
+        loop {
+            self.interrupt.check("before the plug", undo)?;
+            match plug(&dom, &disk, flags) {
+                Ok(()) => break,
+                Err(e) if options.dev.is_none() && is_dev_taken(&e) && tried.len() < DEV_RETRIES => {
+                    // Another tool plugged a disk as `dev` meanwhile: read again, take the next.
+                    tried.insert(dev);
+                    let now = domain_disks(&dom, flags);
+                    let next = now.and_then(|disks| choose_dev(&disks, options, &tried));
+                    dev = next.map_err(|e| refused_and_undone(e.to_string(), &disk, undo()))?;
+                    disk = build_disk(driver, info, options, &dev, flags)?;
+                }
+                Err(e) => return Err(refused_and_undone(e.message().to_owned(), &disk, undo())),
+            }
         }
-        let xml = Self::xml(&dom, name, flags & AFFECT_LIVE == 0)?;
-        let reported = diskxml_parser::find_disk(&xml, &DiskSelector::TargetDev(dev.clone()))?
-            .map(|d| d.xml(&xml).to_owned())
+        let (live, config) = (flags & AFFECT_LIVE != 0, flags & AFFECT_CONFIG != 0);
+        let xml = read_xml(&dom, !live).map_err(|e| match e {
+            Error::Libvirt { action, message, .. } => Error::Libvirt { action, message, done: Done::Plugged },
+            other => other,
+        })?;
+        let reported = diskxml_parser::find_disk(&xml, &DiskSelector::TargetDev(dev.clone()))
+            .ok()
+            .flatten()
+            .map(|d| d.standalone(&xml))
             .unwrap_or_default();
-        Ok(Attached { dev, xml: reported, device })
+        Ok(Attached { dev, xml: reported, device, live, config })
     }
 
-    /// Detaches the disk `selector` picks from domain `name`, with its XML as libvirt
-    /// reports it; a live detach waits until the guest has released the device. Then, when
-    /// `info` is given, its driver disconnects the volume.
+    /// Detaches the disk `selector` picks from domain `name`, under the domain's lock, with
+    /// its XML as libvirt reports it; a live detach waits until the guest has released the
+    /// device. Then, when `info` is given, its driver disconnects the volume.
     ///
     /// # Errors
-    /// [`Error::NotFound`], libvirt's refusal, or [`Error::DetachTimeout`] (the volume then
-    /// stays connected).
+    /// [`Error::NoDomain`], [`Error::Flag`], [`Error::NotFound`], libvirt's refusal,
+    /// [`Error::DetachTimeout`] or an interrupt while waiting (the volume then stays
+    /// connected), the lock's timeout.
     pub fn detach(
         &self,
         name: &str,
@@ -352,58 +362,138 @@ impl Libvirt {
         info: Option<&ConnectionInfo>,
         options: &DetachOptions,
     ) -> Result<Detached, Error> {
+        let dom = self.domain(name)?;
+        let flags = flags(&dom, options.live, options.config)?;
+        let _lock = self.lock(&dom)?;
         let start = Instant::now();
-        let (dom, active) = self.domain(name)?;
-        let flags = flags(options.live, options.config, active);
         let live = flags & AFFECT_LIVE != 0;
-        let xml = Self::xml(&dom, name, !live)?;
+        let xml = read_xml(&dom, !live)?;
         let found = diskxml_parser::find_disk(&xml, selector)?
             .ok_or_else(|| Error::NotFound { domain: name.to_owned(), selector: selector.clone() })?;
         let dev = dev_of(&found.disk);
-        let disk_xml = found.xml(&xml).to_owned();
-        dom.detach_device_flags(&disk_xml, flags).map_err(libvirt(format!("detaching {dev} from '{name}'")))?;
+        let disk_xml = found.xml(&xml);
+        self.interrupt.check("before the unplug", || Done::Nothing)?;
+        dom.dom.detach_device_flags(disk_xml, flags).map_err(libvirt(format!("detaching {dev} from '{name}'")))?;
         if live {
-            let by_dev = DiskSelector::TargetDev(dev.clone());
-            loop {
-                let now = Self::xml(&dom, name, false)?;
-                if diskxml_parser::find_disk(&now, &by_dev)?.is_none() {
-                    break;
-                }
-                if start.elapsed() >= options.timeout {
-                    return Err(Error::DetachTimeout { dev, waited: start.elapsed() });
-                }
-                std::thread::sleep(options.poll.min(options.timeout.saturating_sub(start.elapsed())));
-            }
+            self.wait_for_release(&dom, &dev, start, options)?;
         }
         if let Some(info) = info {
             self.registry.disconnect(info, None)?;
         }
-        Ok(Detached { dev, xml: disk_xml })
+        let config = flags & AFFECT_CONFIG != 0;
+        Ok(Detached { dev, xml: found.standalone(&xml), live, config, disconnected: info.is_some() })
+    }
+
+    /// Waits until the live XML no longer has `dev`, the timeout, or an interrupt.
+    fn wait_for_release(&self, dom: &Dom, dev: &str, start: Instant, options: &DetachOptions) -> Result<(), Error> {
+        let by_dev = DiskSelector::TargetDev(dev.to_owned());
+        loop {
+            let now = read_xml(dom, false)?;
+            if diskxml_parser::find_disk(&now, &by_dev)?.is_none() {
+                return Ok(());
+            }
+            self.interrupt.check("while waiting for the guest to release the disk", || Done::LeftConnected)?;
+            if start.elapsed() >= options.timeout {
+                return Err(Error::DetachTimeout { dev: dev.to_owned(), waited: start.elapsed() });
+            }
+            std::thread::sleep(options.poll.min(options.timeout.saturating_sub(start.elapsed())));
+        }
     }
 }
 
-/// libvirt's modify flags: as asked, else live and config for a running domain and config
-/// for a shut-off one.
-fn flags(live: Option<bool>, config: Option<bool>, active: bool) -> u32 {
+/// The domain's XML: live, or the persistent config.
+fn read_xml(dom: &Dom, inactive: bool) -> Result<String, Error> {
+    let flags = if inactive { XML_INACTIVE } else { 0 };
+    dom.dom.xml_desc(flags).map_err(libvirt(format!("reading the XML of '{}'", dom.name)))
+}
+
+/// The disks of every XML an operation with `flags` touches (live, config).
+fn domain_disks(dom: &Dom, flags: u32) -> Result<Vec<DomainDisk>, Error> {
+    let mut disks = Vec::new();
+    for (flag, inactive) in [(AFFECT_LIVE, false), (AFFECT_CONFIG, true)] {
+        if flags & flag != 0 {
+            disks.extend(diskxml_parser::domain_disks(&read_xml(dom, inactive)?)?);
+        }
+    }
+    Ok(disks)
+}
+
+/// The driver's disk for `dev`, refused when libvirt's QEMU driver would refuse it.
+fn build_disk(
+    driver: &dyn VolumeDriver,
+    info: &ConnectionInfo,
+    options: &AttachOptions,
+    dev: &str,
+    flags: u32,
+) -> Result<Disk, Error> {
+    let mut disk_info = DiskInfo::new(dev.to_owned(), options.bus.clone());
+    disk_info.device = options.device.clone();
+    let disk = driver.disk(info, &disk_info)?;
+    refuse_what_libvirt_refuses(&disk, flags & AFFECT_LIVE != 0)?;
+    Ok(disk)
+}
+
+fn plug(dom: &Dom, disk: &Disk, flags: u32) -> Result<(), virt::error::Error> {
+    let mut xml = String::new();
+    if diskxml_writer::write_disk(disk, &mut xml).is_err() {
+        // Unreachable for a disk the connector built (no kept unknown attributes).
+        return Err(virt::error::Error::last_error());
+    }
+    dom.dom.attach_device_flags(&xml, flags).map(|_| ())
+}
+
+/// libvirt's answer when the target dev is taken: "target vda already exists".
+fn is_dev_taken(e: &virt::error::Error) -> bool {
+    e.message().contains("already exists")
+}
+
+fn refused_and_undone(message: String, disk: &Disk, done: Done) -> Error {
+    let hint = hint(disk, &message);
+    Error::AttachRefused { message, hint, done }
+}
+
+/// libvirt's modify flags: as asked, else live and config for a running, defined domain,
+/// live for a running transient one, config for a shut-off one.
+fn default_flags(live: Option<bool>, config: Option<bool>, active: bool, persistent: bool) -> u32 {
     match (live, config) {
-        (None, None) if active => AFFECT_LIVE | AFFECT_CONFIG,
-        (None, None) => AFFECT_CONFIG,
+        (None, None) => {
+            (if active { AFFECT_LIVE } else { 0 }) | (if persistent || !active { AFFECT_CONFIG } else { 0 })
+        }
         (live, config) => {
             (if live == Some(true) { AFFECT_LIVE } else { 0 }) | (if config == Some(true) { AFFECT_CONFIG } else { 0 })
         }
     }
 }
 
-/// The dev asked for, if no disk holds it, or the first free one for the bus.
-fn choose_dev(disks: &[DomainDisk], options: &AttachOptions) -> Result<String, Error> {
+/// [`default_flags`], refusing what the domain's state does not allow: live on a shut-off
+/// domain, config on a transient one.
+fn flags(dom: &Dom, live: Option<bool>, config: Option<bool>) -> Result<u32, Error> {
+    let flags = default_flags(live, config, dom.active, dom.persistent);
+    let domain = dom.name.clone();
+    if flags & AFFECT_LIVE != 0 && !dom.active {
+        return Err(Error::Flag { domain, flag: "--live", why: "is shut off" });
+    }
+    if flags & AFFECT_CONFIG != 0 && !dom.persistent {
+        return Err(Error::Flag { domain, flag: "--config", why: "is transient (not defined)" });
+    }
+    if flags == 0 {
+        return Err(Error::Flag { domain, flag: "--live and --config", why: "was given neither" });
+    }
+    Ok(flags)
+}
+
+/// The dev asked for, if no disk holds it, or the first free one for the bus that was not
+/// `tried` already.
+fn choose_dev(disks: &[DomainDisk], options: &AttachOptions, tried: &HashSet<String>) -> Result<String, Error> {
     match &options.dev {
         Some(dev) => match disks.iter().find(|d| DiskSelector::TargetDev(dev.clone()).matches(&d.disk)) {
             Some(holder) => Err(Error::DevInUse { dev: dev.clone(), holder: describe(&holder.disk) }),
             None => Ok(dev.clone()),
         },
         None => {
-            let used: HashSet<String> =
+            let mut used: HashSet<String> =
                 disks.iter().filter_map(|d| d.disk.target.as_ref().map(|t| t.dev.to_string())).collect();
+            used.extend(tried.iter().cloned());
             free_dev(&options.bus, &used)
         }
     }
@@ -448,6 +538,13 @@ fn hint(disk: &Disk, message: &str) -> String {
     let edge = matches!(&disk.source, Source::Network(n) if *n.protocol() == Protocol::Openvstorage);
     if edge && message.contains("protocol") {
         "; this libvirt does not know protocol='openvstorage': Open vStorage Edge volumes need the Open vStorage fork of libvirt".to_owned()
+    } else if ["End of file", "Broken pipe", "Cannot recv data", "Cannot write data", "client socket is closed"]
+        .iter()
+        .any(|m| message.contains(m))
+    {
+        "; the connection to libvirtd broke (was it stopped or restarted?)".to_owned()
+    } else if message.contains("domain is not running") {
+        "; the guest stopped meanwhile".to_owned()
     } else {
         String::new()
     }
@@ -479,9 +576,10 @@ mod tests {
 
     #[test]
     fn default_flags_follow_the_domain_state() {
-        assert_eq!(flags(None, None, true), AFFECT_LIVE | AFFECT_CONFIG);
-        assert_eq!(flags(None, None, false), AFFECT_CONFIG);
-        assert_eq!(flags(Some(true), None, true), AFFECT_LIVE);
-        assert_eq!(flags(None, Some(true), true), AFFECT_CONFIG);
+        assert_eq!(default_flags(None, None, true, true), AFFECT_LIVE | AFFECT_CONFIG);
+        assert_eq!(default_flags(None, None, true, false), AFFECT_LIVE, "a transient guest has no config");
+        assert_eq!(default_flags(None, None, false, true), AFFECT_CONFIG);
+        assert_eq!(default_flags(Some(true), None, true, true), AFFECT_LIVE);
+        assert_eq!(default_flags(None, Some(true), true, true), AFFECT_CONFIG);
     }
 }

@@ -59,6 +59,31 @@ impl DomainDisk {
     pub fn xml<'t>(&self, text: &'t str) -> &'t str {
         &text[self.range.clone()]
     }
+
+    /// The element as a document of its own: the indentation it had in `text` taken off
+    /// every line, ending with a newline.
+    ///
+    /// ```
+    /// let text = "<domain>\n  <devices>\n    <disk type='file'>\n      <target dev='vda'/>\n    </disk>\n  </devices>\n</domain>";
+    /// let disks = diskxml_parser::domain_disks(text)?;
+    /// assert_eq!(disks[0].standalone(text), "<disk type='file'>\n  <target dev='vda'/>\n</disk>\n");
+    /// # Ok::<(), diskxml_parser::Error>(())
+    /// ```
+    #[must_use]
+    pub fn standalone(&self, text: &str) -> String {
+        let line_start = text[..self.range.start].rfind('\n').map_or(0, |i| i + 1);
+        let indent = &text[line_start..self.range.start];
+        let indent = if indent.bytes().all(|b| b == b' ' || b == b'\t') { indent } else { "" };
+        let mut out = String::with_capacity(self.range.len() + 1);
+        for (i, line) in self.xml(text).split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(if i > 0 { line.strip_prefix(indent).unwrap_or(line) } else { line });
+        }
+        out.push('\n');
+        out
+    }
 }
 
 /// Every disk of a `<domain>` document (`domain/devices/disk`), with its byte range.

@@ -27,6 +27,14 @@ impl Drop for TempDir {
     }
 }
 
+impl QemuNbd {
+    /// The server's process id (to stop it with SIGSTOP, say, and let it go on).
+    #[must_use]
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for QemuNbd {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -34,7 +42,7 @@ impl Drop for QemuNbd {
     }
 }
 
-/// Starts `qemu-nbd` exporting `export` (an image of `size` bytes) to up to 8 clients at
+/// Starts `qemu-nbd` exporting `export` (an image of `size` bytes) to up to 32 clients at
 /// once (qemu-nbd serves one by default, and a guest plugging the export while another client
 /// holds it would wait); `None`, reported as skipped (see [`crate::tools::skip`]), when
 /// qemu-nbd is missing, a failure when `DISKXML_REQUIRE_TOOLS=1`.
@@ -49,7 +57,7 @@ pub fn qemu_nbd(export: &str, size: u64) -> Option<QemuNbd> {
     std::fs::File::create(&image).unwrap().set_len(size).unwrap();
     let port = free_port();
     let child = Command::new("qemu-nbd")
-        .args(["--persistent", "--shared=8", "-x", export, "-b", "127.0.0.1", "-p", &port.to_string(), "-f", "raw"])
+        .args(["--persistent", "--shared=32", "-x", export, "-b", "127.0.0.1", "-p", &port.to_string(), "-f", "raw"])
         .arg(&image)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

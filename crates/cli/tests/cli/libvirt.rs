@@ -1,9 +1,11 @@
-//! `diskxml attach` and `diskxml detach` against a real libvirtd (`--features libvirt`).
+//! `diskxml attach` and `diskxml detach` against a real libvirtd (`--features libvirt`):
+//! what they say, many at once, and signals in the middle.
 
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::qemu_nbd::qemu_nbd;
-use crate::run;
+use crate::{ROOT, Run, assert_one_voice, run};
 
 /// A guest defined (and maybe started) with virsh; gone when dropped. `None` (loudly) without
 /// a libvirtd, unless DISKXML_REQUIRE_TOOLS=1.
@@ -22,11 +24,22 @@ impl Guest {
         );
         let file = std::env::temp_dir().join(format!("{name}.xml"));
         std::fs::write(&file, xml).unwrap();
-        assert!(virsh(&["define", file.to_str().unwrap()]));
+        assert!(virsh(&["define", file.to_str().unwrap()]).is_some());
         if start {
-            assert!(virsh(&["start", &name]));
+            assert!(virsh(&["start", &name]).is_some());
         }
         Some(Self(name))
+    }
+
+    fn xml(&self, inactive: bool) -> String {
+        let args: &[&str] = if inactive { &["dumpxml", "--inactive", &self.0] } else { &["dumpxml", &self.0] };
+        virsh(args).unwrap()
+    }
+
+    /// The lock file diskxml takes for this guest in `dir`.
+    fn lock_file(&self, dir: &std::path::Path) -> std::path::PathBuf {
+        let uuid = virsh(&["domuuid", &self.0]).unwrap();
+        dir.join(format!("domain-{}.lock", uuid.trim()))
     }
 }
 
@@ -37,22 +50,80 @@ impl Drop for Guest {
     }
 }
 
-fn virsh(args: &[&str]) -> bool {
-    Command::new("virsh").arg("-c").arg("qemu:///system").args(args).output().is_ok_and(|o| o.status.success())
+/// virsh's stdout, when it succeeds.
+fn virsh(args: &[&str]) -> Option<String> {
+    let out = Command::new("virsh").arg("-c").arg("qemu:///system").args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8(out.stdout).unwrap())
+}
+
+fn nbd_json(serial: &str, export: &str, port: u16) -> String {
+    format!(
+        r#"{{"driver_volume_type": "nbd", "serial": "{serial}", "data": {{"name": "{export}", "hosts": ["127.0.0.1"], "ports": [{port}]}}}}"#
+    )
+}
+
+/// A directory of lock files for one test.
+fn lock_dir(tag: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("diskxml-cli-locks-{tag}-{}", std::process::id()))
+}
+
+/// The command, started with `json` as its connection info file.
+fn spawn(args: &[&str], json: &str, tag: &str) -> Child {
+    let file = std::env::temp_dir().join(format!("diskxml-cli-{tag}-{}.json", std::process::id()));
+    std::fs::write(&file, json).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_diskxml"))
+        .args(args)
+        .args(["--connection-info", file.to_str().unwrap()])
+        .current_dir(ROOT)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn finish(child: Child) -> Run {
+    let out = child.wait_with_output().unwrap();
+    let r = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    };
+    assert_one_voice(&r.stderr);
+    r
+}
+
+fn kill(signal: &str, pid: u32) {
+    assert!(Command::new("kill").args([&format!("-{signal}"), &pid.to_string()]).status().unwrap().success());
+}
+
+/// Waits until someone holds the lock on `file` (the command under test has reached it).
+fn wait_until_locked(file: &std::path::Path) {
+    let start = Instant::now();
+    loop {
+        if let Ok(f) = std::fs::File::open(file)
+            && matches!(fs4::FileExt::try_lock(&f), Err(fs4::TryLockError::WouldBlock))
+        {
+            return;
+        }
+        // A readiness wait, generous for a loaded machine, not a measurement.
+        assert!(start.elapsed() < Duration::from_secs(120), "nobody took {}", file.display());
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 #[test]
-fn attach_live_prints_the_disk_as_libvirt_reports_it() {
+fn attach_live_says_what_it_did_then_prints_the_disk_as_libvirt_reports_it() {
     let Some(guest) = Guest::new("live", true) else { return };
     let Some(server) = qemu_nbd("cli-attach", 1024 * 1024) else { return };
-    let json = format!(
-        r#"{{"driver_volume_type": "nbd", "serial": "cli-vol", "data": {{"name": "cli-attach", "hosts": ["127.0.0.1"], "ports": [{}]}}}}"#,
-        server.port
-    );
+    let json = nbd_json("cli-vol", "cli-attach", server.port);
     let r = run(&["attach", "--domain", &guest.0, "--connection-info", "-", "--probe"], Some(json.as_bytes()));
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
-    assert!(r.stdout.starts_with("<disk type='network' device='disk'>"), "{}", r.stdout);
-    assert!(r.stdout.contains("<target dev='vda' bus='virtio'/>") && r.stdout.contains("<alias name="), "{}", r.stdout);
+    let (said, disk) = r.stdout.split_once('\n').unwrap();
+    assert_eq!(said, format!("attached vda (serial cli-vol) to {}, live and config", guest.0));
+    assert!(disk.starts_with("<disk type='network' device='disk'>\n  <driver"), "{disk}");
+    assert!(disk.ends_with("\n</disk>\n"), "indented as a document of its own:\n{disk}");
+    assert!(disk.contains("\n  <target dev='vda' bus='virtio'/>") && disk.contains("<alias name="), "{disk}");
     let again = run(&["attach", "--domain", &guest.0, "--connection-info", "-"], Some(json.as_bytes()));
     assert_eq!(again.code, 1);
     assert_eq!(
@@ -68,13 +139,18 @@ fn attach_and_detach_on_a_shut_off_domain() {
         br#"{"driver_volume_type": "file", "serial": "cfg-vol", "data": {"device_path": "/var/lib/images/cfg.img"}}"#;
     let r = run(&["attach", "--domain", &guest.0, "--connection-info", "-", "--dev", "vdc"], Some(json));
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
-    assert!(r.stdout.contains("<source file='/var/lib/images/cfg.img'/>"), "{}", r.stdout);
+    assert!(r.stdout.starts_with(&format!("attached vdc (serial cfg-vol) to {}, config\n<disk", guest.0)));
+    assert!(r.stdout.contains("\n  <source file='/var/lib/images/cfg.img'/>"), "{}", r.stdout);
     let r = run(&["detach", "--domain", &guest.0, "--serial", "cfg-vol"], None);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
-    assert!(r.stdout.contains("<target dev='vdc' bus='virtio'/>"), "{}", r.stdout);
+    assert!(r.stdout.starts_with(&format!("detached vdc from {}, config\n<disk", guest.0)), "{}", r.stdout);
+    assert!(r.stdout.contains("\n  <target dev='vdc' bus='virtio'/>"), "{}", r.stdout);
     let r = run(&["detach", "--domain", &guest.0, "--dev", "vdc"], None);
     assert_eq!((r.code, r.stdout.as_str()), (1, ""));
-    assert_eq!(r.stderr, format!("diskxml: domain '{}' has no disk with target dev 'vdc'\n", guest.0));
+    assert_eq!(
+        r.stderr,
+        format!("diskxml: domain '{}' has no disk with target dev 'vdc'; nothing was done\n", guest.0)
+    );
 }
 
 #[test]
@@ -84,5 +160,161 @@ fn an_edge_volume_on_stock_libvirt_exits_1_saying_the_fork_is_needed() {
     let r = run(&["attach", "--domain", &guest.0, "--connection-info", "-"], Some(json));
     assert_eq!((r.code, r.stdout.as_str()), (1, ""));
     assert!(r.stderr.contains("Open vStorage fork of libvirt"), "{}", r.stderr);
-    assert!(r.stderr.trim_end().ends_with("the volume's connection was undone"), "{}", r.stderr);
+    assert!(r.stderr.ends_with("the volume's connection was undone and nothing was plugged\n"), "{}", r.stderr);
+}
+
+#[test]
+fn sixteen_concurrent_processes_attach_to_one_running_guest_each_to_its_own_dev() {
+    let Some(guest) = Guest::new("sixteen", true) else { return };
+    let Some(server) = qemu_nbd("cli-sixteen", 1024 * 1024) else { return };
+    let dir = lock_dir("sixteen");
+    let children: Vec<Child> = (0..16)
+        .map(|i| {
+            let json = nbd_json(&format!("s-{i}"), "cli-sixteen", server.port);
+            let args = ["attach", "--domain", &guest.0, "--lock-dir", dir.to_str().unwrap()];
+            spawn(&args, &json, &format!("sixteen-{i}"))
+        })
+        .collect();
+    let mut devs = std::collections::BTreeSet::new();
+    for child in children {
+        let r = finish(child);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        devs.insert(r.stdout.split_whitespace().nth(1).unwrap().to_owned());
+    }
+    assert_eq!(devs.len(), 16, "{devs:?}");
+}
+
+#[test]
+fn eight_concurrent_processes_attaching_one_serial_exactly_one_succeeds() {
+    let Some(guest) = Guest::new("same", false) else { return };
+    let dir = lock_dir("same");
+    let json = nbd_json("same-vol", "same", 1);
+    let children: Vec<Child> = (0..8)
+        .map(|i| {
+            let dev = format!("vd{}", char::from(b'a' + i));
+            let args = ["attach", "--domain", &guest.0, "--dev", &dev, "--lock-dir", dir.to_str().unwrap()];
+            spawn(&args, &json, &format!("same-{i}"))
+        })
+        .collect();
+    let runs: Vec<Run> = children.into_iter().map(finish).collect();
+    assert_eq!(
+        runs.iter().filter(|r| r.code == 0).count(),
+        1,
+        "{:?}",
+        runs.iter().map(|r| &r.stderr).collect::<Vec<_>>()
+    );
+    for r in runs.iter().filter(|r| r.code != 0) {
+        assert!(r.stderr.contains("is attached already") && r.stderr.ends_with("nothing was done\n"), "{}", r.stderr);
+    }
+    assert_eq!(guest.xml(true).matches("<serial>same-vol</serial>").count(), 1);
+}
+
+#[test]
+fn sigterm_while_waiting_for_the_lock_exits_143_having_done_nothing() {
+    let Some(guest) = Guest::new("sigterm", false) else { return };
+    let dir = lock_dir("sigterm");
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = guest.lock_file(&dir);
+    let held = std::fs::File::create(&lock).unwrap();
+    fs4::FileExt::try_lock(&held).unwrap();
+    let before = (guest.xml(false), guest.xml(true));
+    let child =
+        spawn(&["attach", "--domain", &guest.0, "--lock-dir", dir.to_str().unwrap()], &nbd_json("t", "t", 1), "term");
+    // It says what it waits for, then waits: the signal reaches a process that handles it.
+    let mut child = child;
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut first).unwrap();
+    assert_eq!(
+        first,
+        format!(
+            "diskxml: waiting for the lock on domain '{}' ({}), held by another attach or detach\n",
+            guest.0,
+            lock.display()
+        )
+    );
+    kill("TERM", child.id());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(143));
+    assert_eq!(rest, "diskxml: interrupted by SIGTERM while waiting for the lock; nothing was done\n");
+    assert_eq!((guest.xml(false), guest.xml(true)), before);
+}
+
+#[test]
+fn sigint_while_the_volume_is_being_probed_undoes_the_connection_and_exits_130() {
+    let Some(guest) = Guest::new("sigint", true) else { return };
+    let Some(server) = qemu_nbd("cli-sigint", 1024 * 1024) else { return };
+    let dir = lock_dir("sigint");
+    let before = (guest.xml(false), guest.xml(true));
+    // The server stops answering: the probe hangs after the TCP handshake.
+    kill("STOP", server.pid());
+    let args = ["attach", "--domain", &guest.0, "--probe", "--timeout", "600s", "--lock-dir", dir.to_str().unwrap()];
+    let child = spawn(&args, &nbd_json("i", "cli-sigint", server.port), "int");
+    std::fs::create_dir_all(&dir).unwrap();
+    wait_until_locked(&guest.lock_file(&dir));
+    kill("INT", child.id());
+    kill("CONT", server.pid());
+    let r = finish(child);
+    assert_eq!(r.code, 130, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.starts_with("diskxml: interrupted by SIGINT before "), "{}", r.stderr);
+    assert!(r.stderr.ends_with("nothing was plugged\n") || r.stderr.ends_with("nothing was done\n"), "{}", r.stderr);
+    assert_eq!((guest.xml(false), guest.xml(true)), before, "nothing plugged");
+}
+
+#[test]
+fn sigterm_while_a_live_detach_waits_for_the_guest_exits_143_saying_the_volume_stays() {
+    let Some(guest) = Guest::new("detachterm", true) else { return };
+    let Some(server) = qemu_nbd("cli-detachterm", 1024 * 1024) else { return };
+    let dir = lock_dir("detachterm");
+    let json = nbd_json("d", "cli-detachterm", server.port);
+    let r = run(
+        &["attach", "--domain", &guest.0, "--connection-info", "-", "--lock-dir", dir.to_str().unwrap()],
+        Some(json.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let args = [
+        "detach",
+        "--domain",
+        &guest.0,
+        "--serial",
+        "d",
+        "--live",
+        "--timeout",
+        "600s",
+        "--lock-dir",
+        dir.to_str().unwrap(),
+    ];
+    let child = spawn(&args, &json, "detachterm");
+    wait_until_locked(&guest.lock_file(&dir));
+    // A guest without an OS never releases the disk: the detach waits until the signal.
+    std::thread::sleep(Duration::from_millis(300));
+    kill("TERM", child.id());
+    let r = finish(child);
+    assert_eq!(r.code, 143, "{}", r.stderr);
+    assert!(r.stderr.starts_with("diskxml: interrupted by SIGTERM "), "{}", r.stderr);
+    assert!(
+        r.stderr.ends_with("the volume stays connected\n") || r.stderr.ends_with("nothing was done\n"),
+        "{}",
+        r.stderr
+    );
+    // The lock is released: the next command on the domain does not wait.
+    let r = run(
+        &[
+            "detach",
+            "--domain",
+            &guest.0,
+            "--serial",
+            "d",
+            "--config",
+            "--lock-timeout",
+            "0s",
+            "--lock-dir",
+            dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }

@@ -33,11 +33,19 @@ fn run(args: &[&str], stdin: Option<&[u8]>) -> Run {
     let out = child.wait_with_output().unwrap();
     // A command that does not read stdin may close it first; that is not a failure here.
     let _ = writer.join().unwrap();
-    Run {
+    let r = Run {
         code: out.status.code().unwrap(),
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    };
+    assert_one_voice(&r.stderr);
+    r
+}
+
+/// Every error reaches the user once, in diskxml's words: libvirt's C library prints nothing
+/// of its own (its `libvirt: ... error : ...` lines).
+fn assert_one_voice(stderr: &str) {
+    assert!(!stderr.lines().any(|l| l.starts_with("libvirt:")), "libvirt printed on its own:\n{stderr}");
 }
 
 fn testdata(name: &str) -> String {

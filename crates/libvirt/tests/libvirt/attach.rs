@@ -1,137 +1,19 @@
 //! nova's attach and detach, end to end: connector, disk, libvirt, QEMU, NBD.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use diskxml_connector::{
-    ConnectionInfo, DeviceInfo, DiskInfo, Error as ConnectorError, NetworkVolume, OpenvStorageEdge, ProbeOptions,
-    Registry, VolumeDriver,
-};
-use diskxml_libvirt::{AttachOptions, DetachOptions, Error, Libvirt, Rollback};
-use diskxml_model::{Disk, Protocol};
+use diskxml_connector::{ConnectionInfo, ProbeOptions};
+use diskxml_libvirt::{AttachOptions, DetachOptions, Done, Error};
 use diskxml_parser::DiskSelector;
 use serde_json::json;
 
+use crate::harness::{Guest, counting_registry, libvirt_or_skip, nbd_info, shared};
 use crate::qemu_nbd::qemu_nbd;
-
-const URI: &str = "qemu:///system";
-
-fn libvirt_or_skip(registry: Registry) -> Option<Libvirt> {
-    if !std::path::Path::new("/run/libvirt/libvirt-sock").exists() {
-        diskxml_testkit::tools::skip(
-            "no libvirtd answers on /run/libvirt/libvirt-sock (run .ci/libvirtd start as root)",
-        );
-        return None;
-    }
-    Some(Libvirt::with_registry(URI, registry).unwrap())
-}
-
-/// Counts connects and disconnects of the driver it wraps.
-#[derive(Debug)]
-struct Counting<D> {
-    inner: D,
-    connects: Arc<AtomicUsize>,
-    disconnects: Arc<AtomicUsize>,
-}
-
-impl<D: VolumeDriver> VolumeDriver for Counting<D> {
-    fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, ConnectorError> {
-        self.inner.disk(info, disk_info)
-    }
-    fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, ConnectorError> {
-        let device = self.inner.connect(info, probe)?;
-        self.connects.fetch_add(1, Ordering::SeqCst);
-        Ok(device)
-    }
-    fn disconnect(&self, info: &ConnectionInfo, device: Option<&DeviceInfo>) -> Result<(), ConnectorError> {
-        self.disconnects.fetch_add(1, Ordering::SeqCst);
-        self.inner.disconnect(info, device)
-    }
-}
-
-struct Counters {
-    connects: Arc<AtomicUsize>,
-    disconnects: Arc<AtomicUsize>,
-}
-
-impl Counters {
-    /// Connections made and not undone.
-    fn open(&self) -> usize {
-        self.connects.load(Ordering::SeqCst) - self.disconnects.load(Ordering::SeqCst)
-    }
-}
-
-fn counting_registry() -> (Registry, Counters) {
-    let connects = Arc::new(AtomicUsize::new(0));
-    let disconnects = Arc::new(AtomicUsize::new(0));
-    let mut registry = Registry::with_builtins();
-    registry.register(
-        "nbd",
-        Counting {
-            inner: NetworkVolume::new(Protocol::Nbd),
-            connects: connects.clone(),
-            disconnects: disconnects.clone(),
-        },
-    );
-    registry.register(
-        "openvstorage_edge",
-        Counting { inner: OpenvStorageEdge, connects: connects.clone(), disconnects: disconnects.clone() },
-    );
-    (registry, Counters { connects, disconnects })
-}
-
-/// A software-emulated guest without disks or OS; destroyed and undefined when dropped.
-struct Guest<'a> {
-    libvirt: &'a Libvirt,
-    name: String,
-}
-
-impl<'a> Guest<'a> {
-    fn new(libvirt: &'a Libvirt, name: &str, start: bool) -> Self {
-        let name = format!("diskxml-test-{name}-{}", std::process::id());
-        let xml = format!(
-            "<domain type='qemu'><name>{name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>\
-             <os><type arch='x86_64' machine='pc'>hvm</type></os><features><acpi/></features>\
-             <on_poweroff>destroy</on_poweroff><devices/></domain>"
-        );
-        let dom = libvirt.connect().define_domain_xml(&xml).unwrap();
-        if start {
-            dom.create().unwrap();
-        }
-        Self { libvirt, name }
-    }
-
-    fn xml(&self, inactive: bool) -> String {
-        let dom = self.libvirt.connect().lookup_domain_by_name(&self.name).unwrap();
-        dom.xml_desc(if inactive { 2 } else { 0 }).unwrap()
-    }
-
-    fn capacity(&self, dev: &str) -> u64 {
-        let dom = self.libvirt.connect().lookup_domain_by_name(&self.name).unwrap();
-        dom.block_info(dev, 0).unwrap().capacity
-    }
-}
-
-impl Drop for Guest<'_> {
-    fn drop(&mut self) {
-        if let Ok(dom) = self.libvirt.connect().lookup_domain_by_name(&self.name) {
-            let _ = dom.destroy();
-            let _ = dom.undefine();
-        }
-    }
-}
-
-fn nbd_info(serial: &str, export: &str, port: u16) -> ConnectionInfo {
-    ConnectionInfo::from_value(json!({
-        "driver_volume_type": "nbd", "serial": serial,
-        "data": {"name": export, "hosts": ["127.0.0.1"], "ports": [port]}
-    }))
-    .unwrap()
-}
 
 #[test]
 fn attach_live_then_refuse_duplicates_and_busy_devs_then_pick_the_next_dev() {
+    let _shared = shared();
     let (registry, counters) = counting_registry();
     let Some(libvirt) = libvirt_or_skip(registry) else { return };
     let size = 4 * 1024 * 1024;
@@ -166,6 +48,7 @@ fn attach_live_then_refuse_duplicates_and_busy_devs_then_pick_the_next_dev() {
 
 #[test]
 fn live_detach_on_a_guest_without_os_times_out_and_leaves_the_volume_connected() {
+    let _shared = shared();
     let (registry, counters) = counting_registry();
     let Some(libvirt) = libvirt_or_skip(registry) else { return };
     let Some(server) = qemu_nbd("detach-vol", 1024 * 1024) else { return };
@@ -184,6 +67,7 @@ fn live_detach_on_a_guest_without_os_times_out_and_leaves_the_volume_connected()
 
 #[test]
 fn detach_from_a_shut_off_domain_config_is_immediate() {
+    let _shared = shared();
     let (registry, counters) = counting_registry();
     let Some(libvirt) = libvirt_or_skip(registry) else { return };
     let guest = Guest::new(&libvirt, "config", false);
@@ -207,6 +91,7 @@ fn detach_from_a_shut_off_domain_config_is_immediate() {
 
 #[test]
 fn an_edge_volume_on_stock_libvirt_fails_cleanly() {
+    let _shared = shared();
     let (registry, counters) = counting_registry();
     let Some(libvirt) = libvirt_or_skip(registry) else { return };
     let guest = Guest::new(&libvirt, "edge", true);
@@ -216,17 +101,18 @@ fn an_edge_volume_on_stock_libvirt_fails_cleanly() {
     }))
     .unwrap();
     let err = libvirt.attach(&guest.name, &info, &AttachOptions::default()).unwrap_err();
-    let Error::AttachRefused { rollback, .. } = &err else { panic!("{err}") };
-    assert!(matches!(rollback, Rollback::Undone));
+    let Error::AttachRefused { done, .. } = &err else { panic!("{err}") };
+    assert!(matches!(done, Done::Undone));
     let message = err.to_string();
     assert!(message.contains("Open vStorage fork of libvirt"), "{message}");
-    assert!(message.ends_with("the volume's connection was undone"), "{message}");
+    assert!(message.ends_with("the volume's connection was undone and nothing was plugged"), "{message}");
     assert_eq!((counters.connects.load(Ordering::SeqCst), counters.open()), (1, 0), "connected, then undone");
     assert!(!guest.xml(false).contains("vol-e"));
 }
 
 #[test]
 fn what_the_qemu_driver_refuses_is_refused_before_anything_is_connected() {
+    let _shared = shared();
     let (registry, counters) = counting_registry();
     let Some(libvirt) = libvirt_or_skip(registry) else { return };
     let guest = Guest::new(&libvirt, "refuse", true);
