@@ -4,9 +4,19 @@ use core::fmt::{self, Write};
 
 /// Writes `s` with markup characters escaped; in attribute values (`attr`) also tab and LF,
 /// and CR everywhere (a parser would normalise them away otherwise).
+/// Clean runs (the common case: no special byte at all) are copied whole; a 256-entry table
+/// finds the special bytes.
 pub(crate) fn escape<W: Write + ?Sized>(out: &mut W, s: &str, attr: bool) -> fmt::Result {
+    let table = if attr { &SPECIAL_IN_ATTRIBUTE } else { &SPECIAL_IN_TEXT };
+    let bytes = s.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| table[usize::from(b)]) else {
+        return out.write_str(s);
+    };
     let mut last = 0;
-    for (i, byte) in s.bytes().enumerate() {
+    for (i, &byte) in bytes.iter().enumerate().skip(first) {
+        if !table[usize::from(byte)] {
+            continue;
+        }
         let replacement = match byte {
             b'&' => "&amp;",
             b'<' => "&lt;",
@@ -24,6 +34,25 @@ pub(crate) fn escape<W: Write + ?Sized>(out: &mut W, s: &str, attr: bool) -> fmt
         last = i + 1;
     }
     out.write_str(&s[last..])
+}
+
+/// The bytes [`escape`] replaces, in attribute values and in text.
+const SPECIAL_IN_ATTRIBUTE: [bool; 256] = special(true);
+const SPECIAL_IN_TEXT: [bool; 256] = special(false);
+
+const fn special(attr: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\r' as usize] = true;
+    if attr {
+        table[b'\t' as usize] = true;
+        table[b'\n' as usize] = true;
+    }
+    table
 }
 
 #[cfg(test)]

@@ -54,6 +54,7 @@
 
 mod check;
 mod escape;
+mod number;
 mod write;
 mod write_source;
 

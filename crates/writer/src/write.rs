@@ -42,13 +42,26 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     pub(crate) fn value(&mut self, name: &str, value: Value<'_>) -> fmt::Result {
         match value {
             Value::Text(text) => {
-                write!(self.out, " {name}='")?;
+                self.attr_open(name)?;
                 escape(self.out, text, true)?;
-                self.out.write_char('\'')
             }
-            Value::Decimal(n) => write!(self.out, " {name}='{n}'"),
-            Value::Hex { value, width } => write!(self.out, " {name}='0x{value:0width$x}'"),
+            Value::Decimal(n) => {
+                self.attr_open(name)?;
+                self.out.write_str(crate::number::decimal(&mut [0; 20], n))?;
+            }
+            Value::Hex { value, width } => {
+                self.attr_open(name)?;
+                self.out.write_str(crate::number::hex(&mut [0; 18], u64::from(value), width))?;
+            }
         }
+        self.out.write_char('\'')
+    }
+
+    /// ` name='`: the start of an attribute, in three pieces rather than through `fmt`.
+    fn attr_open(&mut self, name: &str) -> fmt::Result {
+        self.out.write_char(' ')?;
+        self.out.write_str(name)?;
+        self.out.write_str("='")
     }
 
     /// The known attributes of `item` that are set, in the shape's order.
@@ -86,7 +99,14 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
             Ok(())
         })?;
         self.indent()?;
-        writeln!(self.out, "</{name}>")
+        self.end_tag(name)
+    }
+
+    /// `</name>` and a newline.
+    fn end_tag(&mut self, name: &str) -> fmt::Result {
+        self.out.write_str("</")?;
+        self.out.write_str(name)?;
+        self.out.write_str(">\n")
     }
 
     /// An element named `name` whose start tag `start` writes after `<name`: its unknown
@@ -171,15 +191,19 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
             return Ok(());
         }
         self.indent()?;
-        writeln!(self.out, "<{name}/>")
+        self.out.write_char('<')?;
+        self.out.write_str(name)?;
+        self.out.write_str("/>\n")
     }
 
     pub(crate) fn text_element(&mut self, name: &str, text: Option<&str>) -> fmt::Result {
         let Some(text) = text else { return Ok(()) };
         self.indent()?;
-        write!(self.out, "<{name}>")?;
+        self.out.write_char('<')?;
+        self.out.write_str(name)?;
+        self.out.write_char('>')?;
         escape(self.out, text, false)?;
-        writeln!(self.out, "</{name}>")
+        self.end_tag(name)
     }
 
     fn driver(&mut self, d: &Driver) -> fmt::Result {
