@@ -58,6 +58,14 @@ enum Command {
     /// Detach a disk from a libvirt domain, found by serial, target dev or alias.
     #[cfg(feature = "libvirt")]
     Detach(DetachArgs),
+    /// (Built without the libvirt feature: says how to get attach and detach.)
+    #[cfg(not(feature = "libvirt"))]
+    #[command(name = "attach", alias = "detach", hide = true, disable_help_flag = true)]
+    NoLibvirt {
+        /// Whatever was given.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Connect a volume with probing on and print where it is (for nbd, the export's size).
     Probe {
         /// Connection info JSON, from a file or '-' for stdin.
@@ -385,13 +393,23 @@ fn main() -> ExitCode {
         #[cfg(feature = "libvirt")]
         Command::Detach(args) => detach(&args, &mut stdout),
         Command::Probe { connection_info, timeout } => probe(&connection_info, timeout, &mut stdout),
+        #[cfg(not(feature = "libvirt"))]
+        Command::NoLibvirt { .. } => Err(Failure::Io(
+            "attach and detach need the libvirt feature: cargo install diskxml-cli --features libvirt \
+             (or cargo build --release -p diskxml-cli --features libvirt), with Debian's libvirt-dev installed"
+                .to_owned(),
+        )),
     };
     // Output is written only once the whole command is done: a failure prints nothing on
     // stdout, except check's report of the problems it found.
     let result = match result {
         Ok(()) | Err(Failure::Problems(_) | Failure::Signal(..)) => {
             let written = std::io::stdout().lock().write_all(&stdout);
-            written.map_err(|e| Failure::Io(format!("standard output: {e}"))).and(result)
+            match written {
+                // A reader that stopped reading (`| head`): end quietly, as coreutils do.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+                written => written.map_err(|e| Failure::Io(format!("standard output: {e}"))).and(result),
+            }
         }
         Err(e) => Err(e),
     };

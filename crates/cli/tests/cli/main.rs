@@ -351,3 +351,38 @@ fn render_encrypts_a_volume_the_host_has_a_secret_for() {
         run(&["render", "--connection-info", "examples/openvstorage-edge.json", "--volume-secret", "other=x"], None);
     assert!(!r.stdout.contains("<encryption"), "another volume's secret is not this one's: {}", r.stdout);
 }
+
+/// `diskxml disks big.xml | head -1`: the reader stops early; the command ends quietly.
+#[test]
+fn a_closed_output_pipe_ends_the_command_quietly() {
+    let disk =
+        "<disk type='file' device='disk'><source file='/var/lib/images/a.img'/><target dev='vda' bus='virtio'/></disk>";
+    let domain = format!("<domain><devices>{}</devices></domain>", disk.repeat(5_000));
+    let file = std::env::temp_dir().join(format!("diskxml-pipe-{}.xml", std::process::id()));
+    std::fs::write(&file, domain).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_diskxml"))
+        .args(["disks", file.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut first).unwrap();
+    // The reader is gone (dropped with the BufReader) long before the output ends.
+    let out = child.wait_with_output().unwrap();
+    std::fs::remove_file(&file).unwrap();
+    assert!(first.starts_with("vda"), "{first}");
+    assert_eq!((out.status.code(), String::from_utf8(out.stderr).unwrap().as_str()), (Some(0), ""));
+}
+
+/// A build without the libvirt feature says how to get attach and detach, not "unrecognized".
+#[cfg(not(feature = "libvirt"))]
+#[test]
+fn attach_without_the_libvirt_feature_says_how_to_get_it() {
+    for command in ["attach", "detach"] {
+        let r = run(&[command, "--domain", "g", "--serial", "x"], None);
+        assert_eq!((r.code, r.stdout.as_str()), (2, ""));
+        assert!(r.stderr.starts_with("diskxml: attach and detach need the libvirt feature: "), "{}", r.stderr);
+        assert!(r.stderr.contains("--features libvirt"), "{}", r.stderr);
+    }
+}
