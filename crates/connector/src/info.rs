@@ -36,11 +36,22 @@ impl ConnectionInfo {
     ///
     /// # Errors
     /// [`Error::Json`] with line and column for text that is not JSON;
-    /// [`Error::Field`] naming the field for a missing or mistyped one.
+    /// [`Error::Field`] naming the field for a missing or mistyped one. A UTF-8 byte order
+    /// mark is skipped, as in XML.
+    ///
+    /// ```
+    /// use diskxml_connector::{ConnectionInfo, Error};
+    ///
+    /// let err = ConnectionInfo::from_json("").unwrap_err();
+    /// assert!(matches!(err, Error::Json { line: 1, column: 1, .. }), "1-based: {err}");
+    /// assert!(ConnectionInfo::from_json("\u{feff}{\"driver_volume_type\": \"nbd\", \"data\": {}}").is_ok());
+    /// ```
     pub fn from_json(text: &str) -> Result<Self, Error> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value: Value = serde_json::from_str(text).map_err(|e| Error::Json {
-            line: e.line(),
-            column: e.column(),
+            line: e.line().max(1),
+            // serde_json counts 0 before a line's first character (an empty input, say).
+            column: e.column().max(1),
             message: json_message(&e),
         })?;
         Self::from_value(value)

@@ -25,6 +25,7 @@ use crate::{
 /// assert!(disk.driver.is_none());
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Disk {
     /// `disk@device`; libvirt reads an absent one as `disk`.
@@ -49,8 +50,10 @@ pub struct Disk {
     /// `<iotune>`, boxed: it is large and most disks have none.
     pub iotune: Option<alloc::boxed::Box<Iotune>>,
     /// `<readonly/>`.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "core::ops::Not::not"))]
     pub readonly: bool,
     /// `<shareable/>`.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "core::ops::Not::not"))]
     pub shareable: bool,
     /// `<transient/>`.
     pub transient: Option<alloc::boxed::Box<Transient>>,
@@ -71,6 +74,7 @@ pub struct Disk {
     /// `<address>`.
     pub address: Option<Address>,
     /// Attributes and child elements of `<disk>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
@@ -113,6 +117,7 @@ impl Disk {
 
 /// `<driver>`: the hypervisor's driver and how it treats the image. Every attribute is
 /// optional and absent by default.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Driver {
     /// `name` (`qemu` for QEMU/KVM).
@@ -155,6 +160,7 @@ pub struct Driver {
     pub metadata_cache: Option<MetadataCache>,
     /// Attributes and children of `<driver>` the model does not know (a `<metadata_cache>`
     /// richer than its plain form among them).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
@@ -172,6 +178,7 @@ impl Driver {
 }
 
 /// `<target>`: the device name the guest should see, and the bus.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Target {
     /// `dev`, e.g. `vda`.
@@ -185,6 +192,7 @@ pub struct Target {
     /// `rotation_rate`: 1 for solid state, else revolutions per minute.
     pub rotation_rate: Option<u32>,
     /// Attributes and children of `<target>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
@@ -203,6 +211,7 @@ impl Target {
 }
 
 /// `<boot order='N'/>`.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Boot {
     /// `order`: positive.
@@ -210,6 +219,7 @@ pub struct Boot {
     /// `loadparm` (s390).
     pub loadparm: Option<Text>,
     /// Attributes and children of `<boot>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
@@ -222,11 +232,13 @@ impl Boot {
 }
 
 /// `<alias name='...'/>`.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Alias {
     /// `name`; user aliases start with `ua-`.
     pub name: Text,
     /// Attributes and children of `<alias>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
@@ -241,16 +253,20 @@ impl Alias {
 }
 
 /// `<address>`: where the disk sits on its bus.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Address {
     /// The address type and its known attributes.
     pub kind: AddressKind,
     /// Attributes and children of `<address>` the model does not know (for an address
     /// type the model does not know, all of its attributes but `type`).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
 /// The kinds of `<address>` the model knows.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AddressKind {
@@ -263,6 +279,7 @@ pub enum AddressKind {
     /// `type='usb'`: bus, port.
     Usb(UsbAddress),
     /// `type='virtio-mmio'`: no attributes.
+    #[cfg_attr(feature = "serde", serde(rename = "virtio-mmio"))]
     VirtioMmio,
     /// Another `type`, kept as written; its attributes are in [`Address::unknown`].
     Other(Text),
@@ -284,6 +301,7 @@ impl AddressKind {
 }
 
 /// A drive address (`type='drive'`).
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct DriveAddress {
     /// `controller`.
@@ -297,6 +315,7 @@ pub struct DriveAddress {
 }
 
 /// A PCI address (`type='pci'`).
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct PciAddress {
     /// `domain`.
@@ -310,6 +329,7 @@ pub struct PciAddress {
 }
 
 /// `<geometry>`: the disk geometry the guest sees.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Geometry {
     /// `cyls`.
@@ -321,19 +341,23 @@ pub struct Geometry {
     /// `trans`: the BIOS translation (none, lba, auto).
     pub trans: Option<Text>,
     /// Attributes and children of `<geometry>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
 /// `<transient/>`: changes are discarded when the guest stops.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Transient {
     /// `shareBacking` (`yes` lets several guests share the backing image).
     pub share_backing: Option<Text>,
     /// Attributes and children of `<transient>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
 /// A CCW address (`type='ccw'`, s390), written in hexadecimal as libvirt does.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CcwAddress {
     /// `cssid`.
@@ -345,6 +369,7 @@ pub struct CcwAddress {
 }
 
 /// A USB address (`type='usb'`).
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct UsbAddress {
     /// `bus`.
@@ -354,6 +379,8 @@ pub struct UsbAddress {
 }
 
 /// `<backingStore>`: one layer of a backing chain, or the chain's explicit end.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BackingStore {
     /// An empty `<backingStore/>`: there is no backing image (libvirt probes no further).
@@ -364,6 +391,7 @@ pub enum BackingStore {
 
 /// One backing image: `<backingStore type=... index=...>` with `<format>`, `<source>` and
 /// the next `<backingStore>`.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct BackingLayer {
     /// The source; its kind gives `backingStore@type`.
@@ -375,6 +403,7 @@ pub struct BackingLayer {
     /// The next layer down, or the end.
     pub backing: Option<BackingStore>,
     /// Attributes and children of `<backingStore>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
@@ -387,15 +416,18 @@ impl BackingLayer {
 }
 
 /// `<format type=...>` of a backing layer.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct BackingFormat {
     /// `type`.
     pub format: Format,
     /// Attributes and children of `<format>` (`<metadata_cache>`, say) the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
 /// `<mirror>`: the destination of a running block copy or mirror job (live XML only).
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Mirror {
     /// `job` (`copy`, `active-commit`).
@@ -409,6 +441,7 @@ pub struct Mirror {
 }
 
 /// `<metadata_cache><max_size unit=...>N</max_size></metadata_cache>` of a qcow2 driver.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct MetadataCache {
     /// `max_size`, in `unit`s.

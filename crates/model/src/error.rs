@@ -89,4 +89,19 @@ pub enum Error {
         /// The field that held the number.
         field: &'static str,
     },
+    /// Two attributes of one element share a name (the XML written would not be well
+    /// formed); only values read from serde can try this.
+    #[error("attribute name {name:?} appears twice")]
+    DuplicateAttribute {
+        /// The name.
+        name: String,
+    },
+    /// Two values that exclude each other are both set.
+    #[error("{field}: {why}")]
+    Conflict {
+        /// The field.
+        field: &'static str,
+        /// Which values, and why they cannot go together.
+        why: &'static str,
+    },
 }

@@ -15,6 +15,8 @@ use crate::{Error, Text, Transport, Unknown};
 /// assert!(Port::new("source.host.port", 70000).is_err());
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "u64", into = "u16"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Port(NonZeroU16);
 
@@ -31,6 +33,20 @@ impl Port {
     #[must_use]
     pub const fn get(self) -> u16 {
         self.0.get()
+    }
+}
+
+impl TryFrom<u64> for Port {
+    type Error = Error;
+
+    fn try_from(value: u64) -> Result<Self, Error> {
+        Self::new("port", value)
+    }
+}
+
+impl From<Port> for u16 {
+    fn from(port: Port) -> Self {
+        port.get()
     }
 }
 
@@ -56,6 +72,8 @@ impl fmt::Display for Port {
 /// assert!(Host::tcp("example.org", 0).is_err());
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "crate::serde_impl::HostRepr"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Host {
     name: Option<Text>,
@@ -63,6 +81,7 @@ pub struct Host {
     transport: Option<Transport>,
     socket: Option<Text>,
     /// Attributes and children of `<host>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 

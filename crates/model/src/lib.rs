@@ -34,7 +34,28 @@
 //! and every vocabulary enum (for example [`Bus`]) keeps an unknown value in `Other`.
 //!
 //! # Crate features
-//! None. The crate is `no_std` and needs `alloc`.
+//! - `serde` (off by default): `Serialize` and `Deserialize` for every model type, in the
+//!   shape a person would write by hand: snake_case fields, absent parts left out, sources
+//!   and vocabulary values by their libvirt spelling, unknown XML as `{"attributes": [...],
+//!   "children": [...]}`. Deserializing checks what the constructors check (characters XML
+//!   cannot carry, ports, hosts, unique attribute names).
+//!
+//! ```
+//! # #[cfg(feature = "serde")] {
+//! use diskxml_model::{Bus, Disk, Host};
+//!
+//! let disk = Disk::openvstorage_edge("vol1").host(Host::tcp("ovs", 26203)).target("vdb", Bus::Virtio).build()?;
+//! let json = serde_json::to_string(&disk).unwrap();
+//! assert_eq!(json, concat!(
+//!     r#"{"source":{"network":{"protocol":"openvstorage","hosts":[{"name":"ovs","port":26203,"transport":"tcp"}],"#,
+//!     r#""name":"vol1"}},"target":{"dev":"vdb","bus":"virtio"}}"#,
+//! ));
+//! assert_eq!(serde_json::from_str::<Disk>(&json).unwrap(), disk);
+//! # }
+//! # Ok::<(), diskxml_model::Error>(())
+//! ```
+//!
+//! The crate is `no_std` and needs `alloc`.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -46,6 +67,8 @@ mod disk;
 mod edge;
 mod error;
 mod host;
+#[cfg(feature = "serde")]
+mod serde_impl;
 mod source;
 mod text;
 mod tuning;

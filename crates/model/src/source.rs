@@ -10,6 +10,8 @@ use crate::{
 /// The source of a disk. `disk@type` follows from the variant, so the two can never disagree.
 ///
 /// Kinds the model does not know are kept whole in [`Source::Other`].
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[allow(
@@ -121,6 +123,7 @@ impl Source {
 /// What every host-side `<source>` (file, block, dir, volume) has besides its own
 /// attributes, hoisted into one part as libvirt's Go library does: one place to read,
 /// write, normalise and generate it, so no kind of source can forget one of them.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SourceCommon {
     /// `source@startupPolicy`.
@@ -130,6 +133,7 @@ pub struct SourceCommon {
     /// `<encryption>` inside the source.
     pub encryption: Option<alloc::boxed::Box<Encryption>>,
     /// Attributes and children of `<source>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
@@ -142,36 +146,44 @@ impl SourceCommon {
 }
 
 /// The source of a `type='file'` disk. A cdrom or floppy without media has no path.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct FileSource {
     /// `source@file`.
     pub path: Option<Text>,
     /// What every host-side source shares: startup policy, index, encryption, the unknown.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "SourceCommon::is_empty"))]
     pub common: SourceCommon,
     /// The disk had no `type` attribute (libvirt reads that as `file`); the writer leaves it
     /// out again, so that nothing read changes.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "core::ops::Not::not"))]
     pub implicit_type: bool,
 }
 
 /// The source of a `type='block'` disk.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct BlockSource {
     /// `source@dev`.
     pub dev: Option<Text>,
     /// What every host-side source shares: startup policy, index, encryption, the unknown.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "SourceCommon::is_empty"))]
     pub common: SourceCommon,
 }
 
 /// The source of a `type='dir'` disk.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct DirSource {
     /// `source@dir`.
     pub dir: Option<Text>,
     /// What every host-side source shares: startup policy, index, encryption, the unknown.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "SourceCommon::is_empty"))]
     pub common: SourceCommon,
 }
 
 /// The source of a `type='volume'` disk: a volume of a storage pool.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct VolumeSource {
     /// `source@pool`.
@@ -182,10 +194,12 @@ pub struct VolumeSource {
     pub mode: Option<VolumeMode>,
     /// What every host-side source shares: startup policy, index, encryption, the unknown
     /// (a `<seclabel>`, say).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "SourceCommon::is_empty"))]
     pub common: SourceCommon,
 }
 
 /// The source of a `type='nvme'` disk.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct NvmeSource {
     /// `source@type` (`pci`).
@@ -199,10 +213,12 @@ pub struct NvmeSource {
     /// `<address>` of the controller (PCI, written in hexadecimal, without a `type`).
     pub address: Option<crate::PciAddress>,
     /// Attributes and children of `<source>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
 /// The source of a `type='vhostuser'` disk.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct VhostUserSource {
     /// `source@type` (`unix`).
@@ -212,10 +228,12 @@ pub struct VhostUserSource {
     /// `source@index`.
     pub index: Option<u32>,
     /// Attributes and children of `<source>` (`<reconnect>`, say) the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
 /// A disk type the model does not know: `disk@type` and the whole `<source>` element.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct OtherSource {
     /// `disk@type` as written.
@@ -238,9 +256,12 @@ pub struct OtherSource {
 /// assert_eq!(source.hosts().len(), 1);
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "crate::serde_impl::NetworkSourceRepr"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct NetworkSource {
     protocol: Protocol,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "<[_]>::is_empty"))]
     hosts: Vec<Host>,
     /// `source@name`: the volume (for rbd `pool/image`, for iscsi `iqn/lun`).
     pub name: Option<Text>,
@@ -262,12 +283,14 @@ pub struct NetworkSource {
     /// most sources have none.
     pub extras: Option<alloc::boxed::Box<NetworkExtras>>,
     /// Attributes and children of `<source>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
 /// The less common children of a network `<source>`. Each is typed only in its plain form
 /// (just the attributes named here); anything richer is kept whole in
 /// [`NetworkSource::unknown`], so nothing read is lost.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct NetworkExtras {
     /// `<snapshot name=.../>` (rbd).
@@ -283,6 +306,7 @@ pub struct NetworkExtras {
     /// `<ssl verify=.../>` (https, ftps).
     pub ssl_verify: Option<YesNo>,
     /// `<cookies>` (http, https): name and value of each `<cookie>`.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "<[_]>::is_empty"))]
     pub cookies: alloc::vec::Vec<(Text, Text)>,
     /// `<readahead size=.../>` (curl protocols), in bytes.
     pub readahead: Option<u64>,
@@ -301,6 +325,7 @@ impl NetworkExtras {
 }
 
 /// `<identity>` of an nfs or ssh source.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Identity {
     /// `user` (nfs).

@@ -15,6 +15,7 @@ macro_rules! iotune {
         /// assert_eq!(iotune.total_bytes_sec, Some(10_000_000));
         /// assert_eq!(iotune.limits().next(), Some(("total_bytes_sec", 10_000_000)));
         /// ```
+        #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
         #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
         pub struct Iotune {
             $( #[doc = concat!("`<", stringify!($field), ">`")] pub $field: Option<u64>, )+
@@ -22,6 +23,7 @@ macro_rules! iotune {
             pub group_name: Option<Text>,
             $( #[doc = concat!("`<", stringify!($tail), ">`")] pub $tail: Option<u64>, )+
             /// Children of `<iotune>` the model does not know.
+            #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
             pub unknown: Unknown,
         }
 
@@ -71,6 +73,7 @@ iotune! {
 }
 
 /// `<blockio>`: the block sizes the guest sees.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Blockio {
     /// `logical_block_size`, in bytes.
@@ -78,6 +81,7 @@ pub struct Blockio {
     /// `physical_block_size`, in bytes.
     pub physical_block_size: Option<u32>,
     /// Attributes and children of `<blockio>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
@@ -92,6 +96,7 @@ pub struct Blockio {
 /// assert_eq!(auth.username, "admin");
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Auth {
     /// `username`.
@@ -99,6 +104,7 @@ pub struct Auth {
     /// `<secret>`.
     pub secret: Option<Secret>,
     /// Attributes and children of `<auth>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
@@ -113,6 +119,7 @@ impl Auth {
 }
 
 /// `<secret>`: a libvirt secret, by uuid or by usage.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Secret {
     /// `type`.
@@ -122,6 +129,7 @@ pub struct Secret {
     /// `usage`.
     pub usage: Option<Text>,
     /// Attributes and children of `<secret>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
@@ -167,6 +175,7 @@ impl Secret {
 /// });
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Encryption {
     /// `format` (`luks`, `qcow`).
@@ -174,12 +183,15 @@ pub struct Encryption {
     /// `engine` (`qemu`, `librbd`).
     pub engine: Option<Text>,
     /// The `<secret>` children, in order.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "<[_]>::is_empty"))]
     pub secrets: alloc::vec::Vec<EncryptionSecret>,
     /// Attributes and children of `<encryption>` the model does not know (`<cipher>`, say).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
 /// A `<secret>` of an `<encryption>`.
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct EncryptionSecret {
     /// `type` (`passphrase`).
@@ -189,5 +201,6 @@ pub struct EncryptionSecret {
     /// `usage`.
     pub usage: Option<Text>,
     /// Attributes and children of `<secret>` the model does not know.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }

@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use crate::{Name, Text};
 
 /// An attribute the model does not know, kept as read.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Attribute {
     /// The attribute's name.
@@ -14,6 +15,8 @@ pub struct Attribute {
 }
 
 /// A node below an element the model does not know, or a stray text beside known ones.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Node {
     /// A child element.
@@ -37,12 +40,16 @@ pub enum Node {
 /// assert_eq!(el.attributes()[0].value, "2");
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "crate::serde_impl::ElementRepr"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Element {
     /// The element's name.
     pub name: Name,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "<[_]>::is_empty"))]
     attributes: Vec<Attribute>,
     /// The children, in document order.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "<[_]>::is_empty"))]
     pub children: Vec<Node>,
 }
 
@@ -81,10 +88,14 @@ impl Element {
 /// assert!(!unknown.is_empty());
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "crate::serde_impl::UnknownRepr"))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Unknown {
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "<[_]>::is_empty"))]
     attributes: Vec<Attribute>,
     /// Unknown child elements (and non-whitespace text), in document order.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "<[_]>::is_empty"))]
     pub children: Vec<Node>,
 }
 

@@ -71,6 +71,20 @@ macro_rules! vocabulary {
             }
         }
 
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::serde_impl::vocabulary(deserializer, Self::parse)
+            }
+        }
+
         impl core::str::FromStr for $name {
             type Err = Error;
             fn from_str(s: &str) -> Result<Self, Error> {

@@ -101,7 +101,26 @@ impl DomainDisk {
 /// # Errors
 /// [`Error`] when the document cannot be read or its root is not `<domain>`.
 pub fn domain_disks(text: &str) -> Result<Vec<DomainDisk>, Error> {
-    let found = read::document::domain_disk_ranges(text, &Options::default())?;
+    let found = read::document::domain_disk_ranges(text, &Options::default(), false)?;
+    Ok(found.into_iter().map(|(range, disk)| DomainDisk { range, disk }).collect())
+}
+
+/// The disks of a document whose root is either a `<disk>` (one disk, the whole element)
+/// or a `<domain>` (every `devices/disk`), with their byte ranges, in document order.
+///
+/// ```
+/// let disk = "<disk type='file'><target dev='vda'/></disk>";
+/// assert_eq!(diskxml_parser::document_disks(disk)?.len(), 1);
+/// let domain = "<domain><devices><disk type='file'/><disk type='block'/></devices></domain>";
+/// assert_eq!(diskxml_parser::document_disks(domain)?.len(), 2);
+/// assert!(diskxml_parser::document_disks("<pool/>").is_err());
+/// # Ok::<(), diskxml_parser::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error`] when the document cannot be read or its root is neither.
+pub fn document_disks(text: &str) -> Result<Vec<DomainDisk>, Error> {
+    let found = read::document::domain_disk_ranges(text, &Options::default(), true)?;
     Ok(found.into_iter().map(|(range, disk)| DomainDisk { range, disk }).collect())
 }
 

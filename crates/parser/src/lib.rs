@@ -50,7 +50,8 @@ mod error;
 mod read;
 
 pub use domain::{
-    DiskSelector, DomainDisk, EditError, domain_disks, find_disk, insert_disk_xml, remove_disk, replace_disk_xml,
+    DiskSelector, DomainDisk, EditError, document_disks, domain_disks, find_disk, insert_disk_xml, remove_disk,
+    replace_disk_xml,
 };
 pub use error::{Error, ErrorKind, Pos};
 pub use read::Options;

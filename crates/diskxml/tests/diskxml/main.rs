@@ -7,6 +7,7 @@ mod check_libvirt;
 mod concurrency;
 mod domain;
 mod hostile;
+mod json;
 mod nova;
 mod nova_cases;
 mod openvstorage;

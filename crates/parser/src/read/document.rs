@@ -15,10 +15,22 @@ fn document<'i>(text: &'i str, options: &Options) -> Result<Document<'i>, Error>
     }
     let parsing = ParsingOptions { allow_dtd: false, nodes_limit: options.max_nodes, ..ParsingOptions::default() };
     Document::parse_with_options(text, parsing).map_err(|e| {
-        let pos = e.pos();
-        let message = super::xml::message(&e);
-        Error::new(Pos { line: pos.row, column: pos.col }, ErrorKind::Xml(message))
+        let pos = match e {
+            // roxmltree reports a DTD at the document's start; point at the DOCTYPE itself.
+            roxmltree::Error::DtdDetected => text.find("<!DOCTYPE").map_or(START, |at| position(text, at)),
+            _ => Pos { line: e.pos().row, column: e.pos().col },
+        };
+        Error::new(pos, ErrorKind::Xml(super::xml::message(&e)))
     })
+}
+
+/// The 1-based line and column (in characters) of byte `at` of `text`.
+fn position(text: &str, at: usize) -> Pos {
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    Pos { line: u32::try_from(line).unwrap_or(u32::MAX), column: u32::try_from(column).unwrap_or(u32::MAX) }
 }
 
 /// The root kinds a caller accepts.
@@ -70,9 +82,15 @@ pub(crate) fn domain_document(text: &str, options: &Options) -> Result<Vec<Disk>
     with_disks(text, options, Root::Domain, |reader, _, disks| disks.into_iter().map(|d| reader.disk(d)).collect())
 }
 
-/// Every `domain/devices/disk` with its byte range, in document order.
-pub(crate) fn domain_disk_ranges(text: &str, options: &Options) -> Result<Vec<(std::ops::Range<usize>, Disk)>, Error> {
-    with_disks(text, options, Root::Domain, |reader, _, disks| {
+/// Every `domain/devices/disk` (or, with `either`, the root `<disk>`) with its byte range,
+/// in document order.
+pub(crate) fn domain_disk_ranges(
+    text: &str,
+    options: &Options,
+    either: bool,
+) -> Result<Vec<(std::ops::Range<usize>, Disk)>, Error> {
+    let root = if either { Root::Either } else { Root::Domain };
+    with_disks(text, options, root, |reader, _, disks| {
         disks.into_iter().map(|node| Ok((node.range(), reader.disk(node)?))).collect()
     })
 }

@@ -129,3 +129,12 @@ fn limits_are_typed_errors() {
     let err = diskxml_parser::parse_disk_with(&deep, &options).unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Xml(_)), "{err}");
 }
+
+#[test]
+fn a_doctype_is_refused_at_its_own_line() {
+    let text = "<?xml version='1.0'?>\n  <!DOCTYPE disk [<!ENTITY x 'y'>]>\n<disk type='file'/>";
+    let err = parse_disk(text).unwrap_err();
+    assert_eq!(err.to_string(), "2:3: malformed XML: XML with DTD detected");
+    let err = parse_disk("<!DOCTYPE disk><disk type='file'/>").unwrap_err();
+    assert_eq!(err.pos().line, 1);
+}
