@@ -107,6 +107,11 @@ pub enum Error {
     /// host-dependent rules aside).
     #[error("libvirt would refuse this disk: {}", refused_list(.0))]
     Refused(Vec<Problem>),
+    /// libvirt failed, in [`libvirt::Error`]'s words (with the `libvirt` feature; that
+    /// error holds what is neither `Clone` nor `Eq`, so it is kept as its message).
+    #[cfg(feature = "libvirt")]
+    #[error("{0}")]
+    Libvirt(String),
 }
 
 fn refused_list(problems: &[Problem]) -> String {
@@ -114,6 +119,10 @@ fn refused_list(problems: &[Problem]) -> String {
     lines.join("; ")
 }
 
+#[cfg(feature = "libvirt")]
+mod audit;
+#[cfg(feature = "libvirt")]
+pub use audit::{AuditFinding, audit};
 mod render;
 pub use render::{Rendered, Warning, render, render_info};
 
@@ -208,6 +217,8 @@ pub fn remove_disk(text: &str, selector: &DiskSelector) -> Result<String, Error>
 pub struct Finding {
     /// Where: the offending attribute or element.
     pub pos: Pos,
+    /// Which disk of the document, from 0 in document order (always 0 for a `<disk>`).
+    pub disk: usize,
     /// What, and which rule.
     pub problem: Problem,
 }
@@ -242,10 +253,13 @@ impl std::fmt::Display for Finding {
 pub fn check(text: &str, profile: Profile) -> Result<Vec<Finding>, Error> {
     // Where each disk's target dev is, for the rules that span the domain (unique devs).
     let dev = rules::Locator(vec![rules::Step::Element { name: "target", index: 0 }, rules::Step::Attribute("dev")]);
+    let mut index = 0;
     let per_disk = parser::with_located_disks(text, &parser::Options::default(), |located| {
+        let disk = index;
+        index += 1;
         let findings: Vec<Finding> = rules::validate(&located.disk, profile)
             .into_iter()
-            .map(|problem| Finding { pos: located.locate(&problem.at), problem })
+            .map(|problem| Finding { pos: located.locate(&problem.at), disk, problem })
             .collect();
         (findings, located.disk.clone(), located.locate(&dev))
     })?;
@@ -256,7 +270,7 @@ pub fn check(text: &str, profile: Profile) -> Result<Vec<Finding>, Error> {
     for (i, (mut own, dev_pos)) in per_disk.into_iter().enumerate() {
         while let Some((_, problem)) = domain.next_if(|(at, _)| *at == i) {
             debug_assert_eq!(problem.at, dev, "the domain rules point at target/@dev");
-            own.push(Finding { pos: dev_pos, problem });
+            own.push(Finding { pos: dev_pos, disk: i, problem });
         }
         own.sort_by_key(|f| f.pos);
         findings.extend(own);

@@ -53,9 +53,11 @@ use virt::connect::Connect;
 use virt::domain::Domain;
 use virt::error::ErrorNumber;
 
+mod definitions;
 mod error;
 mod lock;
 
+pub use definitions::Definition;
 pub use error::{Done, Error};
 use lock::{DomainLock, LockRequest};
 pub use lock::{Interrupt, default_lock_dir, signal_name};

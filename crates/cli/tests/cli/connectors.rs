@@ -68,6 +68,12 @@ fn probe_qemu_nbd_prints_the_export_size_or_names_the_missing_export() {
     let r = run(&["probe", "--connection-info", "-"], Some(json("cli-volume").as_bytes()));
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
     assert_eq!(r.stdout, format!("kind: nbd\npath: nbd://127.0.0.1:{port}/cli-volume\nsize: 1048576\n"));
+    // --json carries the same facts.
+    let r = run(&["probe", "--json", "--connection-info", "-"], Some(json("cli-volume").as_bytes()));
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let value: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let path = format!("nbd://127.0.0.1:{port}/cli-volume");
+    assert_eq!(value, serde_json::json!({"kind": "nbd", "path": path, "size": 1_048_576}));
     let r = run(&["probe", "--connection-info", "-"], Some(json("missing").as_bytes()));
     assert_invalid(&r, &format!("diskxml: -: 127.0.0.1:{port}: the NBD server has no export named \"missing\"\n"));
 }

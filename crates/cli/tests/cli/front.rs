@@ -1,0 +1,280 @@
+//! The command as operators use it: domains as well as disks, several files, one error
+//! form, JSON everywhere, completions and a man page.
+
+use serde_json::Value;
+
+use crate::{ROOT, run, testdata};
+
+const DOMAIN: &str = "testdata/domains/edge-guest.xml";
+
+fn json(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"))
+}
+
+/// A file in a fresh temporary directory, removed with it.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("diskxml-cli-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn parse_and_normalize_take_a_domain_whole_or_one_disk() {
+    let all = run(&["parse", DOMAIN], None);
+    assert_eq!((all.code, all.stderr.as_str()), (0, ""));
+    assert_eq!(all.stdout.matches("<disk ").count(), 4, "{}", all.stdout);
+    for (flag, value) in [("--dev", "vdb"), ("--alias", "none"), ("--serial", "none")] {
+        let r = run(&["parse", flag, value, DOMAIN], None);
+        if value == "none" {
+            assert_eq!(r.code, 1);
+            assert_eq!(r.stderr, format!("diskxml: {DOMAIN}: no disk matches {flag} none\n"));
+            continue;
+        }
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+        assert!(r.stdout.starts_with("<disk type='network'") && r.stdout.contains("<target dev='vdb'"), "{}", r.stdout);
+        assert_eq!(r.stdout.matches("<disk ").count(), 1);
+    }
+    let r = run(&["normalize", "--dev", "vdc", DOMAIN], None);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    // The qemu profile's normalisation: the driver QEMU prints back.
+    assert!(r.stdout.contains("<driver name='qemu' type='raw'/>") && r.stdout.contains("'shm-vol'"), "{}", r.stdout);
+    // A serial picks too.
+    let with_serial = testdata("domains/edge-guest.xml")
+        .replace("<target dev='vdc' bus='virtio'/>", "<target dev='vdc' bus='virtio'/>\n      <serial>s-1</serial>");
+    let r = run(&["parse", "--serial", "s-1", "-"], Some(with_serial.as_bytes()));
+    assert!(r.stdout.contains("<target dev='vdc'"), "{}", r.stdout);
+}
+
+#[test]
+fn check_picks_one_disk_of_a_domain() {
+    let domain = testdata("domains/edge-guest.xml")
+        .replace("<target dev='vdb' bus='virtio'/>", "<target dev='vdb' bus='virtio'/>\n      <serial>a!b</serial>")
+        .replace("<target dev='vdc' bus='virtio'/>", "<target dev='vdc' bus='virtio'/>\n      <serial>c!d</serial>");
+    let all = run(&["check", "-"], Some(domain.as_bytes()));
+    assert_eq!(all.code, 1);
+    assert_eq!(all.stdout.lines().count(), 2, "{}", all.stdout);
+    let r = run(&["check", "--dev", "vdc", "-"], Some(domain.as_bytes()));
+    assert_eq!(r.code, 1);
+    let second = all.stdout.lines().nth(1).unwrap();
+    assert!(second.starts_with(&format!("-:{}: [serial.pattern] serial \"c!d\"", pos_of(&domain, "c!d"))), "{second}");
+    assert_eq!(r.stdout, format!("{second}\n"));
+    let r = run(&["check", "--dev", "vda", "-"], Some(domain.as_bytes()));
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+}
+
+/// line:column of the element holding `needle` (the `<serial>` before it).
+fn pos_of(text: &str, needle: &str) -> String {
+    let at = text.find(needle).unwrap() - "<serial>".len();
+    let line = text[..at].matches('\n').count() + 1;
+    let column = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    format!("{line}:{column}")
+}
+
+#[test]
+fn check_takes_several_files_and_names_only_the_bad_one() {
+    let scratch = Scratch::new("several");
+    let good = scratch.file("good.xml", testdata("check/valid_edge.xml").as_bytes());
+    let bad = scratch.file("bad.xml", testdata("check/check_err_lun.xml").as_bytes());
+    let also_good = scratch.file("domain.xml", testdata("domains/edge-guest.xml").as_bytes());
+    let r = run(&["check", &good, &bad, &also_good], None);
+    assert_eq!(r.code, 1);
+    assert!(!r.stdout.is_empty());
+    assert!(r.stdout.lines().all(|l| l.starts_with(&format!("{bad}:"))), "{}", r.stdout);
+    let r = run(&["check", &good, &also_good], None);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+    // An unreadable file among good ones: named on stderr, the others still checked.
+    let broken = scratch.file("broken.xml", b"<disk type='file'>");
+    let r = run(&["check", &bad, &broken, &good], None);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.lines().all(|l| l.starts_with(&format!("{bad}:"))), "{}", r.stdout);
+    assert!(r.stderr.starts_with(&format!("diskxml: {broken}:1:1: malformed XML")), "{}", r.stderr);
+    // Output in input order, whatever order the cores finish in.
+    let many: Vec<String> = (0..40)
+        .map(|i| scratch.file(&format!("f{i:02}.xml"), testdata("check/check_err_lun.xml").as_bytes()))
+        .collect();
+    let args: Vec<&str> = std::iter::once("check").chain(many.iter().map(String::as_str)).collect();
+    let r = run(&args, None);
+    let files: Vec<&str> = r.stdout.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(files, many.iter().map(String::as_str).collect::<Vec<_>>());
+}
+
+#[test]
+fn check_json_carries_what_the_text_says() {
+    let file = "testdata/check/check_err_patterns.xml";
+    let text = run(&["check", file], None);
+    let r = run(&["check", "--json", file], None);
+    assert_eq!((r.code, text.code), (1, 1));
+    let problems = json(&r.stdout);
+    let from_json: Vec<String> = problems
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}:{}:{}: [{}] {}",
+                p["file"].as_str().unwrap(),
+                p["line"],
+                p["column"],
+                p["rule"].as_str().unwrap(),
+                p["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(from_json, text.stdout.lines().collect::<Vec<_>>());
+    let r = run(&["check", "--json", "testdata/check/valid_edge.xml"], None);
+    assert_eq!((r.code, json(&r.stdout)), (0, Value::Array(Vec::new())));
+}
+
+#[test]
+fn disks_is_a_table_and_json_with_the_same_facts() {
+    let r = run(&["disks", DOMAIN], None);
+    // Cells are two or more spaces apart ("(no media)" holds one).
+    let rows: Vec<Vec<&str>> =
+        r.stdout.lines().map(|l| l.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect()).collect();
+    assert_eq!(rows[0], ["DEV", "BUS", "DEVICE", "TYPE", "SOURCE", "SERIAL", "FLAGS"]);
+    // Aligned: every column starts where its header does.
+    let header = r.stdout.lines().next().unwrap();
+    let source_at = header.find("SOURCE").unwrap();
+    for line in r.stdout.lines().skip(1) {
+        assert_ne!(line.as_bytes()[source_at], b' ', "{line}");
+        assert_eq!(line.as_bytes()[source_at - 1], b' ', "{line}");
+    }
+    let j = run(&["disks", "--json", DOMAIN], None);
+    let disks = json(&j.stdout);
+    let disks = disks.as_array().unwrap();
+    assert_eq!(disks.len(), rows.len() - 1);
+    for (row, disk) in rows[1..].iter().zip(disks) {
+        let or_dash = |v: &Value| v.as_str().unwrap_or("-").to_owned();
+        assert_eq!(row[0], or_dash(&disk["dev"]));
+        assert_eq!(row[1], or_dash(&disk["bus"]));
+        assert_eq!(row[2], disk["device"].as_str().unwrap());
+        assert_eq!(row[3], disk["type"].as_str().unwrap());
+        assert_eq!(row[5], or_dash(&disk["serial"]));
+        assert_eq!(row[6] == "readonly", disk["readonly"].as_bool().unwrap());
+    }
+    assert_eq!(disks[2]["source"], "(no media)");
+    // Several files: a FILE column.
+    let r = run(&["disks", DOMAIN, DOMAIN], None);
+    assert!(r.stdout.starts_with("FILE "), "{}", r.stdout);
+    assert_eq!(r.stdout.lines().count(), 9);
+}
+
+#[test]
+fn disks_names_nvme_and_vhostuser_sources() {
+    let domain = "<domain><devices>\
+        <disk type='nvme' device='disk'><source type='pci' managed='yes' namespace='1'><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source><target dev='vde' bus='virtio'/></disk>\
+        <disk type='vhostuser' device='disk'><source type='unix' path='/run/vhost.sock'/><target dev='vdf' bus='virtio'/></disk>\
+        </devices></domain>";
+    let r = run(&["disks", "-"], Some(domain.as_bytes()));
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert!(r.stdout.contains("nvme namespace 1 at 0000:01:00.0"), "{}", r.stdout);
+    assert!(r.stdout.contains("vhost-user /run/vhost.sock"), "{}", r.stdout);
+    assert!(!r.stdout.contains("kept as written"), "{}", r.stdout);
+}
+
+#[test]
+fn json_output_is_json_everywhere() {
+    let r = run(&["parse", "--json", "testdata/disks/seed_example.xml"], None);
+    let disk: diskxml::Disk = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(disk, diskxml::parse_disk(&testdata("disks/seed_example.xml")).unwrap());
+    let r = run(&["parse", "--json", DOMAIN], None);
+    let disks: Vec<diskxml::Disk> = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(disks, diskxml::parse_domain_disks(&testdata("domains/edge-guest.xml")).unwrap());
+    let r = run(&["normalize", "--json", "--dev", "vdc", DOMAIN], None);
+    let normalized: diskxml::Disk = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(normalized, diskxml::normalize(&disks[3], diskxml::Profile::Qemu));
+    let r = run(&["render", "--json", "--connection-info", "testdata/connection_info/edge_common_settings.json"], None);
+    let value = json(&r.stdout);
+    let xml = run(&["render", "--connection-info", "testdata/connection_info/edge_common_settings.json"], None).stdout;
+    assert_eq!(value["xml"], xml.as_str());
+    let disk: diskxml::Disk = serde_json::from_value(value["disk"].clone()).unwrap();
+    assert_eq!(diskxml::parse_disk(&xml).unwrap(), disk);
+    assert_eq!(value["warnings"][0]["kind"], "ignored");
+    assert_eq!(value["warnings"][0]["field"], "data.qos_specs.consumer");
+}
+
+#[test]
+fn every_error_has_one_form_file_line_column() {
+    let scratch = Scratch::new("forms");
+    let empty = scratch.file("empty.json", b"");
+    let r = run(&["render", "--connection-info", &empty], None);
+    assert_eq!(r.stderr, format!("diskxml: {empty}:1:1: not JSON: EOF while parsing a value\n"));
+    let bom = scratch.file(
+        "bom.json",
+        "\u{feff}{\"driver_volume_type\": \"openvstorage_edge\", \"data\": {\"device_path\": \"openvstorage:h/v\"}}"
+            .as_bytes(),
+    );
+    let r = run(&["render", "--connection-info", &bom], None);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let doctype = scratch.file("doctype.xml", b"<?xml version='1.0'?>\n<!DOCTYPE disk>\n<disk type='file'/>\n");
+    let r = run(&["parse", &doctype], None);
+    assert_eq!(r.stderr, format!("diskxml: {doctype}:2:1: malformed XML: XML with DTD detected\n"));
+    let field = scratch.file(
+        "field.json",
+        b"{\n  \"driver_volume_type\": \"openvstorage_edge\",\n  \"data\": {\"device_path\": 7}\n}",
+    );
+    let r = run(&["render", "--connection-info", &field], None);
+    assert_eq!(r.stderr, format!("diskxml: {field}:3:12: data.device_path: expected a string, found a number\n"));
+    let unknown = scratch.file("unknown.json", b"{\"driver_volume_type\": \"floppy\", \"data\": {}}");
+    let r = run(&["render", "--connection-info", &unknown], None);
+    assert!(
+        r.stderr.starts_with(&format!("diskxml: {unknown}:1:2: driver_volume_type: no volume driver")),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn utf16_input_is_decoded() {
+    let scratch = Scratch::new("utf16");
+    let xml = testdata("disks/seed_example.xml");
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(xml.encode_utf16().flat_map(u16::to_le_bytes));
+    let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain(xml.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+    for (name, bytes) in [("le.xml", le), ("be.xml", be)] {
+        let file = scratch.file(name, &bytes);
+        let r = run(&["parse", &file], None);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{name}");
+        assert_eq!(r.stdout, xml, "{name}");
+    }
+    let odd = scratch.file("odd.xml", &[0xFF, 0xFE, b'<']);
+    let r = run(&["parse", &odd], None);
+    assert_eq!(r.stderr, format!("diskxml: {odd}: UTF-16LE text with an odd number of bytes (1)\n"));
+}
+
+#[test]
+fn completions_man_help_and_version() {
+    for (shell, marker) in [("bash", "complete -F"), ("zsh", "#compdef diskxml"), ("fish", "complete -c diskxml")] {
+        let r = run(&["completions", shell], None);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{shell}");
+        assert!(r.stdout.contains(marker), "{shell}: {}", &r.stdout[..200.min(r.stdout.len())]);
+        for command in ["render", "check", "disks", "normalize"] {
+            assert!(r.stdout.contains(command), "{shell} lacks {command}");
+        }
+    }
+    let r = run(&["man"], None);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains(".TH diskxml 1") && r.stdout.contains("completions"), "{}", r.stdout);
+    let r = run(&["help", "check"], None);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Usage: diskxml check") && r.stdout.contains("--serial"), "{}", r.stdout);
+    let r = run(&["--version"], None);
+    assert_eq!(r.stdout, format!("diskxml {}\n", env!("CARGO_PKG_VERSION")));
+    let _ = ROOT;
+}

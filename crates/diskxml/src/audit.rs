@@ -1,0 +1,46 @@
+//! An operator's audit: every disk of every domain on a host, against libvirt's rules.
+
+use crate::{Error, Finding, Profile, check, libvirt::Libvirt, parser};
+
+/// A broken rule in one disk of one domain's definition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AuditFinding {
+    /// The domain.
+    pub domain: String,
+    /// In the live XML (`true`) or the persistent configuration (`false`).
+    pub live: bool,
+    /// The disk's target dev, if it has one.
+    pub dev: Option<String>,
+    /// The problem, located in that definition's XML.
+    pub finding: Finding,
+}
+
+/// Checks every disk of every domain `libvirt` holds (the live XML of running ones, the
+/// persistent configuration of defined ones) under `profile`: which guests have a disk
+/// libvirt will refuse at their next start or migration. libvirt loads the configurations
+/// it finds on disk without validating them, so such guests exist after upgrades and hand
+/// edits.
+///
+/// ```no_run
+/// let libvirt = diskxml::libvirt::Libvirt::open("qemu:///system")?;
+/// for f in diskxml::audit(&libvirt, diskxml::Profile::Qemu)? {
+///     println!("{} {}: [{}] {}", f.domain, f.dev.as_deref().unwrap_or("-"), f.finding.problem.rule, f.finding.problem.message);
+/// }
+/// # Ok::<(), diskxml::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Libvirt`] when the definitions cannot be read; [`Error::Parse`] when one of
+/// them cannot be read as XML.
+pub fn audit(libvirt: &Libvirt, profile: Profile) -> Result<Vec<AuditFinding>, Error> {
+    let mut found = Vec::new();
+    for definition in libvirt.definitions().map_err(|e| Error::Libvirt(e.to_string()))? {
+        let disks = parser::domain_disks(&definition.xml)?;
+        for finding in check(&definition.xml, profile)? {
+            let dev = disks.get(finding.disk).and_then(|d| d.disk.target.as_ref()).map(|t| t.dev.to_string());
+            found.push(AuditFinding { domain: definition.domain.clone(), live: definition.live, dev, finding });
+        }
+    }
+    Ok(found)
+}
