@@ -7,14 +7,27 @@ use std::time::Duration;
 use crate::qemu_nbd::qemu_nbd;
 use crate::{ROOT, Run, assert_one_voice, run};
 
+/// Tests use libvirtd as it is (shared), but the audit test restarts it (exclusive).
+static LIBVIRTD: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+/// Whether a libvirtd answers; says loudly that the test is skipped when not (a failure
+/// with DISKXML_REQUIRE_TOOLS=1).
+fn libvirtd_up() -> bool {
+    let up = std::path::Path::new("/run/libvirt/libvirt-sock").exists();
+    if !up {
+        diskxml_testkit::tools::skip("no libvirtd answers (.ci/libvirtd start)");
+    }
+    up
+}
+
 /// A guest defined (and maybe started) with virsh; gone when dropped. `None` (loudly) without
 /// a libvirtd, unless DISKXML_REQUIRE_TOOLS=1.
-struct Guest(String);
+struct Guest(String, #[allow(dead_code, reason = "held for the guest's life")] std::sync::RwLockReadGuard<'static, ()>);
 
 impl Guest {
     fn new(tag: &str, start: bool) -> Option<Self> {
-        if !std::path::Path::new("/run/libvirt/libvirt-sock").exists() {
-            diskxml_testkit::tools::skip("no libvirtd answers (.ci/libvirtd start)");
+        let shared = LIBVIRTD.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !libvirtd_up() {
             return None;
         }
         let name = format!("diskxml-cli-{tag}-{}", std::process::id());
@@ -28,7 +41,7 @@ impl Guest {
         if start {
             assert!(virsh(&["start", &name]).is_some());
         }
-        Some(Self(name))
+        Some(Self(name, shared))
     }
 
     fn xml(&self, inactive: bool) -> String {
@@ -318,4 +331,56 @@ fn sigterm_while_a_live_detach_waits_for_the_guest_exits_143_saying_the_volume_s
         None,
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// `diskxml audit` finds a guest whose persistent definition holds a disk the QEMU driver
+/// refuses. libvirt refuses to define one, but loads what it finds in its configuration
+/// directory without validating (after an upgrade, a hand edit): the case audit exists for.
+#[test]
+fn audit_finds_the_guest_libvirt_will_refuse_to_start() {
+    let _exclusive = LIBVIRTD.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !libvirtd_up() {
+        return;
+    }
+    let name = format!("diskxml-cli-audit-{}", std::process::id());
+    let xml = format!(
+        "<domain type='qemu'><name>{name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>\
+         <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>\
+         <disk type='file' device='disk'><source file='/dev/null'/><target dev='vdq' bus='virtio'/>\
+         <serial>audit-ok</serial></disk></devices></domain>"
+    );
+    let file = std::env::temp_dir().join(format!("{name}.xml"));
+    std::fs::write(&file, xml).unwrap();
+    assert!(virsh(&["define", file.to_str().unwrap()]).is_some());
+    let clean = run(&["audit", "--json"], None);
+    let rows: serde_json::Value = serde_json::from_str(&clean.stdout).unwrap();
+    assert!(!rows.as_array().unwrap().iter().any(|r| r["domain"] == name.as_str()), "{}", clean.stdout);
+
+    // Edit the definition behind libvirt's back, then restart it: it loads the file as is.
+    let config = format!("/etc/libvirt/qemu/{name}.xml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let restart = |what: &str| {
+        let ok = Command::new(format!("{ROOT}/.ci/libvirtd")).arg(what).status().unwrap().success();
+        assert!(ok, ".ci/libvirtd {what}");
+    };
+    restart("stop");
+    std::fs::write(&config, text.replace("<serial>audit-ok</serial>", "<serial>audit!bad</serial>")).unwrap();
+    restart("start");
+    let refused = Command::new("virsh").args(["-c", "qemu:///system", "start", &name]).output().unwrap();
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && said.contains("unsafe characters"), "libvirt started it: {said}");
+
+    let text_run = run(&["audit"], None);
+    let json_run = run(&["audit", "--json", "--uri", "qemu:///system"], None);
+    virsh(&["undefine", &name]);
+    assert_eq!((text_run.code, json_run.code), (1, 1), "{}", text_run.stderr);
+    let row = text_run.stdout.lines().find(|l| l.starts_with(&name)).unwrap_or_else(|| panic!("{}", text_run.stdout));
+    let cells: Vec<&str> = row.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
+    assert_eq!(cells[..4], [name.as_str(), "config", "vdq", "serial.pattern"], "{row}");
+    assert!(text_run.stdout.starts_with("DOMAIN "), "{}", text_run.stdout);
+    let rows: serde_json::Value = serde_json::from_str(&json_run.stdout).unwrap();
+    let ours: Vec<&serde_json::Value> = rows.as_array().unwrap().iter().filter(|r| r["domain"] == name.as_str()).collect();
+    assert_eq!(ours.len(), 1, "{}", json_run.stdout);
+    assert_eq!((ours[0]["definition"].as_str(), ours[0]["dev"].as_str(), ours[0]["rule"].as_str()), (Some("config"), Some("vdq"), Some("serial.pattern")));
+    assert!(ours[0]["message"].as_str().unwrap().contains("audit!bad"));
 }
