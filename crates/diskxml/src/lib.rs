@@ -51,26 +51,42 @@
 //! size, node count and depth.
 //!
 //! # Crate features
-//! - `libvirt` (off by default): the `libvirt` module, for attaching and detaching volumes;
-//!   building it needs Debian's `libvirt-dev`.
+//! - `serde` (off by default): `Serialize` and `Deserialize` for every model type
+//!   (see [`model`]); on docs.rs.
+//! - `libvirt` (off by default): the `libvirt` module, for attaching and detaching volumes,
+//!   and `audit`, which checks every disk of every domain on a host; building it needs Debian's `libvirt-dev`.
+//!
+//! # Printing and parsing a disk
+//! [`Disk`] is the model's type and the model knows no XML, so `Disk` has no `Display` or
+//! `FromStr`: write it with [`ToXml::to_xml`] (a `Result`: a kept unknown attribute that
+//! clashes with a known one has no XML, and `Display` could only panic on it) and read it
+//! with [`parse_disk`]. [`Rendered`], which holds checked XML, is `Display`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+// Inlined, so that this crate's documentation alone reaches every public type (on docs.rs
+// and in `cargo doc -p diskxml --no-deps`).
+#[doc(inline)]
 pub use diskxml_connector as connector;
+#[doc(inline)]
 pub use diskxml_model as model;
+#[doc(inline)]
 pub use diskxml_parser as parser;
+#[doc(inline)]
 pub use diskxml_rules as rules;
+#[doc(inline)]
 pub use diskxml_writer as writer;
 
 /// Attach and detach through libvirt (`diskxml-libvirt`), with the `libvirt` feature.
 #[cfg(feature = "libvirt")]
+#[doc(inline)]
 pub use diskxml_libvirt as libvirt;
 
 pub use connector::{
     ConnectionInfo, DeviceInfo, DiskInfo, EdgePath, EdgePresets, ProbeOptions, Registry, VolumeDriver,
 };
-pub use model::{Bus, DeviceKind, Disk, Driver, Host, Protocol, Source, Target};
+pub use model::{Bus, DeviceKind, Disk, DiskBuilder, Driver, Host, Protocol, Source, Target};
 pub use parser::{DiskSelector, DomainDisk, Pos};
 pub use rules::{Problem, Profile, Rule, normalize, validate};
 

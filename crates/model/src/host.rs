@@ -110,20 +110,30 @@ impl Host {
         Ok(Self { name: Some(name), port, transport, socket: None, unknown: Unknown::default() })
     }
 
-    /// A host reached over TCP, written with `transport='tcp'`.
+    /// A host reached over TCP, written with `transport='tcp'`. An IPv6 address may come
+    /// bracketed (`[fd00::5]`, as in URLs and the Edge path): it is stored bare, as libvirt
+    /// writes it, and bracketed again only where a format needs it.
+    ///
+    /// ```
+    /// use diskxml_model::Host;
+    ///
+    /// assert_eq!(Host::tcp("[fd00::5]", 26203)?.name().map(|n| n.as_str()), Some("fd00::5"));
+    /// assert_eq!(Host::tcp("fd00::5", 26203)?, Host::tcp("[fd00::5]", 26203)?);
+    /// # Ok::<(), diskxml_model::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`Host::new`], and a port outside 1-65535.
     pub fn tcp(name: impl Into<alloc::string::String>, port: u16) -> Result<Self, Error> {
-        Self::new(name, Some(Port::new("source.host.port", port.into())?), Some(Transport::Tcp))
+        Self::new(bare(name.into()), Some(Port::new("source.host.port", port.into())?), Some(Transport::Tcp))
     }
 
-    /// A host reached over RDMA.
+    /// A host reached over RDMA; an IPv6 address as in [`Host::tcp`].
     ///
     /// # Errors
     /// As [`Host::new`], and a port outside 1-65535.
     pub fn rdma(name: impl Into<alloc::string::String>, port: u16) -> Result<Self, Error> {
-        Self::new(name, Some(Port::new("source.host.port", port.into())?), Some(Transport::Rdma))
+        Self::new(bare(name.into()), Some(Port::new("source.host.port", port.into())?), Some(Transport::Rdma))
     }
 
     /// A host reached through a unix socket (`transport='unix'`).
@@ -167,6 +177,14 @@ impl Host {
     #[must_use]
     pub const fn is_unix(&self) -> bool {
         self.socket.is_some()
+    }
+}
+
+/// `[addr]` without its brackets when `addr` is an IPv6 address (holds a `:`); else as is.
+fn bare(name: alloc::string::String) -> alloc::string::String {
+    match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        Some(inner) if inner.contains(':') => inner.into(),
+        _ => name,
     }
 }
 

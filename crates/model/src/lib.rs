@@ -63,6 +63,7 @@
 
 extern crate alloc;
 
+mod builder;
 mod disk;
 mod edge;
 mod error;
@@ -75,6 +76,7 @@ mod tuning;
 mod unknown;
 mod vocab;
 
+pub use builder::DiskBuilder;
 pub use disk::{
     Address, AddressKind, Alias, BackingFormat, BackingLayer, BackingStore, Boot, CcwAddress, Disk, DriveAddress,
     Driver, Geometry, MetadataCache, Mirror, PciAddress, Target, Transient, UsbAddress,

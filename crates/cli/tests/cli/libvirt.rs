@@ -379,8 +379,12 @@ fn audit_finds_the_guest_libvirt_will_refuse_to_start() {
     assert_eq!(cells[..4], [name.as_str(), "config", "vdq", "serial.pattern"], "{row}");
     assert!(text_run.stdout.starts_with("DOMAIN "), "{}", text_run.stdout);
     let rows: serde_json::Value = serde_json::from_str(&json_run.stdout).unwrap();
-    let ours: Vec<&serde_json::Value> = rows.as_array().unwrap().iter().filter(|r| r["domain"] == name.as_str()).collect();
+    let ours: Vec<&serde_json::Value> =
+        rows.as_array().unwrap().iter().filter(|r| r["domain"] == name.as_str()).collect();
     assert_eq!(ours.len(), 1, "{}", json_run.stdout);
-    assert_eq!((ours[0]["definition"].as_str(), ours[0]["dev"].as_str(), ours[0]["rule"].as_str()), (Some("config"), Some("vdq"), Some("serial.pattern")));
+    assert_eq!(
+        (ours[0]["definition"].as_str(), ours[0]["dev"].as_str(), ours[0]["rule"].as_str()),
+        (Some("config"), Some("vdq"), Some("serial.pattern"))
+    );
     assert!(ours[0]["message"].as_str().unwrap().contains("audit!bad"));
 }

@@ -2,6 +2,7 @@
 #![allow(missing_docs, reason = "test binary")]
 #![allow(clippy::unwrap_used, reason = "a panic in a test is a failing test with a message")]
 
+mod builders;
 mod check;
 mod check_libvirt;
 mod concurrency;
