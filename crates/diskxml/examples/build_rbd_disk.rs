@@ -7,9 +7,7 @@ use diskxml::model::{Iotune, Secret, SecretType};
 use diskxml::{Bus, Disk, Host, Profile, Protocol, ToXml};
 
 fn main() -> Result<(), diskxml::Error> {
-    let mut iotune = Iotune::default();
-    iotune.total_bytes_sec = Some(100 * 1024 * 1024);
-    iotune.total_iops_sec = Some(2000);
+    let iotune = Iotune { total_bytes_sec: Some(100 * 1024 * 1024), total_iops_sec: Some(2000), ..Iotune::default() };
     let disk = Disk::network(Protocol::Rbd, "volumes/volume-4f1c")
         .host(Host::tcp("10.0.0.11", 6789))
         .host(Host::tcp("10.0.0.12", 6789))

@@ -29,8 +29,7 @@ fn every_source_kind_has_a_builder() {
     assert!(xml.contains("<source type='pci' managed='yes' namespace='1'>"), "{xml}");
     let vhost = Disk::vhostuser("/run/vhost.sock").target("vde", Bus::Virtio).build().unwrap();
     assert!(round_trip(&vhost).contains("<source type='unix' path='/run/vhost.sock'"));
-    let mut iotune = Iotune::default();
-    iotune.total_iops_sec = Some(500);
+    let iotune = Iotune { total_iops_sec: Some(500), ..Iotune::default() };
     let rbd = Disk::network(Protocol::Rbd, "volumes/v1")
         .host(Host::tcp("mon1", 6789))
         .host(Host::tcp("mon2", 6789))
