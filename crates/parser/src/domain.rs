@@ -124,12 +124,29 @@ pub fn document_disks(text: &str) -> Result<Vec<DomainDisk>, Error> {
     Ok(found.into_iter().map(|(range, disk)| DomainDisk { range, disk }).collect())
 }
 
-/// The first disk `selector` picks, if any.
+/// The first disk `selector` picks, if any. Only that disk is read into a model, so a
+/// large domain costs little more than reading its XML, and another disk the model would
+/// refuse does not stop the search (the document must still be well-formed XML).
+///
+/// ```
+/// use diskxml_parser::{DiskSelector, find_disk};
+///
+/// let doc = "<domain><devices>\
+///            <disk type='network'><source protocol='nbd'><host name='h' port='70000'/></source></disk>\
+///            <disk type='file'><target dev='vdb'/><serial>s1</serial></disk></devices></domain>";
+/// assert!(diskxml_parser::domain_disks(doc).is_err(), "the first disk's port is refused");
+/// let found = find_disk(doc, &DiskSelector::Serial("s1".into()))?.unwrap();
+/// assert_eq!(found.disk.target.unwrap().dev, "vdb");
+/// assert!(find_disk(doc, &DiskSelector::TargetDev("vdc".into()))?.is_none());
+/// # Ok::<(), diskxml_parser::Error>(())
+/// ```
 ///
 /// # Errors
-/// As [`domain_disks`].
+/// [`Error`] when the document cannot be read, its root is not `<domain>`, or the disk
+/// picked cannot be read.
 pub fn find_disk(text: &str, selector: &DiskSelector) -> Result<Option<DomainDisk>, Error> {
-    Ok(domain_disks(text)?.into_iter().find(|d| selector.matches(&d.disk)))
+    let found = read::document::find_domain_disk(text, &Options::default(), selector)?;
+    Ok(found.map(|(range, disk)| DomainDisk { range, disk }))
 }
 
 /// Why a domain edit could not be made.

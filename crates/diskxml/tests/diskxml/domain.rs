@@ -115,3 +115,35 @@ fn edits_on_every_corpus_domain() {
 fn found_indent(text: &str, at: usize) -> usize {
     text[..at].chars().rev().take_while(|c| *c == ' ' || *c == '\t').count()
 }
+
+/// The first disk whose model the selector matches: the definition `find_disk` must agree
+/// with, while building only the model of the disk it finds.
+fn slow_find(doc: &str, selector: &DiskSelector) -> Option<diskxml::DomainDisk> {
+    diskxml::domain_disks(doc).unwrap().into_iter().find(|d| selector.matches(&d.disk))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// On random domains (the shared generator's disks, some sharing devs, serials, aliases),
+    /// `find_disk` picks what reading every disk and matching its model picks.
+    #[test]
+    fn find_disk_agrees_with_matching_every_model(
+        disks in proptest::collection::vec(diskxml_testkit::generate::disk(), 1..6),
+        pick in 0usize..6,
+        kind in 0usize..3,
+    ) {
+        use diskxml::ToXml;
+        let body: String = disks.iter().map(|d| d.to_xml().unwrap()).collect();
+        let doc = format!("<domain type='kvm'>\n<devices>\n{body}</devices>\n</domain>\n");
+        let target = &disks[pick % disks.len()];
+        let selector = match kind {
+            0 => target.target.as_ref().map(|t| DiskSelector::TargetDev(t.dev.to_string())),
+            1 => target.serial.as_ref().map(|s| DiskSelector::Serial(s.to_string())),
+            _ => target.alias.as_ref().map(|a| DiskSelector::Alias(a.name.to_string())),
+        };
+        let selector = selector.unwrap_or_else(|| DiskSelector::TargetDev("no-such-dev".into()));
+        let fast = diskxml::find_disk(&doc, &selector).unwrap();
+        proptest::prop_assert_eq!(fast, slow_find(&doc, &selector), "{:?}\n{}", selector, doc);
+    }
+}

@@ -4,8 +4,8 @@ use diskxml_model::Disk;
 use diskxml_rules::{Locator, Step};
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::{Reader, is_named};
-use crate::{Error, ErrorKind, Options, Pos};
+use super::{Reader, element_name, is_named, text_of};
+use crate::{DiskSelector, Error, ErrorKind, Options, Pos};
 
 const START: Pos = Pos { line: 1, column: 1 };
 
@@ -93,6 +93,40 @@ pub(crate) fn domain_disk_ranges(
     with_disks(text, options, root, |reader, _, disks| {
         disks.into_iter().map(|node| Ok((node.range(), reader.disk(node)?))).collect()
     })
+}
+
+/// The first `domain/devices/disk` that `selector` picks, with its byte range. Only that
+/// disk's model is built: the others are told apart by the one element or attribute the
+/// selector looks at, read as the model reads it (the first of its name).
+pub(crate) fn find_domain_disk(
+    text: &str,
+    options: &Options,
+    selector: &DiskSelector,
+) -> Result<Option<(std::ops::Range<usize>, Disk)>, Error> {
+    with_disks(text, options, Root::Domain, |reader, _, disks| {
+        for node in disks.into_iter().filter(|node| may_select(*node, selector)) {
+            let disk = reader.disk(node)?;
+            if selector.matches(&disk) {
+                return Ok(Some((node.range(), disk)));
+            }
+        }
+        Ok(None)
+    })
+}
+
+/// Whether the `<disk>` element `node` may be the one `selector` picks: its first
+/// `<target>`'s `dev`, first `<serial>`'s text or first `<alias>`'s `name` is the value.
+fn may_select(node: Node<'_, '_>, selector: &DiskSelector) -> bool {
+    let first = |name: &str| node.children().find(|c| element_name(*c) == name);
+    let attribute = |element: &str, attribute: &str, value: &str| {
+        first(element).and_then(|e| e.attributes().find(|a| a.name() == attribute && a.namespace().is_none()))
+            .is_some_and(|a| a.value() == value)
+    };
+    match selector {
+        DiskSelector::TargetDev(dev) => attribute("target", "dev", dev),
+        DiskSelector::Alias(alias) => attribute("alias", "name", alias),
+        DiskSelector::Serial(serial) => first("serial").is_some_and(|s| text_of(s) == *serial),
+    }
 }
 
 /// Where a new device goes: the byte offset of `</devices>`; none when the domain has no
