@@ -90,29 +90,29 @@ pub fn disk_with_common_settings(
     let lun = disk_info.device == DeviceKind::Lun;
     disk.device = Some(disk_info.device.clone());
     let discard = (info.data_bool("discard")? == Some(true)).then_some(Discard::Unmap);
-    disk.driver = Some(crate::nova_driver(Format::Raw, discard));
-    disk.target = Some(
+    disk.driver = Some(Box::new(crate::nova_driver(Format::Raw, discard)));
+    disk.target = Some(Box::new(
         Target::new(disk_info.dev.as_str(), Some(disk_info.bus.clone()))
             .map_err(|e| Error::model("disk_info.dev", &e))?,
-    );
+    ));
     if let Some(serial) = info.serial().filter(|_| !lun) {
         disk.serial = Some(Text::new("serial", serial).map_err(|e| Error::model("serial", &e))?);
     }
     if let Some(id) = info.volume_id_or_serial()? {
         let field = if info.volume_id()?.is_some_and(|v| !v.is_empty()) { "data.volume_id" } else { "serial" };
-        disk.alias = Some(Alias::new(format!("ua-{id}")).map_err(|e| Error::model(field, &e))?);
+        disk.alias = Some(Box::new(Alias::new(format!("ua-{id}")).map_err(|e| Error::model(field, &e))?));
     }
     disk.iotune = qos(info)?.map(Box::new);
     disk.readonly = access_mode(info)?;
     disk.shareable = info.multiattach();
     if !lun {
-        disk.blockio = blockio(info)?;
+        disk.blockio = blockio(info)?.map(Box::new);
     }
     if disk_info.bus == Bus::Scsi
         && let Some(unit) = disk_info.unit
     {
         let drive = DriveAddress { controller: Some(0), bus: None, target: None, unit: Some(unit) };
-        disk.address = Some(Address { kind: AddressKind::Drive(drive), unknown: Unknown::default() });
+        disk.address = Some(Box::new(Address { kind: AddressKind::Drive(drive), unknown: Unknown::default() }));
     }
     Ok(disk)
 }

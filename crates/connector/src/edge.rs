@@ -80,7 +80,7 @@ fn edge_path(info: &ConnectionInfo) -> Result<EdgePath, Error> {
 impl VolumeDriver for OpenvStorageEdge {
     fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, Error> {
         let source = edge_path(info)?.to_source().map_err(|e| Error::model("data.device_path", &e))?;
-        common::disk_with_common_settings(Source::Network(source), info, disk_info)
+        common::disk_with_common_settings(Source::Network(Box::new(source)), info, disk_info)
     }
 
     fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, Error> {

@@ -191,8 +191,8 @@ impl VolumeDriver for NetworkVolume {
     fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, Error> {
         let source = self.source(info)?;
         let auth = self.auth(info)?;
-        let mut disk = common::disk_with_common_settings(Source::Network(source), info, disk_info)?;
-        disk.auth = auth;
+        let mut disk = common::disk_with_common_settings(Source::Network(Box::new(source)), info, disk_info)?;
+        disk.auth = auth.map(Box::new);
         Ok(disk)
     }
 
@@ -296,9 +296,10 @@ impl VolumeDriver for IscsiNetwork {
                     Secret::usage(SecretType::Iscsi, iqn).map_err(|e| Error::model("data.target_iqn", &e))?
                 }
             };
-            source.auth = Some(Auth::new(username, Some(secret)).map_err(|e| Error::model("data.auth_username", &e))?);
+            let auth = Auth::new(username, Some(secret)).map_err(|e| Error::model("data.auth_username", &e))?;
+            source.auth = Some(Box::new(auth));
         }
-        common::disk_with_common_settings(Source::Network(source), info, disk_info)
+        common::disk_with_common_settings(Source::Network(Box::new(source)), info, disk_info)
     }
 
     fn connect(&self, info: &ConnectionInfo, _probe: &ProbeOptions) -> Result<DeviceInfo, Error> {

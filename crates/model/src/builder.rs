@@ -95,7 +95,11 @@ impl Disk {
     pub fn volume(pool: impl Into<String>, volume: impl Into<String>) -> DiskBuilder {
         let source = required("source.pool", pool.into()).and_then(|pool| {
             let volume = required("source.volume", volume.into())?;
-            Ok(Source::Volume(VolumeSource { pool: Some(pool), volume: Some(volume), ..VolumeSource::default() }))
+            Ok(Source::Volume(alloc::boxed::Box::new(VolumeSource {
+                pool: Some(pool),
+                volume: Some(volume),
+                ..VolumeSource::default()
+            })))
         });
         DiskBuilder::new(source)
     }
@@ -104,7 +108,8 @@ impl Disk {
     /// for iscsi `iqn/lun`); add its hosts with [`DiskBuilder::host`].
     pub fn network(protocol: Protocol, name: impl Into<String>) -> DiskBuilder {
         DiskBuilder::new(
-            required("source.name", name.into()).map(|n| Source::Network(NetworkSource::new(protocol, Some(n)))),
+            required("source.name", name.into())
+                .map(|n| Source::Network(alloc::boxed::Box::new(NetworkSource::new(protocol, Some(n))))),
         )
     }
 
@@ -118,7 +123,7 @@ impl Disk {
             address: Some(address),
             ..NvmeSource::default()
         };
-        DiskBuilder::new(Ok(Source::Nvme(source)))
+        DiskBuilder::new(Ok(Source::Nvme(alloc::boxed::Box::new(source))))
     }
 
     /// Starts a `type='vhostuser'` disk: a vhost-user-blk backend at the unix socket `path`.
@@ -244,7 +249,7 @@ impl DiskBuilder {
                     network.push_host(host?)?;
                 }
                 if let Some((username, secret)) = self.auth {
-                    network.auth = Some(Auth::new(username, secret.transpose()?)?);
+                    network.auth = Some(alloc::boxed::Box::new(Auth::new(username, secret.transpose()?)?));
                 }
             }
             _ if !self.hosts.is_empty() => {
@@ -257,19 +262,19 @@ impl DiskBuilder {
         }
         let mut disk = Disk::new(source);
         disk.device = self.device;
-        disk.driver = self.driver;
+        disk.driver = self.driver.map(alloc::boxed::Box::new);
         disk.readonly = self.readonly;
         disk.shareable = self.shareable;
         disk.iotune = self.iotune.map(alloc::boxed::Box::new);
         if let Some((dev, bus)) = self.target {
-            disk.target = Some(Target::new(dev, bus)?);
+            disk.target = Some(alloc::boxed::Box::new(Target::new(dev, bus)?));
         }
         disk.serial = self.serial.map(|s| Text::new("serial", s)).transpose()?;
         disk.wwn = self.wwn.map(|s| Text::new("wwn", s)).transpose()?;
-        disk.alias = self.alias.map(Alias::new).transpose()?;
+        disk.alias = self.alias.map(Alias::new).transpose()?.map(alloc::boxed::Box::new);
         if let Some(order) = self.boot {
             let order = core::num::NonZeroU32::new(order).ok_or(Error::Zero { field: "boot.order" })?;
-            disk.boot = Some(Boot::new(order));
+            disk.boot = Some(alloc::boxed::Box::new(Boot::new(order)));
         }
         Ok(disk)
     }

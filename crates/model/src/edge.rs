@@ -142,12 +142,12 @@ impl EdgeDiskBuilder {
         if let Some(host) = self.host {
             source.push_host(host?)?;
         }
-        let mut disk = Disk::new(Source::Network(source));
+        let mut disk = Disk::new(Source::Network(alloc::boxed::Box::new(source)));
         disk.device = self.device;
-        disk.driver = self.driver;
+        disk.driver = self.driver.map(alloc::boxed::Box::new);
         disk.readonly = self.readonly;
         if let Some((dev, bus)) = self.target {
-            disk.target = Some(Target::new(dev, bus)?);
+            disk.target = Some(alloc::boxed::Box::new(Target::new(dev, bus)?));
         }
         if let Some(serial) = self.serial {
             disk.serial = Some(Text::new("serial", serial)?);

@@ -81,13 +81,19 @@ impl TryFrom<ElementRepr> for Element {
     }
 }
 
-/// [`Unknown`] as read, before its attribute names are checked to be unique.
-#[derive(Deserialize)]
+/// [`Unknown`] as written and read (before its attribute names are checked to be unique).
+#[derive(Serialize, Deserialize)]
 pub(crate) struct UnknownRepr {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
     attributes: Vec<Attribute>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
     children: Vec<Node>,
+}
+
+impl From<Unknown> for UnknownRepr {
+    fn from(unknown: Unknown) -> Self {
+        Self { attributes: unknown.attributes().to_vec(), children: unknown.children().to_vec() }
+    }
 }
 
 impl TryFrom<UnknownRepr> for Unknown {
@@ -99,7 +105,9 @@ impl TryFrom<UnknownRepr> for Unknown {
         for a in repr.attributes {
             unknown.set_attribute(a.name, a.value);
         }
-        unknown.children = repr.children;
+        if !repr.children.is_empty() {
+            *unknown.children_mut() = repr.children;
+        }
         Ok(unknown)
     }
 }
@@ -152,7 +160,7 @@ pub(crate) struct NetworkSourceRepr {
     tls_hostname: Option<Text>,
     query: Option<Text>,
     index: Option<u32>,
-    auth: Option<Auth>,
+    auth: Option<alloc::boxed::Box<Auth>>,
     encryption: Option<alloc::boxed::Box<Encryption>>,
     extras: Option<alloc::boxed::Box<NetworkExtras>>,
     #[serde(default)]

@@ -14,10 +14,6 @@ use crate::{
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "network sources are the common case; boxing them would add an allocation to each"
-)]
 pub enum Source {
     /// `type='file'`: an image file (`<source file=.../>`).
     File(FileSource),
@@ -25,12 +21,12 @@ pub enum Source {
     Block(BlockSource),
     /// `type='dir'`: a host directory shown as a disk (`<source dir=.../>`).
     Dir(DirSource),
-    /// `type='network'`: a volume reached over a network protocol.
-    Network(NetworkSource),
+    /// `type='network'`: a volume reached over a network protocol (boxed: it is the largest).
+    Network(alloc::boxed::Box<NetworkSource>),
     /// `type='volume'`: a volume of a libvirt storage pool.
-    Volume(VolumeSource),
+    Volume(alloc::boxed::Box<VolumeSource>),
     /// `type='nvme'`: a namespace of a host NVMe controller.
-    Nvme(NvmeSource),
+    Nvme(alloc::boxed::Box<NvmeSource>),
     /// `type='vhostuser'`: a vhost-user-blk backend behind a unix socket.
     VhostUser(VhostUserSource),
     /// A disk type the model does not know yet, kept whole.
@@ -111,11 +107,11 @@ impl Source {
     /// element's children).
     pub fn unknown_children_mut(&mut self) -> Option<&mut Vec<crate::Node>> {
         match self {
-            Self::Network(n) => Some(&mut n.unknown.children),
-            Self::Nvme(n) => Some(&mut n.unknown.children),
-            Self::VhostUser(v) => Some(&mut v.unknown.children),
+            Self::Network(n) => Some(n.unknown.children_mut()),
+            Self::Nvme(n) => Some(n.unknown.children_mut()),
+            Self::VhostUser(v) => Some(v.unknown.children_mut()),
             Self::Other(o) => o.source.as_mut().map(|e| &mut e.children),
-            other => other.common_mut().map(|c| &mut c.unknown.children),
+            other => other.common_mut().map(|c| c.unknown.children_mut()),
         }
     }
 }
@@ -275,8 +271,8 @@ pub struct NetworkSource {
     pub query: Option<Text>,
     /// `source@index`.
     pub index: Option<u32>,
-    /// `<auth>` inside the source (libvirt's current placement).
-    pub auth: Option<Auth>,
+    /// `<auth>` inside the source (libvirt's current placement), boxed: most sources have none.
+    pub auth: Option<alloc::boxed::Box<Auth>>,
     /// `<encryption>` inside the source.
     pub encryption: Option<alloc::boxed::Box<Encryption>>,
     /// The source's other children libvirt knows (snapshot, config, cookies, ...), boxed:

@@ -79,48 +79,95 @@ impl Element {
 /// `<disk>`) would make the XML ill-formed, so the writer refuses such a disk before
 /// writing anything.
 ///
+/// Nearly every element has one and nearly every one is empty, so an empty `Unknown` is a
+/// single null pointer (8 bytes) and allocates nothing.
+///
 /// ```
 /// use diskxml_model::{Name, Node, Text, Unknown};
 ///
 /// let mut unknown = Unknown::default();
+/// assert!(unknown.is_empty());
 /// unknown.set_attribute(Name::new("attribute name", "rawio")?, Text::new("disk@rawio", "yes")?);
-/// unknown.children.push(Node::Text(Text::new("text", "note")?));
+/// unknown.push_child(Node::Text(Text::new("text", "note")?));
+/// assert_eq!(unknown.children().len(), 1);
 /// assert!(!unknown.is_empty());
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "crate::serde_impl::UnknownRepr"))]
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "crate::serde_impl::UnknownRepr", into = "crate::serde_impl::UnknownRepr")
+)]
+#[derive(Clone, Debug, Default)]
 pub struct Unknown {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "<[_]>::is_empty"))]
+    /// `None` until something is kept.
+    kept: Option<alloc::boxed::Box<Kept>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Kept {
     attributes: Vec<Attribute>,
-    /// Unknown child elements (and non-whitespace text), in document order.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "<[_]>::is_empty"))]
-    pub children: Vec<Node>,
+    children: Vec<Node>,
+}
+
+impl PartialEq for Unknown {
+    fn eq(&self, other: &Self) -> bool {
+        self.attributes() == other.attributes() && self.children() == other.children()
+    }
+}
+
+impl Eq for Unknown {}
+
+impl core::hash::Hash for Unknown {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.attributes().hash(state);
+        self.children().hash(state);
+    }
 }
 
 impl Unknown {
     /// Whether nothing unknown is kept.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.attributes.is_empty() && self.children.is_empty()
+        self.attributes().is_empty() && self.children().is_empty()
     }
 
     /// The unknown attributes, in document order.
     #[must_use]
     pub fn attributes(&self) -> &[Attribute] {
-        &self.attributes
+        self.kept.as_ref().map_or(&[], |k| &k.attributes)
+    }
+
+    /// Unknown child elements (and non-whitespace text), in document order.
+    #[must_use]
+    pub fn children(&self) -> &[Node] {
+        self.kept.as_ref().map_or(&[], |k| &k.children)
+    }
+
+    /// The children, to change (allocates the kept part on first use).
+    pub fn children_mut(&mut self) -> &mut Vec<Node> {
+        &mut self.kept.get_or_insert_with(alloc::boxed::Box::default).children
+    }
+
+    /// Appends a child.
+    pub fn push_child(&mut self, node: Node) {
+        self.children_mut().push(node);
+    }
+
+    /// Takes the children out, leaving none.
+    pub fn take_children(&mut self) -> Vec<Node> {
+        self.kept.as_mut().map(|k| core::mem::take(&mut k.children)).unwrap_or_default()
     }
 
     /// Sets an attribute: replaces the value of one of the same name, or appends.
     pub fn set_attribute(&mut self, name: Name, value: Text) {
-        set(&mut self.attributes, name, value);
+        set(&mut self.kept.get_or_insert_with(alloc::boxed::Box::default).attributes, name, value);
     }
 
     /// The first unknown attribute whose name is in `known`, if any.
     #[must_use]
     pub fn clash<'a>(&'a self, known: &[&str]) -> Option<&'a Name> {
-        self.attributes.iter().map(|a| &a.name).find(|n| known.contains(&n.as_str()))
+        self.attributes().iter().map(|a| &a.name).find(|n| known.contains(&n.as_str()))
     }
 }
 

@@ -11,7 +11,7 @@
 //!   <vendorx a='1'/>
 //! </disk>")?;
 //! assert_eq!(disk.disk_type(), "network");
-//! assert_eq!(disk.unknown.children.len(), 1, "unknown elements are kept");
+//! assert_eq!(disk.unknown.children().len(), 1, "unknown elements are kept");
 //! # Ok::<(), diskxml_parser::Error>(())
 //! ```
 //!

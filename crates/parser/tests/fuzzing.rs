@@ -23,7 +23,7 @@ fn fuzz_parse_disk_stray_texts_between_known_elements() {
     let input = "    <disk type='file' device='dijk'>\n      <driver name='qemu' type='raw' queues='4' queue_size='256'/>\n      <source file='/tmp/data2.img'/>='virtio'/>\n   le='t//mpdata2.img'/>\n      <target dev='vdc' bus='virtio'/>\n  unction='0x0'/>\n    </disk>\n";
     assert_stable(input);
     let disk = diskxml_parser::parse_disk(input).unwrap();
-    assert_eq!(disk.unknown.children.len(), 1, "the two stray texts are one text now");
+    assert_eq!(disk.unknown.children().len(), 1, "the two stray texts are one text now");
 }
 
 /// Found while fixing the above: a no-break space is content, not XML whitespace.
@@ -33,7 +33,7 @@ fn stray_text_keeps_unicode_spaces() {
     assert_stable(input);
     let disk = diskxml_parser::parse_disk(input).unwrap();
     assert_eq!(
-        disk.unknown.children,
+        disk.unknown.children(),
         [diskxml_model::Node::Text(diskxml_model::Text::new("t", "\u{a0}x\u{a0}").unwrap())]
     );
     assert!(diskxml_parser::parse_disk("<disk type='file'><readonly>\u{a0}</readonly></disk>").is_err());
@@ -52,7 +52,7 @@ fn fuzz_parse_disk_empty_source_before_a_second_source() {
     let empty = "<disk type='file' device='cdrom'>\n  <source/>\n  <target dev='hdc'/>\n</disk>\n";
     assert_stable(empty);
     let disk = diskxml_parser::parse_disk(empty).unwrap();
-    assert_eq!(disk.unknown.children.len(), 1);
+    assert_eq!(disk.unknown.children().len(), 1);
 }
 
 /// The exact input the fuzzer found.
@@ -69,7 +69,7 @@ fn fuzz_parse_disk_comment_between_texts_of_an_unknown_element() {
     let input = "<disk type='file'>\n  <x>\n    <!-- gone -->\n    <?pi gone?>\n  </x>\n</disk>\n";
     assert_stable(input);
     let disk = diskxml_parser::parse_disk(input).unwrap();
-    let diskxml_model::Node::Element(x) = &disk.unknown.children[0] else { panic!("element") };
+    let diskxml_model::Node::Element(x) = &disk.unknown.children()[0] else { panic!("element") };
     assert_eq!(x.children.len(), 1, "{:?}", x.children);
     let bytes: &[u8] = include_bytes!("fuzzing/crash-1523c68cf206130fb587596128ed83e0fb2cd742");
     assert_stable(std::str::from_utf8(bytes).unwrap());
@@ -88,7 +88,7 @@ fn fuzz_roundtrip_encryption_only_source_stays_inside_its_layer() {
     let volume = VolumeSource { common, ..VolumeSource::default() };
     let mut disk =
         Disk::new(Source::File(FileSource { path: Some(Text::new("t", "/a").unwrap()), ..FileSource::default() }));
-    disk.backing_store = Some(BackingStore::Layer(Box::new(BackingLayer::new(Source::Volume(volume)))));
+    disk.backing_store = Some(BackingStore::Layer(Box::new(BackingLayer::new(Source::Volume(Box::new(volume))))));
     let mut xml = String::new();
     diskxml_writer::write_disk(&disk, &mut xml).unwrap();
     assert!(xml.contains("<backingStore type='volume'>\n    <source>\n      <encryption format='luks'/>"), "{xml}");

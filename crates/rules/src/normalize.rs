@@ -1,5 +1,6 @@
 //! libvirt's normalisation: what libvirt prints back for a disk it was given.
 
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::vec::Vec;
 
@@ -32,9 +33,9 @@ fn remove_attribute(unknown: &mut Unknown, attribute: &str, value: Option<&str>)
         .cloned()
         .collect();
     if keep.len() != unknown.attributes().len() {
-        let children = core::mem::take(&mut unknown.children);
+        let children = unknown.take_children();
         *unknown = Unknown::default();
-        unknown.children = children;
+        *unknown.children_mut() = children;
         for a in keep {
             unknown.set_attribute(a.name, a.value);
         }
@@ -62,7 +63,7 @@ pub fn normalize(disk: &Disk, profile: Profile) -> Disk {
     // First: whether a source is empty must not depend on an index that goes anyway.
     drop_indexes(&mut d);
     // Qemu: a volume disk without a source is a file disk (libvirt's post-parse).
-    if profile == Profile::Qemu && matches!(&d.source, Source::Volume(v) if *v == VolumeSource::default()) {
+    if profile == Profile::Qemu && matches!(&d.source, Source::Volume(v) if **v == VolumeSource::default()) {
         d.source = Source::File(FileSource::default());
     }
     generic(&mut d);
@@ -94,7 +95,7 @@ fn generic(d: &mut Disk) {
         if driver.cache == Some(Cache::Default) {
             driver.cache = None;
         }
-        if *driver == Driver::default() {
+        if **driver == Driver::default() {
             d.driver = None;
         }
     }
@@ -105,8 +106,8 @@ fn generic(d: &mut Disk) {
         d.alias = None;
     }
     if d.address.is_none() {
-        d.address =
-            drive_address(d).map(|drive| Address { kind: AddressKind::Drive(drive), unknown: Unknown::default() });
+        d.address = drive_address(d)
+            .map(|drive| Box::new(Address { kind: AddressKind::Drive(drive), unknown: Unknown::default() }));
     }
 }
 
@@ -213,7 +214,7 @@ fn qemu(d: &mut Disk) {
     }
     // <mirror> is state of a running job: the inactive XML leaves it out.
     d.mirror = None;
-    d.unknown.children.retain(|c| !matches!(c, Node::Element(e) if e.name.as_str() == "mirror"));
+    d.unknown.children_mut().retain(|c| !matches!(c, Node::Element(e) if e.name.as_str() == "mirror"));
     qemu_encryption_engines(d);
 }
 
@@ -228,7 +229,7 @@ fn qemu_driver(d: &mut Disk) {
     };
     let storage = matches!(d.source, Source::File(_) | Source::Block(_) | Source::Network(_));
     if d.driver.is_none() && has_source && storage {
-        d.driver = Some(Driver::qemu_raw());
+        d.driver = Some(Box::new(Driver::qemu_raw()));
     }
     if let Some(driver) = &mut d.driver
         && storage
@@ -240,7 +241,7 @@ fn qemu_driver(d: &mut Disk) {
     }
     // A volume disk with a source gets the driver's name; its format comes from the pool.
     if d.disk_type() == "volume" && has_source {
-        d.driver.get_or_insert_with(Driver::default).name.get_or_insert_with(|| text("qemu"));
+        d.driver.get_or_insert_with(Box::default).name.get_or_insert_with(|| text("qemu"));
     }
 }
 
@@ -250,13 +251,13 @@ fn qemu_metadata_caches(d: &mut Disk) {
         if let Some(cache) = &mut driver.metadata_cache {
             metadata_cache_in_bytes(cache);
         }
-        convert_metadata_cache(&mut driver.unknown.children);
+        convert_metadata_cache(driver.unknown.children_mut());
     }
-    convert_metadata_cache(&mut d.unknown.children);
+    convert_metadata_cache(d.unknown.children_mut());
     let mut layer = d.backing_store.as_mut();
     while let Some(BackingStore::Layer(l)) = layer {
         if let Some(format) = &mut l.format {
-            convert_metadata_cache(&mut format.unknown.children);
+            convert_metadata_cache(format.unknown.children_mut());
         }
         layer = l.backing.as_mut();
     }
@@ -269,7 +270,7 @@ fn qemu_encryption_engines(d: &mut Disk) {
         encryption.engine.get_or_insert_with(|| text("qemu"));
     }
     let source_children = d.source.unknown_children_mut().map(|c| c.iter_mut()).into_iter().flatten();
-    for child in d.unknown.children.iter_mut().chain(source_children) {
+    for child in d.unknown.children_mut().iter_mut().chain(source_children) {
         if let Node::Element(e) = child
             && e.name.as_str() == "encryption"
             && !e.attributes().iter().any(|a| a.name.as_str() == "engine")
@@ -344,7 +345,7 @@ mod tests {
     #[test]
     fn a_volume_source_with_only_an_index_normalizes_once() {
         let common = SourceCommon { index: Some(3), ..SourceCommon::default() };
-        let disk = Disk::new(Source::Volume(VolumeSource { common, ..VolumeSource::default() }));
+        let disk = Disk::new(Source::Volume(Box::new(VolumeSource { common, ..VolumeSource::default() })));
         let once = normalize(&disk, Profile::Qemu);
         assert_eq!(normalize(&once, Profile::Qemu), once);
         assert_eq!(once.disk_type(), "file");

@@ -96,7 +96,7 @@ pub fn unknown_unboxed() -> impl Strategy<Value = Unknown> {
             |(attrs, elements)| {
                 let mut u = Unknown::default();
                 attrs.into_iter().for_each(|(n, v)| u.set_attribute(n, v));
-                u.children = elements.into_iter().map(Node::Element).collect();
+                *u.children_mut() = elements.into_iter().map(Node::Element).collect();
                 u
             }
         ),
@@ -217,7 +217,7 @@ pub fn network_source_unboxed() -> impl Strategy<Value = NetworkSource> {
                 s.snapshot_timeout = timeout;
                 (s.tls, s.tls_hostname, s.query, s.index) = net_extras.0;
                 s.extras = net_extras.1.map(Box::new);
-                s.auth = auth;
+                s.auth = auth.map(Box::new);
                 s.unknown = unknown;
                 s
             })
@@ -256,22 +256,22 @@ pub fn source_unboxed() -> impl Strategy<Value = Source> {
             proptest::option::of(vocab(VolumeMode::KNOWN, VolumeMode::parse)),
             common(),
         )
-            .prop_map(|((pool, volume), mode, common)| Source::Volume(VolumeSource { pool, volume, mode, common })),
-        2 => network_source().prop_map(Source::Network),
+            .prop_map(|((pool, volume), mode, common)| Source::Volume(Box::new(VolumeSource { pool, volume, mode, common }))),
+        2 => network_source().prop_map(|n| Source::Network(Box::new(n))),
         1 => (
             (proptest::option::of(text()), proptest::option::of(vocab(YesNo::KNOWN, YesNo::parse))),
             (proptest::option::of(any::<u32>()), proptest::option::of(any::<u32>())),
             proptest::option::of((any::<Option<u32>>(), any::<Option<u32>>(), any::<Option<u32>>(), any::<Option<u32>>())),
             unknown()
         )
-            .prop_map(|((source_type, managed), (namespace, index), address, unknown)| Source::Nvme(NvmeSource {
+            .prop_map(|((source_type, managed), (namespace, index), address, unknown)| Source::Nvme(Box::new(NvmeSource {
                 source_type,
                 managed,
                 namespace,
                 index,
                 address: address.map(|(domain, bus, slot, function)| PciAddress { domain, bus, slot, function }),
                 unknown
-            })),
+            }))),
         1 => (proptest::option::of(text()), proptest::option::of(text()), proptest::option::of(any::<u32>()), unknown())
             .prop_map(|(source_type, path, index, unknown)| Source::VhostUser(VhostUserSource { source_type, path, index, unknown })),
         1 => (prop::sample::select(vec!["lvm", "future-kind"]), proptest::option::of(element(2))).prop_map(|(t, e)| {
@@ -529,8 +529,9 @@ pub fn disk() -> impl Strategy<Value = Disk> {
             )| {
                 let mut d = Disk::new(source);
                 d.device = device;
-                d.driver = driver;
-                d.target = target.map(|(dev, bus, unknown)| Target { unknown, ..Target::new(dev, bus).unwrap() });
+                d.driver = driver.map(Box::new);
+                d.target =
+                    target.map(|(dev, bus, unknown)| Box::new(Target { unknown, ..Target::new(dev, bus).unwrap() }));
                 if let Some(t) = &mut d.target {
                     (t.tray, t.removable, t.rotation_rate) = extras.0.clone();
                 }
@@ -544,15 +545,13 @@ pub fn disk() -> impl Strategy<Value = Disk> {
                 d.wwn = serial.clone();
                 d.vendor = serial.clone();
                 d.product = serial;
-                d.boot = boot.map(|(n, unknown)| Boot {
-                    order: NonZeroU32::new(n).unwrap(),
-                    loadparm: extras.3.clone(),
-                    unknown,
+                d.boot = boot.map(|(n, unknown)| {
+                    Box::new(Boot { order: NonZeroU32::new(n).unwrap(), loadparm: extras.3.clone(), unknown })
                 });
-                d.alias = alias.map(|(name, unknown)| Alias { name, unknown });
-                d.address = address;
-                d.auth = auth;
-                d.blockio = blockio;
+                d.alias = alias.map(|(name, unknown)| Box::new(Alias { name, unknown }));
+                d.address = address.map(Box::new);
+                d.auth = auth.map(Box::new);
+                d.blockio = blockio.map(Box::new);
                 d.iotune = iotune.map(Box::new);
                 d.unknown = unknown;
                 d

@@ -100,7 +100,7 @@ impl Mutation {
             Self::PciOnScsi => {
                 set_bus(&mut disk, Bus::Scsi);
                 let pci = PciAddress { domain: Some(0), bus: Some(0), slot: Some(9), function: Some(0) };
-                disk.address = Some(Address { kind: AddressKind::Pci(pci), unknown: Unknown::default() });
+                disk.address = Some(Box::new(Address { kind: AddressKind::Pci(pci), unknown: Unknown::default() }));
             }
             Self::DuplicateDev => return vec![disk.clone(), disk],
             Self::UnknownCache => {
@@ -126,14 +126,14 @@ impl Mutation {
                 for h in ["a.example", "b.example"] {
                     nbd.push_host(Host::new(h, None, None).expect("a valid host")).expect("nbd takes hosts here");
                 }
-                disk.source = Source::Network(nbd);
+                disk.source = Source::Network(Box::new(nbd));
                 disk.device = Some(DeviceKind::Disk);
             }
             Self::RbdNameWithoutPool | Self::NetworkWithoutName => {
                 let name = (self == Self::RbdNameWithoutPool).then(|| text("image"));
                 let mut rbd = NetworkSource::new(Protocol::Rbd, name);
                 rbd.push_host(Host::new("mon.example", None, None).expect("a valid host")).expect("rbd takes hosts");
-                disk.source = Source::Network(rbd);
+                disk.source = Source::Network(Box::new(rbd));
                 disk.device = Some(DeviceKind::Disk);
             }
         }

@@ -189,15 +189,15 @@ pub fn build(spec: &Spec, i: usize, next: &mut HashMap<&'static str, u32>) -> Di
         Some(DeviceKind::Disk)
     };
     let inferable = matches!(bus, Bus::Virtio | Bus::Scsi | Bus::Ide) && !(prefix == "sd" && bus != Bus::Scsi);
-    d.target = Some(Target::new(dev, if spec.write_bus || !inferable { Some(bus) } else { None }).unwrap());
-    d.driver.clone_from(&spec.driver);
+    d.target = Some(Box::new(Target::new(dev, if spec.write_bus || !inferable { Some(bus) } else { None }).unwrap()));
+    d.driver = spec.driver.clone().map(Box::new);
     d.readonly = spec.readonly || cdrom;
     d.shareable = spec.shareable;
     d.serial = spec.serial.as_deref().map(text);
-    d.boot = spec.boot.then(|| Boot::new(std::num::NonZeroU32::new(u32::try_from(i).unwrap() + 1).unwrap()));
-    d.alias = spec
-        .alias
-        .map(|valid| Alias::new(if valid { format!("ua-disk{i}") } else { format!("virtio-disk{i}") }).unwrap());
+    d.boot = spec.boot.then(|| Box::new(Boot::new(std::num::NonZeroU32::new(u32::try_from(i).unwrap() + 1).unwrap())));
+    d.alias = spec.alias.map(|valid| {
+        Box::new(Alias::new(if valid { format!("ua-disk{i}") } else { format!("virtio-disk{i}") }).unwrap())
+    });
     d.iotune = spec.iotune.as_ref().map(|(bytes, iops, v)| Box::new(iotune_of(*bytes, *iops, v)));
     d
 }
@@ -223,7 +223,7 @@ fn source_of(kind: &Kind) -> Source {
                 };
                 net.push_host(host).unwrap();
             }
-            Source::Network(net)
+            Source::Network(Box::new(net))
         }
     }
 }

@@ -101,7 +101,7 @@ fn source(source: &Source) -> Result<(), Error> {
         Source::Network(net) => {
             no_clash(&net.unknown, &shape::NETWORK_SOURCE)?;
             net.hosts().iter().try_for_each(|h| no_clash(&h.unknown, &shape::HOST))?;
-            net.auth.as_ref().map_or(Ok(()), auth)
+            net.auth.as_deref().map_or(Ok(()), auth)
         }
         _ => Ok(()),
     }

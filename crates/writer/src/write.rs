@@ -80,7 +80,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
         for a in unknown.attributes() {
             self.value(a.name.as_str(), Value::Text(a.value.as_str()))?;
         }
-        let open = has_children || !unknown.children.is_empty();
+        let open = has_children || !unknown.children().is_empty();
         self.out.write_str(if open { ">\n" } else { "/>\n" })?;
         Ok(open)
     }
@@ -91,7 +91,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
             return Ok(());
         }
         self.nested(|w| {
-            for node in &unknown.children {
+            for node in unknown.children() {
                 w.indent()?;
                 w.node(node)?;
                 w.out.write_char('\n')?;

@@ -19,7 +19,7 @@ fn writes_source(source: &Source) -> bool {
         Source::Dir(d) => d.dir.is_some() || !d.common.is_empty(),
         Source::Volume(v) => v.pool.is_some() || v.volume.is_some() || v.mode.is_some() || !v.common.is_empty(),
         Source::Network(_) => true,
-        Source::Nvme(n) => *n != NvmeSource::default(),
+        Source::Nvme(n) => **n != NvmeSource::default(),
         Source::VhostUser(v) => *v != diskxml_model::VhostUserSource::default(),
         Source::Other(o) => o.source.is_some(),
         _ => false,

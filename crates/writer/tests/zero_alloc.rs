@@ -64,28 +64,28 @@ fn busy_disk() -> Disk {
         .unwrap();
     disk.device = Some(DeviceKind::parse("strange-device").unwrap());
     disk.shareable = true;
-    disk.driver = Some(Driver { iothread: Some(4), ..Driver::qemu_raw() });
-    disk.boot = Some(Boot::new(std::num::NonZeroU32::new(3).unwrap()));
-    disk.alias = Some(Alias::new("ua-volume").unwrap());
-    disk.address = Some(Address {
+    disk.driver = Some(Box::new(Driver { iothread: Some(4), ..Driver::qemu_raw() }));
+    disk.boot = Some(Box::new(Boot::new(std::num::NonZeroU32::new(3).unwrap())));
+    disk.alias = Some(Box::new(Alias::new("ua-volume").unwrap()));
+    disk.address = Some(Box::new(Address {
         kind: AddressKind::Drive(DriveAddress { controller: Some(0), bus: Some(1), target: None, unit: Some(1) }),
         unknown: Unknown::default(),
-    });
+    }));
     let mut vendor = Element::new(Name::new("element name", "vendorx").unwrap());
     vendor.set_attribute(Name::new("attribute name", "a").unwrap(), Text::new("v", "x&y").unwrap());
     vendor.children.push(Node::Text(Text::new("t", "text <").unwrap()));
-    disk.unknown.children.push(Node::Element(vendor));
+    disk.unknown.push_child(Node::Element(vendor));
     disk.unknown.set_attribute(Name::new("attribute name", "rawio").unwrap(), Text::new("v", "yes").unwrap());
-    disk.target = Some(diskxml_model::Target::new("vdb", Some(Bus::Virtio)).unwrap());
+    disk.target = Some(Box::new(diskxml_model::Target::new("vdb", Some(Bus::Virtio)).unwrap()));
     // Every recursive and optional part: a backing chain, a mirror, encryption, geometry.
     let t = |s: &str| Text::new("t", s).unwrap();
     let layer = |source| diskxml_model::BackingLayer::new(source);
-    let nvme = diskxml_model::Source::Nvme(diskxml_model::NvmeSource {
+    let nvme = diskxml_model::Source::Nvme(Box::new(diskxml_model::NvmeSource {
         source_type: Some(t("pci")),
         namespace: Some(1),
         address: Some(diskxml_model::PciAddress { domain: Some(0), bus: Some(1), slot: Some(0), function: Some(0) }),
         ..diskxml_model::NvmeSource::default()
-    });
+    }));
     let mut top = layer(diskxml_model::Source::File(diskxml_model::FileSource {
         path: Some(t("/images/base&.qcow2")),
         ..diskxml_model::FileSource::default()

@@ -88,7 +88,7 @@ fn ipv6_hosts_are_bare_in_xml_and_bracketed_in_the_edge_path() {
     let path = EdgePath::from_source(source).unwrap();
     assert_eq!(path.to_string(), "openvstorage+rdma:[fd00::5]:26203/vol");
     // And back: the Edge path's brackets do not reach the model.
-    assert_eq!(&path.to_source().unwrap(), source);
+    assert_eq!(&path.to_source().unwrap(), &**source);
     // A name that merely starts with '[' and is no IPv6 address is kept as given.
     let odd = Host::tcp("[not-ipv6]", 1).unwrap();
     assert_eq!(odd.name().unwrap().as_str(), "[not-ipv6]");

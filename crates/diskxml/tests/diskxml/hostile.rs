@@ -92,7 +92,7 @@ fn model_strings_round_trip_or_are_refused() {
         assert_eq!(socket.is_err(), refused, "socket {what}");
         if let Ok(host) = socket {
             let net = diskxml::model::NetworkSource::new(diskxml::Protocol::Nbd, None).with_host(host).unwrap();
-            assert_round_trip(&Disk::new(Source::Network(net)), what);
+            assert_round_trip(&Disk::new(Source::Network(Box::new(net))), what);
         }
         let secret = Secret::usage(SecretType::Ceph, value.clone());
         assert_eq!(secret.is_err(), refused, "usage {what}");
@@ -100,8 +100,8 @@ fn model_strings_round_trip_or_are_refused() {
         assert_eq!(alias.is_err(), refused, "alias {what}");
         if let (Ok(secret), Ok(alias)) = (secret, alias) {
             let mut disk = Disk::openvstorage_edge("v").build().unwrap();
-            disk.auth = Some(Auth::new("user", Some(secret)).unwrap());
-            disk.alias = Some(alias);
+            disk.auth = Some(Box::new(Auth::new("user", Some(secret)).unwrap()));
+            disk.alias = Some(Box::new(alias));
             assert_round_trip(&disk, what);
         }
     });

@@ -19,7 +19,7 @@ fn the_forks_disks_give_the_forks_qemu_filenames() {
             let filename = format!("file={}", path.to_string().replace(',', ",,"));
             assert!(args.contains(&filename), "{stem}: {filename} is not in the fork's QEMU arguments");
             // And the path reads back to the same source.
-            assert_eq!(&EdgePath::parse(&path.to_string()).unwrap().to_source().unwrap(), net);
+            assert_eq!(&EdgePath::parse(&path.to_string()).unwrap().to_source().unwrap(), &**net);
             checked += 1;
         }
     }

@@ -45,13 +45,14 @@ impl<'i> Reader<'_, 'i> {
     /// only; `false` when `child` is not one, to be kept as unknown.
     fn disk_child(&self, child: Node<'_, 'i>, disk: &mut Disk) -> Result<bool, Error> {
         match element_name(child) {
-            "driver" if disk.driver.is_none() => disk.driver = Some(self.driver(child)?),
+            "driver" if disk.driver.is_none() => disk.driver = Some(Box::new(self.driver(child)?)),
             "encryption" if disk.encryption.is_none() => disk.encryption = Some(Box::new(self.encryption(child)?)),
             "backingStore" if disk.backing_store.is_none() => disk.backing_store = Some(self.backing_store(child)?),
             "mirror" if disk.mirror.is_none() => disk.mirror = Some(Box::new(self.mirror(child)?)),
-            "auth" if disk.auth.is_none() => disk.auth = Some(self.auth(child)?),
+            "auth" if disk.auth.is_none() => disk.auth = Some(Box::new(self.auth(child)?)),
             "blockio" if disk.blockio.is_none() => {
-                disk.blockio = Some(self.plain(child, &shape::BLOCKIO, Blockio::default(), |b| &mut b.unknown)?);
+                disk.blockio =
+                    Some(Box::new(self.plain(child, &shape::BLOCKIO, Blockio::default(), |b| &mut b.unknown)?));
             }
             "geometry" if disk.geometry.is_none() => {
                 let geometry = self.plain(child, &shape::GEOMETRY, Geometry::default(), |g| &mut g.unknown)?;
@@ -62,7 +63,7 @@ impl<'i> Reader<'_, 'i> {
                 disk.transient = Some(Box::new(transient));
             }
             "iotune" if disk.iotune.is_none() => disk.iotune = Some(Box::new(self.iotune(child)?)),
-            "target" if disk.target.is_none() => disk.target = Some(self.target(child)?),
+            "target" if disk.target.is_none() => disk.target = Some(Box::new(self.target(child)?)),
             "readonly" if !disk.readonly => disk.readonly = self.flag(child, "readonly")?,
             "shareable" if !disk.shareable => disk.shareable = self.flag(child, "shareable")?,
             "serial" if disk.serial.is_none() => disk.serial = Some(self.text_element(child, "serial", "serial")?),
@@ -71,9 +72,9 @@ impl<'i> Reader<'_, 'i> {
             "product" if disk.product.is_none() => {
                 disk.product = Some(self.text_element(child, "product", "product")?);
             }
-            "boot" if disk.boot.is_none() => disk.boot = Some(self.boot(child)?),
-            "alias" if disk.alias.is_none() => disk.alias = Some(self.alias(child)?),
-            "address" if disk.address.is_none() => disk.address = Some(self.address(child)?),
+            "boot" if disk.boot.is_none() => disk.boot = Some(Box::new(self.boot(child)?)),
+            "alias" if disk.alias.is_none() => disk.alias = Some(Box::new(self.alias(child)?)),
+            "address" if disk.address.is_none() => disk.address = Some(Box::new(self.address(child)?)),
             _ => return Ok(false),
         }
         Ok(true)

@@ -79,7 +79,7 @@ pub(crate) fn disk_document(text: &str, options: &Options) -> Result<Disk, Error
 }
 
 pub(crate) fn domain_document(text: &str, options: &Options) -> Result<Vec<Disk>, Error> {
-    with_disks(text, options, Root::Domain, |reader, _, disks| disks.into_iter().map(|d| reader.disk(d)).collect())
+    with_disks(text, options, Root::Domain, |reader, _, disks| read_all(disks, |node| reader.disk(node)))
 }
 
 /// Every `domain/devices/disk` (or, with `either`, the root `<disk>`) with its byte range,
@@ -90,9 +90,21 @@ pub(crate) fn domain_disk_ranges(
     either: bool,
 ) -> Result<Vec<(std::ops::Range<usize>, Disk)>, Error> {
     let root = if either { Root::Either } else { Root::Domain };
-    with_disks(text, options, root, |reader, _, disks| {
-        disks.into_iter().map(|node| Ok((node.range(), reader.disk(node)?))).collect()
-    })
+    with_disks(text, options, root, |reader, _, disks| read_all(disks, |node| Ok((node.range(), reader.disk(node)?))))
+}
+
+/// `read` of every node, into a vector allocated once at its final size: collecting into a
+/// `Result` cannot know the size, and doubling a vector of disks copies them and holds both
+/// buffers at the peak.
+fn read_all<'d, 'i, T>(
+    nodes: Vec<Node<'d, 'i>>,
+    mut read: impl FnMut(Node<'d, 'i>) -> Result<T, Error>,
+) -> Result<Vec<T>, Error> {
+    let mut all = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        all.push(read(node)?);
+    }
+    Ok(all)
 }
 
 /// The first `domain/devices/disk` that `selector` picks, with its byte range. Only that
@@ -119,7 +131,8 @@ pub(crate) fn find_domain_disk(
 fn may_select(node: Node<'_, '_>, selector: &DiskSelector) -> bool {
     let first = |name: &str| node.children().find(|c| element_name(*c) == name);
     let attribute = |element: &str, attribute: &str, value: &str| {
-        first(element).and_then(|e| e.attributes().find(|a| a.name() == attribute && a.namespace().is_none()))
+        first(element)
+            .and_then(|e| e.attributes().find(|a| a.name() == attribute && a.namespace().is_none()))
             .is_some_and(|a| a.value() == value)
     };
     match selector {

@@ -167,7 +167,7 @@ impl<'i> Reader<'_, 'i> {
     /// comments and processing instructions are dropped.
     pub(crate) fn keep(&self, node: Node<'_, '_>, unknown: &mut Unknown) -> Result<(), Error> {
         if node.is_element() {
-            unknown.children.push(MNode::Element(self.element(node)?));
+            unknown.push_child(MNode::Element(self.element(node)?));
         } else if node.is_text() {
             // Stray text beside known elements: XML whitespace around it is layout. Texts that
             // known elements (or comments) kept apart end up next to each other here, and XML
@@ -175,7 +175,7 @@ impl<'i> Reader<'_, 'i> {
             // the result on its own line, and reading that back gives the same text.
             let text = node.text().unwrap_or_default().trim_matches(is_xml_space);
             if !text.is_empty() {
-                self.push_text(&mut unknown.children, text, "\n", node)?;
+                self.push_text(unknown.children_mut(), text, "\n", node)?;
             }
         }
         Ok(())

@@ -21,7 +21,7 @@ impl<'i> Reader<'_, 'i> {
                 let host = self.host(child)?;
                 source.push_host(host).map_err(|e| self.model_err(child.range().start, e))?;
             } else if is_named(child, "auth") && source.auth.is_none() {
-                source.auth = Some(self.auth(child)?);
+                source.auth = Some(Box::new(self.auth(child)?));
             } else if is_named(child, "encryption") && source.encryption.is_none() {
                 source.encryption = Some(Box::new(self.encryption(child)?));
             } else if child.is_element() && self.network_extra(child, source.extras.get_or_insert_with(Box::default))? {

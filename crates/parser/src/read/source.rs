@@ -33,9 +33,11 @@ impl<'i> Reader<'_, 'i> {
             }
             Some("volume") => {
                 let volume = VolumeSource::default();
-                Source::Volume(self.host_side(node, &shape::VOLUME_SOURCE, volume, |v| &mut v.common)?)
+                Source::Volume(Box::new(self.host_side(node, &shape::VOLUME_SOURCE, volume, |v| &mut v.common)?))
             }
-            Some("nvme") => Source::Nvme(node.map_or_else(|| Ok(NvmeSource::default()), |n| self.nvme_source(n))?),
+            Some("nvme") => {
+                Source::Nvme(Box::new(node.map_or_else(|| Ok(NvmeSource::default()), |n| self.nvme_source(n))?))
+            }
             Some("vhostuser") => Source::VhostUser(node.map_or_else(
                 || Ok(VhostUserSource::default()),
                 |n| self.plain(n, &shape::VHOSTUSER_SOURCE, VhostUserSource::default(), |v| &mut v.unknown),
@@ -45,7 +47,7 @@ impl<'i> Reader<'_, 'i> {
                     let why = "a network disk names its protocol there";
                     self.err(owner.range().start, ErrorKind::MissingElement { element, child: "source", why })
                 })?;
-                Source::Network(self.network_source(node)?)
+                Source::Network(Box::new(self.network_source(node)?))
             }
             Some(_) => {
                 let disk_type = disk_type.map(|a| self.text(a, "disk.type")).transpose()?.unwrap_or_default();
