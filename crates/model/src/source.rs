@@ -38,14 +38,24 @@ impl Source {
     #[must_use]
     pub fn disk_type(&self) -> &str {
         match self {
-            Self::File(_) => "file",
-            Self::Block(_) => "block",
-            Self::Network(_) => "network",
-            Self::Dir(_) => "dir",
-            Self::Volume(_) => "volume",
-            Self::Nvme(_) => "nvme",
-            Self::VhostUser(_) => "vhostuser",
             Self::Other(other) => other.disk_type.as_str(),
+            known => known.known_type().unwrap_or_default(),
+        }
+    }
+
+    /// `disk@type` of a kind the model knows, as the `'static` string it is; `None` for
+    /// [`Source::Other`].
+    #[must_use]
+    pub const fn known_type(&self) -> Option<&'static str> {
+        match self {
+            Self::File(_) => Some("file"),
+            Self::Block(_) => Some("block"),
+            Self::Network(_) => Some("network"),
+            Self::Dir(_) => Some("dir"),
+            Self::Volume(_) => Some("volume"),
+            Self::Nvme(_) => Some("nvme"),
+            Self::VhostUser(_) => Some("vhostuser"),
+            Self::Other(_) => None,
         }
     }
 

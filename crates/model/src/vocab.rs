@@ -58,6 +58,16 @@ macro_rules! vocabulary {
                 }
             }
 
+            /// The spelling of a value the model knows, as the `'static` string it is; `None`
+            /// for `Other`.
+            #[must_use]
+            pub const fn spelling(&self) -> Option<&'static str> {
+                match self {
+                    $( Self::$var => Some($text), )+
+                    Self::Other(_) => None,
+                }
+            }
+
             /// Whether this is a value the model knows.
             #[must_use]
             pub const fn is_known(&self) -> bool {

@@ -16,6 +16,10 @@ use diskxml_model::{BlockSource, Bus, DirSource, NetworkExtras};
 pub enum Value<'a> {
     /// Text, escaped when written.
     Text(&'a str),
+    /// Text that needs no escaping, written as is: a spelling of libvirt's vocabulary that
+    /// the model knows (none holds a character XML escapes; the writer's tests check every
+    /// one).
+    Verbatim(&'static str),
     /// A decimal number.
     Decimal(u64),
     /// A hexadecimal number with `0x` and at least `width` digits (PCI and CCW addresses).
@@ -55,6 +59,8 @@ pub type Setter<T> = fn(&mut T, &str) -> Result<(), SetError>;
 pub struct Attr<T: 'static> {
     /// Its name.
     pub name: &'static str,
+    /// ` name='`: what the writer writes before the value, in one piece.
+    pub lead: &'static str,
     /// How the writer reads it.
     pub get: Getter<T>,
     /// How the parser sets it; `None` for an attribute the element's constructor takes
@@ -123,6 +129,7 @@ macro_rules! text {
     ($name:literal, $($f:ident).+, $label:literal) => {
         Attr {
             name: $name,
+            lead: concat!(" ", $name, "='"),
             get: |x| x.$($f).+.as_deref().map(Value::Text),
             set: Some(|x, v| {
                 x.$($f).+ = Some(Text::new($label, v)?);
@@ -137,7 +144,8 @@ macro_rules! vocab {
     ($name:literal, $($f:ident).+, $ty:ty) => {
         Attr {
             name: $name,
-            get: |x| x.$($f).+.as_ref().map(|v| Value::Text(v.as_str())),
+            lead: concat!(" ", $name, "='"),
+            get: |x| x.$($f).+.as_ref().map(|v| v.spelling().map_or(Value::Text(v.as_str()), Value::Verbatim)),
             set: Some(|x, v| {
                 x.$($f).+ = Some(<$ty>::parse(v)?);
                 Ok(())
@@ -151,6 +159,7 @@ macro_rules! num {
     ($name:literal, $($f:ident).+) => {
         Attr {
             name: $name,
+            lead: concat!(" ", $name, "='"),
             get: |x| x.$($f).+.map(|n| Value::Decimal(u64::from(n))),
             set: Some(|x, v| {
                 x.$($f).+ = Some(decimal_u32(v)?);
@@ -165,6 +174,7 @@ macro_rules! hex {
     ($name:literal, $f:ident, $width:literal) => {
         Attr {
             name: $name,
+            lead: concat!(" ", $name, "='"),
             get: |x| x.$f.map(|value| Value::Hex { value, width: $width }),
             set: Some(|x, v| {
                 x.$f = Some(hex_or_decimal(v)?);
@@ -180,9 +190,10 @@ pub const DISK: Shape<Disk> = Shape {
     attrs: &[
         Attr {
             name: "type",
+            lead: " type='",
             get: |d| {
                 (!matches!(&d.source, diskxml_model::Source::File(f) if f.implicit_type))
-                    .then(|| Value::Text(d.disk_type()))
+                    .then(|| d.source.known_type().map_or(Value::Text(d.disk_type()), Value::Verbatim))
             },
             set: None,
         },
@@ -219,7 +230,7 @@ pub const DRIVER: Shape<Driver> = Shape {
 pub const TARGET: Shape<Target> = Shape {
     element: "target",
     attrs: &[
-        Attr { name: "dev", get: |t| Some(Value::Text(&t.dev)), set: None },
+        Attr { name: "dev", lead: " dev='", get: |t| Some(Value::Text(&t.dev)), set: None },
         vocab!("bus", bus, Bus),
         vocab!("tray", tray, Tray),
         vocab!("removable", removable, OnOff),
@@ -247,18 +258,22 @@ pub const BLOCKIO: Shape<Blockio> = Shape {
 pub const BOOT: Shape<Boot> = Shape {
     element: "boot",
     attrs: &[
-        Attr { name: "order", get: |b| Some(Value::Decimal(u64::from(b.order.get()))), set: None },
+        Attr { name: "order", lead: " order='", get: |b| Some(Value::Decimal(u64::from(b.order.get()))), set: None },
         text!("loadparm", loadparm, "boot.loadparm"),
     ],
 };
 
 /// `<alias>`; `name` is required.
-pub const ALIAS: Shape<Alias> =
-    Shape { element: "alias", attrs: &[Attr { name: "name", get: |a| Some(Value::Text(&a.name)), set: None }] };
+pub const ALIAS: Shape<Alias> = Shape {
+    element: "alias",
+    attrs: &[Attr { name: "name", lead: " name='", get: |a| Some(Value::Text(&a.name)), set: None }],
+};
 
 /// `<auth>`; `username` is required.
-pub const AUTH: Shape<Auth> =
-    Shape { element: "auth", attrs: &[Attr { name: "username", get: |a| Some(Value::Text(&a.username)), set: None }] };
+pub const AUTH: Shape<Auth> = Shape {
+    element: "auth",
+    attrs: &[Attr { name: "username", lead: " username='", get: |a| Some(Value::Text(&a.username)), set: None }],
+};
 
 /// `<secret>` of an `<auth>`.
 pub const AUTH_SECRET: Shape<Secret> = Shape {
@@ -291,16 +306,22 @@ pub const ENCRYPTION_SECRET: Shape<EncryptionSecret> = Shape {
 pub const HOST: Shape<Host> = Shape {
     element: "host",
     attrs: &[
-        Attr { name: "name", get: |h| h.name().map(|n| Value::Text(n)), set: None },
-        Attr { name: "port", get: |h| h.port().map(|p| Value::Decimal(u64::from(p.get()))), set: None },
+        Attr { name: "name", lead: " name='", get: |h| h.name().map(|n| Value::Text(n)), set: None },
+        Attr {
+            name: "port",
+            lead: " port='",
+            get: |h| h.port().map(|p| Value::Decimal(u64::from(p.get()))),
+            set: None,
+        },
         Attr {
             name: "transport",
+            lead: " transport='",
             get: |h| {
                 if h.is_unix() { Some(Value::Text("unix")) } else { h.transport().map(|t| Value::Text(t.as_str())) }
             },
             set: None,
         },
-        Attr { name: "socket", get: |h| h.socket().map(|s| Value::Text(s)), set: None },
+        Attr { name: "socket", lead: " socket='", get: |h| h.socket().map(|s| Value::Text(s)), set: None },
     ],
 };
 
@@ -348,7 +369,12 @@ pub const VHOSTUSER_SOURCE: Shape<VhostUserSource> = Shape {
 pub const NETWORK_SOURCE: Shape<NetworkSource> = Shape {
     element: "source",
     attrs: &[
-        Attr { name: "protocol", get: |n| Some(Value::Text(n.protocol().as_str())), set: None },
+        Attr {
+            name: "protocol",
+            lead: " protocol='",
+            get: |n| Some(n.protocol().spelling().map_or(Value::Text(n.protocol().as_str()), Value::Verbatim)),
+            set: None,
+        },
         text!("name", name, "source.name"),
         vocab!("tls", tls, YesNo),
         text!("tlsHostname", tls_hostname, "source.tlsHostname"),
@@ -375,6 +401,7 @@ macro_rules! num64 {
     ($name:literal, $($f:ident).+) => {
         Attr {
             name: $name,
+            lead: concat!(" ", $name, "='"),
             get: |x| x.$($f).+.map(Value::Decimal),
             set: Some(|x, v| {
                 x.$($f).+ = Some(decimal(v)?);
@@ -402,14 +429,17 @@ pub const NETWORK_EXTRAS: [Shape<NetworkExtras>; 7] = [
 /// `<backingStore>`: `type` follows from the layer's source.
 pub const BACKING_STORE: Shape<BackingLayer> = Shape {
     element: "backingStore",
-    attrs: &[Attr { name: "type", get: |l| Some(Value::Text(l.source.disk_type())), set: None }, num!("index", index)],
+    attrs: &[
+        Attr { name: "type", lead: " type='", get: |l| Some(Value::Text(l.source.disk_type())), set: None },
+        num!("index", index),
+    ],
 };
 
 /// `<mirror>`: `type` follows from the destination's source.
 pub const MIRROR: Shape<Mirror> = Shape {
     element: "mirror",
     attrs: &[
-        Attr { name: "type", get: |m| Some(Value::Text(m.layer.source.disk_type())), set: None },
+        Attr { name: "type", lead: " type='", get: |m| Some(Value::Text(m.layer.source.disk_type())), set: None },
         text!("job", job, "attribute value"),
         text!("ready", ready, "attribute value"),
         num!("index", layer.index),
@@ -419,13 +449,13 @@ pub const MIRROR: Shape<Mirror> = Shape {
 /// `<format>` of a backing layer; `type` is required.
 pub const BACKING_FORMAT: Shape<diskxml_model::BackingFormat> = Shape {
     element: "format",
-    attrs: &[Attr { name: "type", get: |f| Some(Value::Text(f.format.as_str())), set: None }],
+    attrs: &[Attr { name: "type", lead: " type='", get: |f| Some(Value::Text(f.format.as_str())), set: None }],
 };
 
 /// `<address>`: its `type` fixes the kind, whose attributes follow ([`DRIVE_ADDRESS`] ...).
 pub const ADDRESS: Shape<diskxml_model::Address> = Shape {
     element: "address",
-    attrs: &[Attr { name: "type", get: |a| Some(Value::Text(a.kind.type_name())), set: None }],
+    attrs: &[Attr { name: "type", lead: " type='", get: |a| Some(Value::Text(a.kind.type_name())), set: None }],
 };
 
 /// The attributes of `<address type='drive'>` after `type`.

@@ -9,9 +9,11 @@ use core::fmt::{self, Write};
 pub(crate) fn escape<W: Write + ?Sized>(out: &mut W, s: &str, attr: bool) -> fmt::Result {
     let table = if attr { &SPECIAL_IN_ATTRIBUTE } else { &SPECIAL_IN_TEXT };
     let bytes = s.as_bytes();
-    let Some(first) = bytes.iter().position(|&b| table[usize::from(b)]) else {
+    // The common case first, without a branch a byte: is any byte special at all?
+    if !bytes.iter().fold(false, |any, &b| any | table[usize::from(b)]) {
         return out.write_str(s);
-    };
+    }
+    let first = bytes.iter().position(|&b| table[usize::from(b)]).unwrap_or(bytes.len());
     let mut last = 0;
     for (i, &byte) in bytes.iter().enumerate().skip(first) {
         if !table[usize::from(byte)] {
@@ -66,6 +68,46 @@ mod tests {
         let mut out = String::new();
         escape(&mut out, s, attr).unwrap();
         out
+    }
+
+    /// Known vocabulary values are written without escaping (`Value::Verbatim`): none may
+    /// hold a character escaping would change.
+    #[test]
+    fn no_known_spelling_needs_escaping() {
+        use diskxml_model as m;
+        let lists: [&[&str]; 17] = [
+            m::Bus::KNOWN,
+            m::Cache::KNOWN,
+            m::DetectZeroes::KNOWN,
+            m::DeviceKind::KNOWN,
+            m::Discard::KNOWN,
+            m::ErrorPolicy::KNOWN,
+            m::Format::KNOWN,
+            m::Io::KNOWN,
+            m::OnOff::KNOWN,
+            m::Protocol::KNOWN,
+            m::ReadErrorPolicy::KNOWN,
+            m::SecretType::KNOWN,
+            m::StartupPolicy::KNOWN,
+            m::Transport::KNOWN,
+            m::Tray::KNOWN,
+            m::VolumeMode::KNOWN,
+            m::YesNo::KNOWN,
+        ];
+        for spelling in lists.iter().flat_map(|l| l.iter()).chain(&[
+            "file",
+            "block",
+            "network",
+            "dir",
+            "volume",
+            "nvme",
+            "vhostuser",
+        ]) {
+            assert_eq!(escaped(spelling, true), *spelling);
+            assert_eq!(escaped(spelling, false), *spelling);
+        }
+        assert_eq!(m::Bus::parse("virtio").unwrap().spelling(), Some("virtio"));
+        assert_eq!(m::Bus::parse("future&bus").unwrap().spelling(), None);
     }
 
     #[test]

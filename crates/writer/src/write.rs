@@ -18,8 +18,13 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     }
 
     pub(crate) fn indent(&mut self) -> fmt::Result {
-        for _ in 0..self.depth {
-            self.out.write_str("  ")?;
+        /// Enough for any depth the parser accepts in one piece; deeper ones take several.
+        const SPACES: &str = "                                                                ";
+        let mut width = 2 * self.depth;
+        while width > 0 {
+            let piece = width.min(SPACES.len());
+            self.out.write_str(&SPACES[..piece])?;
+            width -= piece;
         }
         Ok(())
     }
@@ -35,40 +40,38 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     /// Writes the indentation and `<name`.
     pub(crate) fn open(&mut self, name: &str) -> fmt::Result {
         self.indent()?;
-        self.out.write_char('<')?;
+        self.out.write_str("<")?;
         self.out.write_str(name)
     }
 
+    /// ` name='value'` for a name known only now (an unknown attribute's, say).
     pub(crate) fn value(&mut self, name: &str, value: Value<'_>) -> fmt::Result {
+        self.out.write_str(" ")?;
+        self.out.write_str(name)?;
+        self.out.write_str("='")?;
+        self.rest(value)
+    }
+
+    /// The value after its lead ` name='`, and the closing quote.
+    fn rest(&mut self, value: Value<'_>) -> fmt::Result {
         match value {
-            Value::Text(text) => {
-                self.attr_open(name)?;
-                escape(self.out, text, true)?;
-            }
-            Value::Decimal(n) => {
-                self.attr_open(name)?;
-                self.out.write_str(crate::number::decimal(&mut [0; 20], n))?;
-            }
+            Value::Text(text) => escape(self.out, text, true)?,
+            Value::Verbatim(text) => self.out.write_str(text)?,
+            Value::Decimal(n) => self.out.write_str(crate::number::decimal(&mut [0; 20], n))?,
             Value::Hex { value, width } => {
-                self.attr_open(name)?;
                 self.out.write_str(crate::number::hex(&mut [0; 18], u64::from(value), width))?;
             }
         }
-        self.out.write_char('\'')
+        self.out.write_str("'")
     }
 
-    /// ` name='`: the start of an attribute, in three pieces rather than through `fmt`.
-    fn attr_open(&mut self, name: &str) -> fmt::Result {
-        self.out.write_char(' ')?;
-        self.out.write_str(name)?;
-        self.out.write_str("='")
-    }
-
-    /// The known attributes of `item` that are set, in the shape's order.
+    /// The known attributes of `item` that are set, in the shape's order, each lead
+    /// (` name='`) written in one piece.
     pub(crate) fn attrs<T>(&mut self, shape: &Shape<T>, item: &T) -> fmt::Result {
         for attr in shape.attrs {
             if let Some(value) = (attr.get)(item) {
-                self.value(attr.name, value)?;
+                self.out.write_str(attr.lead)?;
+                self.rest(value)?;
             }
         }
         Ok(())
@@ -191,7 +194,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
             return Ok(());
         }
         self.indent()?;
-        self.out.write_char('<')?;
+        self.out.write_str("<")?;
         self.out.write_str(name)?;
         self.out.write_str("/>\n")
     }
@@ -199,7 +202,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     pub(crate) fn text_element(&mut self, name: &str, text: Option<&str>) -> fmt::Result {
         let Some(text) = text else { return Ok(()) };
         self.indent()?;
-        self.out.write_char('<')?;
+        self.out.write_str("<")?;
         self.out.write_str(name)?;
         self.out.write_char('>')?;
         escape(self.out, text, false)?;

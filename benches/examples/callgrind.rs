@@ -1,0 +1,33 @@
+//! A fixed workload for `valgrind --tool=callgrind`, which counts instructions repeatably on
+//! a noisy machine (docs/performance.md):
+//!
+//! `cargo build --profile bench -p diskxml-benches --example callgrind`
+//! `valgrind --tool=callgrind target/release/examples/callgrind write 20000`
+//!
+//! Modes: `write` (the Edge example into a `String` with capacity) and `parse` (it, read
+//! back); the count divided by the iterations is the cost of one.
+use std::hint::black_box;
+
+use diskxml::ToXml;
+
+fn main() {
+    let mode = std::env::args().nth(1).unwrap_or_else(|| "write".to_owned());
+    let n: usize = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    let disk = diskxml_benches::edge_disk();
+    let xml = disk.to_xml().expect("the Edge example writes");
+    match mode.as_str() {
+        "parse" => {
+            for _ in 0..n {
+                black_box(diskxml::parse_disk(black_box(&xml)).expect("the Edge example reads back"));
+            }
+        }
+        _ => {
+            let mut out = String::with_capacity(1024);
+            for _ in 0..n {
+                out.clear();
+                diskxml::writer::write_disk(black_box(&disk), &mut out).expect("the Edge example writes");
+                black_box(&out);
+            }
+        }
+    }
+}
