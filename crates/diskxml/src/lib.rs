@@ -52,7 +52,7 @@
 //!
 //! # Crate features
 //! - `serde` (off by default): `Serialize` and `Deserialize` for every model type
-//!   (see [`model`]); on docs.rs.
+//!   (see [`model`]).
 //! - `libvirt` (off by default): the `libvirt` module, for attaching and detaching volumes,
 //!   and `audit`, which checks every disk of every domain on a host; building it needs Debian's `libvirt-dev`.
 //!
