@@ -4,8 +4,11 @@
 //! `cargo build --profile bench -p diskxml-benches --example callgrind`
 //! `valgrind --tool=callgrind target/release/examples/callgrind write 20000`
 //!
-//! Modes: `write` (the Edge example into a `String` with capacity) and `parse` (it, read
-//! back); the count divided by the iterations is the cost of one.
+//! Modes: `write` (the Edge example into a `String` with capacity), `parse` (it, read
+//! back), `domain` (`parse_domain_disks` of a domain of N Edge disks, once: compare the
+//! count per disk at 10 and 10,000 disks); the count divided by the iterations (or disks)
+//! is the cost of one. `domain-repeat` and `roxmltree-repeat` read 100,000 disks in domains
+//! of N, for `/usr/bin/time -f '%e s %R faults'` (page faults, not instructions).
 use std::hint::black_box;
 
 use diskxml::ToXml;
@@ -16,6 +19,23 @@ fn main() {
     let disk = diskxml_benches::edge_disk();
     let xml = disk.to_xml().expect("the Edge example writes");
     match mode.as_str() {
+        "domain" => {
+            let text = diskxml_benches::domain(n);
+            black_box(diskxml::parser::parse_domain_disks(black_box(&text)).expect("the domain reads"));
+        }
+        // Repeated: what a benchmark loop sees (with /usr/bin/time -v: its page faults).
+        "domain-repeat" => {
+            let text = diskxml_benches::domain(n);
+            for _ in 0..100_000 / n.max(1) {
+                black_box(diskxml::parser::parse_domain_disks(black_box(&text)).expect("the domain reads"));
+            }
+        }
+        "roxmltree-repeat" => {
+            let text = diskxml_benches::domain(n);
+            for _ in 0..100_000 / n.max(1) {
+                black_box(roxmltree::Document::parse(black_box(&text)).expect("the domain reads"));
+            }
+        }
         "parse" => {
             for _ in 0..n {
                 black_box(diskxml::parse_disk(black_box(&xml)).expect("the Edge example reads back"));
