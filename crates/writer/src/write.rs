@@ -57,7 +57,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
         match value {
             Value::Text(text) => escape(self.out, text, true)?,
             Value::Verbatim(text) => self.out.write_str(text)?,
-            Value::Decimal(n) => self.out.write_str(crate::number::decimal(&mut [0; 20], n))?,
+            Value::Decimal(n) => crate::number::write_decimal(self.out, n)?,
             Value::Hex { value, width } => {
                 self.out.write_str(crate::number::hex(&mut [0; 18], u64::from(value), width))?;
             }
