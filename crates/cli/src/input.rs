@@ -178,6 +178,37 @@ mod tests {
         assert_eq!(locate_json_field("{\"data\": {\"serial\": 1}}", "serial"), None);
     }
 
+    proptest::proptest! {
+        /// Any text, any field: no panic, and a position inside the text.
+        #[test]
+        fn locating_never_panics(text in ".{0,200}", field in "[a-z_.\\[\\]0-9]{0,30}") {
+            if let Some((line, column)) = locate_json_field(&text, &field) {
+                proptest::prop_assert!(line >= 1 && column >= 1);
+                proptest::prop_assert!(line <= text.matches('\n').count() + 1);
+            }
+        }
+
+        /// In real JSON, the position found is the key's opening quote.
+        #[test]
+        fn a_key_is_found_at_its_quote(
+            keys in proptest::collection::vec("[a-z]{1,6}", 1..4),
+            pretty in proptest::bool::ANY,
+        ) {
+            let mut value = serde_json::json!(1);
+            for key in keys.iter().rev() {
+                value = serde_json::json!({ "other": [1, {"x": "y"}], key.as_str(): value });
+            }
+            let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) };
+            let text = text.map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let (line, column) = locate_json_field(&text, &keys.join("."))
+                .ok_or_else(|| proptest::test_runner::TestCaseError::fail(text.clone()))?;
+            let line_text = text.lines().nth(line - 1).unwrap_or_default();
+            let rest: String = line_text.chars().skip(column - 1).collect();
+            let last = keys.last().map(String::as_str).unwrap_or_default();
+            proptest::prop_assert!(rest.starts_with(&format!("\"{last}\"")), "{}\n{}:{}", text, line, column);
+        }
+    }
+
     #[test]
     fn utf16_is_decoded_and_broken_encodings_say_where() {
         let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("<a/>".encode_utf16().flat_map(u16::to_le_bytes)).collect();

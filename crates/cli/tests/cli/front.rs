@@ -278,3 +278,26 @@ fn completions_man_help_and_version() {
     assert_eq!(r.stdout, format!("diskxml {}\n", env!("CARGO_PKG_VERSION")));
     let _ = ROOT;
 }
+
+/// A progress bar on a terminal when there are many files, and never in a pipe. The
+/// terminal is util-linux's `script`, which runs the command on a pseudo-terminal.
+#[test]
+fn many_files_show_a_progress_bar_on_a_terminal_only() {
+    if !diskxml_testkit::tools::command("script", "bsdutils (util-linux)") {
+        return;
+    }
+    let scratch = Scratch::new("bar");
+    let files: Vec<String> =
+        (0..20).map(|i| scratch.file(&format!("f{i:02}.xml"), testdata("check/valid_edge.xml").as_bytes())).collect();
+    let command = format!("{} check {}", env!("CARGO_BIN_EXE_diskxml"), files.join(" "));
+    let out = std::process::Command::new("script").args(["-qec", &command, "/dev/null"]).output().unwrap();
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{terminal}");
+    assert!(terminal.contains("/20 files"), "no progress bar on a terminal: {terminal:?}");
+    let piped = run(&std::iter::once("check").chain(files.iter().map(String::as_str)).collect::<Vec<_>>(), None);
+    assert_eq!((piped.code, piped.stdout.as_str(), piped.stderr.as_str()), (0, "", ""));
+    // A few files: no bar even on a terminal.
+    let few = format!("{} check {}", env!("CARGO_BIN_EXE_diskxml"), files[..3].join(" "));
+    let out = std::process::Command::new("script").args(["-qec", &few, "/dev/null"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+}
