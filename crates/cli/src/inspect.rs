@@ -153,14 +153,27 @@ fn failures<T>(reports: &[Report<T>]) -> Option<Failure> {
     worst.map(Failure::Reported)
 }
 
-/// A problem, as `check --json` prints it.
+/// A finding as JSON prints it: where, which rule, what.
 #[derive(Serialize)]
-struct ProblemJson<'a> {
-    file: &'a str,
+pub(crate) struct FindingJson<'a> {
     line: u32,
     column: u32,
     rule: &'static str,
     message: &'a str,
+}
+
+impl<'a> From<&'a diskxml::Finding> for FindingJson<'a> {
+    fn from(f: &'a diskxml::Finding) -> Self {
+        Self { line: f.pos.line, column: f.pos.column, rule: f.problem.rule.code(), message: &f.problem.message }
+    }
+}
+
+/// A problem, as `check --json` prints it.
+#[derive(Serialize)]
+struct ProblemJson<'a> {
+    file: &'a str,
+    #[serde(flatten)]
+    finding: FindingJson<'a>,
 }
 
 /// One problem found by `check`.
@@ -197,16 +210,8 @@ pub(crate) fn check(args: &CheckArgs, out: &mut Vec<u8>) -> Result<(), Failure> 
     let failed = failures(&reports);
     let found: Vec<Found> = reports.into_iter().filter_map(Result::ok).flatten().collect();
     if args.json {
-        let problems: Vec<ProblemJson<'_>> = found
-            .iter()
-            .map(|f| ProblemJson {
-                file: &f.file,
-                line: f.finding.pos.line,
-                column: f.finding.pos.column,
-                rule: f.finding.problem.rule.code(),
-                message: &f.finding.problem.message,
-            })
-            .collect();
+        let problems: Vec<ProblemJson<'_>> =
+            found.iter().map(|f| ProblemJson { file: &f.file, finding: FindingJson::from(&f.finding) }).collect();
         crate::write_json(&problems, out);
     } else {
         for f in &found {

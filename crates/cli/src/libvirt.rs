@@ -209,10 +209,8 @@ struct AuditJson<'a> {
     domain: &'a str,
     definition: &'static str,
     dev: Option<&'a str>,
-    line: u32,
-    column: u32,
-    rule: &'static str,
-    message: &'a str,
+    #[serde(flatten)]
+    finding: crate::inspect::FindingJson<'a>,
 }
 
 /// Every disk of every domain on the host against the profile: one table of problems.
@@ -227,10 +225,7 @@ pub(crate) fn audit(args: &AuditArgs, out: &mut Vec<u8>) -> Result<(), Failure> 
                 domain: &f.domain,
                 definition: definition(f.live),
                 dev: f.dev.as_deref(),
-                line: f.finding.pos.line,
-                column: f.finding.pos.column,
-                rule: f.finding.problem.rule.code(),
-                message: &f.finding.problem.message,
+                finding: crate::inspect::FindingJson::from(&f.finding),
             })
             .collect();
         crate::write_json(&rows, out);
