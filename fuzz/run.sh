@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parse_disk parse_domain roundtrip edge_path connection_info)
+[ ${#targets[@]} -gt 0 ] || targets=(parse_disk parse_domain roundtrip edge_path connection_info disk_json)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -28,6 +28,7 @@ use crate::{
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Disk {
     /// `disk@device`; libvirt reads an absent one as `disk`.
@@ -120,6 +121,7 @@ impl Disk {
 /// `<driver>`: the hypervisor's driver and how it treats the image. Every attribute is
 /// optional and absent by default.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Driver {
     /// `name` (`qemu` for QEMU/KVM).
@@ -181,9 +183,11 @@ impl Driver {
 
 /// `<target>`: the device name the guest should see, and the bus.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Target {
-    /// `dev`, e.g. `vda`.
+    /// `dev`, e.g. `vda`; never empty.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_impl::target_dev"))]
     pub dev: Text,
     /// `bus`.
     pub bus: Option<Bus>,
@@ -214,6 +218,7 @@ impl Target {
 
 /// `<boot order='N'/>`.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Boot {
     /// `order`: positive.
@@ -235,6 +240,7 @@ impl Boot {
 
 /// `<alias name='...'/>`.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Alias {
     /// `name`; user aliases start with `ua-`.
@@ -256,6 +262,7 @@ impl Alias {
 
 /// `<address>`: where the disk sits on its bus.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Address {
     /// The address type and its known attributes.
@@ -304,6 +311,7 @@ impl AddressKind {
 
 /// A drive address (`type='drive'`).
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct DriveAddress {
     /// `controller`.
@@ -318,6 +326,7 @@ pub struct DriveAddress {
 
 /// A PCI address (`type='pci'`).
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct PciAddress {
     /// `domain`.
@@ -332,6 +341,7 @@ pub struct PciAddress {
 
 /// `<geometry>`: the disk geometry the guest sees.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Geometry {
     /// `cyls`.
@@ -349,6 +359,7 @@ pub struct Geometry {
 
 /// `<transient/>`: changes are discarded when the guest stops.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Transient {
     /// `shareBacking` (`yes` lets several guests share the backing image).
@@ -360,6 +371,7 @@ pub struct Transient {
 
 /// A CCW address (`type='ccw'`, s390), written in hexadecimal as libvirt does.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CcwAddress {
     /// `cssid`.
@@ -372,6 +384,7 @@ pub struct CcwAddress {
 
 /// A USB address (`type='usb'`).
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct UsbAddress {
     /// `bus`.
@@ -394,6 +407,7 @@ pub enum BackingStore {
 /// One backing image: `<backingStore type=... index=...>` with `<format>`, `<source>` and
 /// the next `<backingStore>`.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct BackingLayer {
     /// The source; its kind gives `backingStore@type`.
@@ -419,6 +433,7 @@ impl BackingLayer {
 
 /// `<format type=...>` of a backing layer.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct BackingFormat {
     /// `type`.
@@ -430,6 +445,7 @@ pub struct BackingFormat {
 
 /// `<mirror>`: the destination of a running block copy or mirror job (live XML only).
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Mirror {
     /// `job` (`copy`, `active-commit`).
@@ -444,6 +460,7 @@ pub struct Mirror {
 
 /// `<metadata_cache><max_size unit=...>N</max_size></metadata_cache>` of a qcow2 driver.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct MetadataCache {
     /// `max_size`, in `unit`s.

@@ -73,6 +73,7 @@ impl fmt::Display for Port {
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "crate::serde_impl::HostRepr"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Host {

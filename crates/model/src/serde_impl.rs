@@ -38,6 +38,15 @@ impl<'de> Deserialize<'de> for Name {
     }
 }
 
+/// `target.dev`, which [`Target::new`](crate::Target::new) refuses empty.
+pub(crate) fn target_dev<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Text, D::Error> {
+    let dev = Text::new("target.dev", String::deserialize(deserializer)?).map_err(D::Error::custom)?;
+    if dev.is_empty() {
+        return Err(D::Error::custom(Error::Empty { field: "target.dev" }));
+    }
+    Ok(dev)
+}
+
 /// Reads a vocabulary value by its libvirt spelling (`Other` for one not known).
 pub(crate) fn vocabulary<'de, D: Deserializer<'de>, T>(
     deserializer: D,
@@ -59,6 +68,7 @@ fn unique(attributes: &[Attribute]) -> Result<(), Error> {
 
 /// [`Element`] as read, before its attribute names are checked to be unique.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ElementRepr {
     name: Name,
     #[serde(default)]
@@ -83,6 +93,7 @@ impl TryFrom<ElementRepr> for Element {
 
 /// [`Unknown`] as written and read (before its attribute names are checked to be unique).
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct UnknownRepr {
     #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
     attributes: Vec<Attribute>,
@@ -114,6 +125,7 @@ impl TryFrom<UnknownRepr> for Unknown {
 
 /// [`Host`] as read: a name (with port and transport) or a unix socket, not both.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct HostRepr {
     name: Option<String>,
     port: Option<Port>,
@@ -150,6 +162,7 @@ impl TryFrom<HostRepr> for Host {
 
 /// [`NetworkSource`] as read, before its hosts pass the protocol's rules.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct NetworkSourceRepr {
     protocol: Protocol,
     #[serde(default)]

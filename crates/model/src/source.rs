@@ -130,6 +130,7 @@ impl Source {
 /// attributes, hoisted into one part as libvirt's Go library does: one place to read,
 /// write, normalise and generate it, so no kind of source can forget one of them.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SourceCommon {
     /// `source@startupPolicy`.
@@ -153,6 +154,7 @@ impl SourceCommon {
 
 /// The source of a `type='file'` disk. A cdrom or floppy without media has no path.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct FileSource {
     /// `source@file`.
@@ -168,6 +170,7 @@ pub struct FileSource {
 
 /// The source of a `type='block'` disk.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct BlockSource {
     /// `source@dev`.
@@ -179,6 +182,7 @@ pub struct BlockSource {
 
 /// The source of a `type='dir'` disk.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct DirSource {
     /// `source@dir`.
@@ -190,6 +194,7 @@ pub struct DirSource {
 
 /// The source of a `type='volume'` disk: a volume of a storage pool.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct VolumeSource {
     /// `source@pool`.
@@ -206,6 +211,7 @@ pub struct VolumeSource {
 
 /// The source of a `type='nvme'` disk.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct NvmeSource {
     /// `source@type` (`pci`).
@@ -225,6 +231,7 @@ pub struct NvmeSource {
 
 /// The source of a `type='vhostuser'` disk.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct VhostUserSource {
     /// `source@type` (`unix`).
@@ -240,6 +247,7 @@ pub struct VhostUserSource {
 
 /// A disk type the model does not know: `disk@type` and the whole `<source>` element.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct OtherSource {
     /// `disk@type` as written.
@@ -263,6 +271,7 @@ pub struct OtherSource {
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "crate::serde_impl::NetworkSourceRepr"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct NetworkSource {
@@ -297,6 +306,7 @@ pub struct NetworkSource {
 /// (just the attributes named here); anything richer is kept whole in
 /// [`NetworkSource::unknown`], so nothing read is lost.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct NetworkExtras {
     /// `<snapshot name=.../>` (rbd).
@@ -332,6 +342,7 @@ impl NetworkExtras {
 
 /// `<identity>` of an nfs or ssh source.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Identity {
     /// `user` (nfs).

@@ -16,6 +16,7 @@ macro_rules! iotune {
         /// assert_eq!(iotune.limits().next(), Some(("total_bytes_sec", 10_000_000)));
         /// ```
         #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
         #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
         pub struct Iotune {
             $( #[doc = concat!("`<", stringify!($field), ">`")] pub $field: Option<u64>, )+
@@ -74,6 +75,7 @@ iotune! {
 
 /// `<blockio>`: the block sizes the guest sees.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Blockio {
     /// `logical_block_size`, in bytes.
@@ -97,6 +99,7 @@ pub struct Blockio {
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Auth {
     /// `username`.
@@ -120,6 +123,7 @@ impl Auth {
 
 /// `<secret>`: a libvirt secret, by uuid or by usage.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Secret {
     /// `type`.
@@ -176,6 +180,7 @@ impl Secret {
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Encryption {
     /// `format` (`luks`, `qcow`).
@@ -192,6 +197,7 @@ pub struct Encryption {
 
 /// A `<secret>` of an `<encryption>`.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct EncryptionSecret {
     /// `type` (`passphrase`).

@@ -83,7 +83,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
         for a in unknown.attributes() {
             self.value(a.name.as_str(), Value::Text(a.value.as_str()))?;
         }
-        let open = has_children || !unknown.children().is_empty();
+        let open = has_children || unknown.children().iter().any(has_content);
         self.out.write_str(if open { ">\n" } else { "/>\n" })?;
         Ok(open)
     }
@@ -93,14 +93,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
         if !open {
             return Ok(());
         }
-        self.nested(|w| {
-            for node in unknown.children() {
-                w.indent()?;
-                w.node(node)?;
-                w.out.write_char('\n')?;
-            }
-            Ok(())
-        })?;
+        self.nested(|w| w.unknown_children(unknown.children()))?;
         self.indent()?;
         self.end_tag(name)
     }
@@ -268,6 +261,40 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
         self.element_with("address", start, &address.unknown, false, |_| Ok(()))
     }
 
+    /// The unknown children of a known element, one a line, texts as the parser keeps them
+    /// (trimmed of XML whitespace, blank ones left out, adjacent ones joined by a newline),
+    /// so that what is read back writes the same bytes again, whatever the model held.
+    fn unknown_children(&mut self, children: &[Node]) -> fmt::Result {
+        let mut in_text = false;
+        for node in children {
+            match node {
+                Node::Text(text) => {
+                    let text = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+                    if text.is_empty() {
+                        continue;
+                    }
+                    if in_text {
+                        self.out.write_str("\n")?;
+                    } else {
+                        self.indent()?;
+                    }
+                    escape(self.out, text, false)?;
+                    in_text = true;
+                }
+                Node::Element(element) => {
+                    if in_text {
+                        self.out.write_str("\n")?;
+                        in_text = false;
+                    }
+                    self.indent()?;
+                    self.element(element)?;
+                    self.out.write_str("\n")?;
+                }
+            }
+        }
+        if in_text { self.out.write_str("\n") } else { Ok(()) }
+    }
+
     fn node(&mut self, node: &Node) -> fmt::Result {
         match node {
             Node::Element(element) => self.element(element),
@@ -282,7 +309,8 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
         for a in element.attributes() {
             self.value(a.name.as_str(), Value::Text(a.value.as_str()))?;
         }
-        if element.children.is_empty() {
+        // Empty texts are nothing in XML: `<x></x>` would read back as `<x/>`.
+        if !element.children.iter().any(|c| !matches!(c, Node::Text(t) if t.is_empty())) {
             return self.out.write_str("/>");
         }
         self.out.write_char('>')?;
@@ -290,5 +318,14 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
             self.node(child)?;
         }
         write!(self.out, "</{}>", element.name)
+    }
+}
+
+/// Whether an unknown child of a known element writes anything: an element, or a text
+/// that is not all XML whitespace.
+fn has_content(node: &Node) -> bool {
+    match node {
+        Node::Element(_) => true,
+        Node::Text(text) => !text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')).is_empty(),
     }
 }

@@ -64,8 +64,10 @@ impl<W: Write + ?Sized> Writer<'_, W> {
     }
 
     fn network_source(&mut self, net: &NetworkSource) -> fmt::Result {
-        let children =
-            !net.hosts().is_empty() || net.auth.is_some() || net.encryption.is_some() || net.extras.is_some();
+        let children = !net.hosts().is_empty()
+            || net.auth.is_some()
+            || net.encryption.is_some()
+            || net.extras.as_ref().is_some_and(|e| !e.is_empty());
         let start = |w: &mut Self| w.attrs(&shape::NETWORK_SOURCE, net);
         self.element_with("source", start, &net.unknown, children, |w| {
             for host in net.hosts() {

@@ -39,6 +39,8 @@ fn json_cannot_build_what_the_constructors_refuse() {
     let twice =
         r#"{"source":{"file":{}},"unknown":{"attributes":[{"name":"x","value":"1"},{"name":"x","value":"2"}]}}"#;
     assert!(refused(twice).contains("appears twice"), "{}", refused(twice));
+    let dev = r#"{"source":{"file":{}},"target":{"dev":""}}"#;
+    assert!(refused(dev).contains("target.dev: must not be empty"), "{}", refused(dev));
     let name = r#"{"source":{"file":{}},"unknown":{"children":[{"element":{"name":"a b"}}]}}"#;
     assert!(refused(name).contains("not an XML name"), "{}", refused(name));
     // And the error type the model uses says the same.
@@ -64,4 +66,44 @@ fn json_reads_what_a_person_writes() {
          <source file='/var/lib/images/a.qcow2'/>\n  <target dev='vda' bus='virtio'/>\n  <readonly/>\n  \
          <serial>abc</serial>\n  <vendor-note x='1'/>\n</disk>\n"
     );
+}
+
+#[test]
+fn a_misspelt_field_is_refused_not_ignored() {
+    let typo = r#"{"source":{"file":{"path":"/a"}},"readonly":true,"serail":"x"}"#;
+    assert!(refused(typo).contains("unknown field `serail`"), "{}", refused(typo));
+    let nested = r#"{"source":{"network":{"protocol":"rbd","name":"p/i","extras":{"snapshqt":"s"}}}}"#;
+    assert!(refused(nested).contains("unknown field `snapshqt`"), "{}", refused(nested));
+    let host = r#"{"source":{"network":{"protocol":"nbd","hosts":[{"name":"h","prot":1}]}}}"#;
+    assert!(refused(host).contains("unknown field `prot`"), "{}", refused(host));
+}
+
+/// The `disk_json` fuzz target's property on its first finding: a disk built from JSON
+/// with an empty `extras` writes XML that reads back and writes the same bytes again.
+#[test]
+fn a_json_disk_with_empty_extras_writes_stably() {
+    let json = r#"{"source":{"network":{"protocol":"rbd","name":"pool/image","tls":"yes","extras":{}}}}"#;
+    let disk: Disk = serde_json::from_str(json).unwrap();
+    let xml = diskxml::ToXml::to_xml(&disk).unwrap();
+    assert!(xml.contains("<source protocol='rbd' name='pool/image' tls='yes'/>"), "{xml}");
+    let back = diskxml::parse_disk(&xml).unwrap();
+    assert_eq!(diskxml::ToXml::to_xml(&back).unwrap(), xml);
+}
+
+/// Found by `disk_json`: unknown texts beside known elements are written as the parser keeps
+/// them (trimmed, blank ones left out, adjacent ones joined), so the XML is stable.
+#[test]
+fn unknown_texts_of_any_shape_write_stably() {
+    let json = r#"{"source":{"file":{"path":"/a"}},"unknown":{"children":[
+        {"text":"\n    "},{"element":{"name":"nested"}},{"text":"  a "},{"text":"b"},{"text":""},
+        {"element":{"name":"empty","children":[{"text":""}]}}]}}"#;
+    let disk: Disk = serde_json::from_str(json).unwrap();
+    let xml = diskxml::ToXml::to_xml(&disk).unwrap();
+    assert_eq!(xml, "<disk type='file'>\n  <source file='/a'/>\n  <nested/>\n  a\nb\n  <empty/>\n</disk>\n");
+    let back = diskxml::parse_disk(&xml).unwrap();
+    assert_eq!(diskxml::ToXml::to_xml(&back).unwrap(), xml);
+    // Blank texts alone do not open the element.
+    let blank = r#"{"source":{"file":{"path":"/a"}},"target":{"dev":"vda","unknown":{"children":[{"text":" \n "}]}}}"#;
+    let disk: Disk = serde_json::from_str(blank).unwrap();
+    assert!(diskxml::ToXml::to_xml(&disk).unwrap().contains("<target dev='vda'/>"));
 }

@@ -80,3 +80,14 @@ fn indented_writing_for_a_domain() {
         "    <disk type='network'>\n      <source protocol='openvstorage' name='v'/>\n      <target dev='vdb' bus='virtio'/>\n    </disk>\n"
     );
 }
+
+/// Found by the `disk_json` fuzz target: a network source whose extras are present but
+/// empty opened `<source>` with nothing inside (the facade's json tests read it back).
+#[test]
+fn empty_extras_write_nothing_and_the_source_stays_self_closed() {
+    let mut disk = Disk::openvstorage_edge("vol").build().unwrap();
+    let diskxml_model::Source::Network(net) = &mut disk.source else { panic!("network") };
+    net.extras = Some(Box::default());
+    let written = xml(&disk);
+    assert!(written.contains("<source protocol='openvstorage' name='vol'/>"), "{written}");
+}
