@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use crate::{Bus, DeviceKind, Disk, Driver, Error, Host, IntoHost, NetworkSource, Protocol, Source, Target, Text};
+use crate::{Bus, DeviceKind, Disk, Driver, Error, Host, IntoHost, Protocol, Source};
 
 /// Builds an Open vStorage Edge disk (`<source protocol='openvstorage'>`); start it with
 /// [`Disk::openvstorage_edge`].
@@ -36,7 +36,7 @@ pub struct EdgeDiskBuilder {
     volume: String,
     host: Option<Result<Host, Error>>,
     snapshot_timeout: Option<u32>,
-    target: Option<(String, Option<Bus>)>,
+    target: Option<(String, Bus)>,
     driver: Option<Driver>,
     device: Option<DeviceKind>,
     serial: Option<String>,
@@ -75,7 +75,7 @@ impl EdgeDiskBuilder {
 
     /// The guest device name and bus.
     pub fn target(mut self, dev: impl Into<String>, bus: Bus) -> Self {
-        self.target = Some((dev.into(), Some(bus)));
+        self.target = Some((dev.into(), bus));
         self
     }
 
@@ -123,7 +123,7 @@ impl EdgeDiskBuilder {
 
     /// The target, unless already set.
     pub fn or_target(mut self, dev: impl Into<String>, bus: Bus) -> Self {
-        self.target.get_or_insert_with(|| (dev.into(), Some(bus)));
+        self.target.get_or_insert_with(|| (dev.into(), bus));
         self
     }
 
@@ -133,24 +133,27 @@ impl EdgeDiskBuilder {
     /// The first problem found: a character XML cannot carry (naming the field), an empty
     /// volume name, a bad port, a host the `openvstorage` protocol does not take.
     pub fn build(self) -> Result<Disk, Error> {
-        let name = Text::new("source.name", self.volume)?;
-        if name.is_empty() {
-            return Err(Error::Empty { field: "source.name" });
-        }
-        let mut source = NetworkSource::new(Protocol::Openvstorage, Some(name));
-        source.snapshot_timeout = self.snapshot_timeout;
+        // The general builder does the checking; the Edge one adds its presets' `or_*`
+        // and the snapshot timeout.
+        let mut builder = Disk::network(Protocol::Openvstorage, self.volume);
         if let Some(host) = self.host {
-            source.push_host(host?)?;
+            builder = builder.host(host);
         }
-        let mut disk = Disk::new(Source::Network(alloc::boxed::Box::new(source)));
-        disk.device = self.device;
-        disk.driver = self.driver.map(alloc::boxed::Box::new);
-        disk.readonly = self.readonly;
         if let Some((dev, bus)) = self.target {
-            disk.target = Some(alloc::boxed::Box::new(Target::new(dev, bus)?));
+            builder = builder.target(dev, bus);
         }
         if let Some(serial) = self.serial {
-            disk.serial = Some(Text::new("serial", serial)?);
+            builder = builder.serial(serial);
+        }
+        if let Some(driver) = self.driver {
+            builder = builder.driver(driver);
+        }
+        if let Some(device) = self.device {
+            builder = builder.device(device);
+        }
+        let mut disk = builder.readonly(self.readonly).build()?;
+        if let Source::Network(source) = &mut disk.source {
+            source.snapshot_timeout = self.snapshot_timeout;
         }
         Ok(disk)
     }
