@@ -89,12 +89,3 @@ impl Pick {
         }
     }
 }
-
-/// The flag and value a selector came from, for messages.
-pub(crate) fn describe(selector: &DiskSelector) -> String {
-    match selector {
-        DiskSelector::TargetDev(d) => format!("--dev {d}"),
-        DiskSelector::Serial(s) => format!("--serial {s}"),
-        DiskSelector::Alias(a) => format!("--alias {a}"),
-    }
-}

@@ -7,7 +7,7 @@ use diskxml::{Disk, DiskSelector, DomainDisk, Source, ToXml};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::args::{Pick, describe, parse_profile};
+use crate::args::{Pick, parse_profile};
 use crate::input::{Failure, positioned, read_input};
 
 #[derive(Debug, Args)]
@@ -72,7 +72,7 @@ fn picked(file: &str, text: &str, pick: &Pick) -> Result<(Vec<Disk>, bool), Fail
     let Some(selector) = selector else { return Ok((disks, domain)) };
     let found: Vec<Disk> = disks.into_iter().filter(|d| selector.matches(d)).take(1).collect();
     if found.is_empty() {
-        return Err(Failure::Invalid(format!("{file}: no disk matches {}", describe(&selector))));
+        return Err(Failure::Invalid(format!("{file}: no disk with {selector}")));
     }
     Ok((found, false))
 }
@@ -120,7 +120,6 @@ fn each_file<T: Send>(files: &[String], f: impl Fn(&str) -> Report<T> + Sync) ->
         );
         bar
     });
-    // stdin can be read once: files are read in parallel, '-' among them.
     let reports = files
         .par_iter()
         .map(|file| {
@@ -202,7 +201,7 @@ fn selected_index(file: &str, text: &str, selector: &DiskSelector) -> Result<usi
     disks
         .iter()
         .position(|d| selector.matches(&d.disk))
-        .ok_or_else(|| Failure::Invalid(format!("{file}: no disk matches {}", describe(selector))))
+        .ok_or_else(|| Failure::Invalid(format!("{file}: no disk with {selector}")))
 }
 
 pub(crate) fn check(args: &CheckArgs, out: &mut Vec<u8>) -> Result<(), Failure> {

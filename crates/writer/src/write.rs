@@ -269,7 +269,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
         for node in children {
             match node {
                 Node::Text(text) => {
-                    let text = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+                    let text = trim_xml_space(text);
                     if text.is_empty() {
                         continue;
                     }
@@ -326,6 +326,12 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 fn has_content(node: &Node) -> bool {
     match node {
         Node::Element(_) => true,
-        Node::Text(text) => !text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')).is_empty(),
+        Node::Text(text) => !trim_xml_space(text).is_empty(),
     }
+}
+
+/// `text` without the XML whitespace around it (a no-break space is content), as the
+/// parser keeps stray text.
+fn trim_xml_space(text: &str) -> &str {
+    text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
 }

@@ -39,11 +39,11 @@ fn parse_and_normalize_take_a_domain_whole_or_one_disk() {
     let all = run(&["parse", DOMAIN], None);
     assert_eq!((all.code, all.stderr.as_str()), (0, ""));
     assert_eq!(all.stdout.matches("<disk ").count(), 4, "{}", all.stdout);
-    for (flag, value) in [("--dev", "vdb"), ("--alias", "none"), ("--serial", "none")] {
+    for (flag, value, what) in [("--dev", "vdb", ""), ("--alias", "none", "alias"), ("--serial", "none", "serial")] {
         let r = run(&["parse", flag, value, DOMAIN], None);
         if value == "none" {
             assert_eq!(r.code, 1);
-            assert_eq!(r.stderr, format!("diskxml: {DOMAIN}: no disk matches {flag} none\n"));
+            assert_eq!(r.stderr, format!("diskxml: {DOMAIN}: no disk with {what} 'none'\n"));
             continue;
         }
         assert_eq!((r.code, r.stderr.as_str()), (0, ""));
