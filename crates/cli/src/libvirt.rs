@@ -150,8 +150,16 @@ pub(crate) fn attach(args: &AttachArgs, out: &mut Vec<u8>) -> Result<(), Failure
     }
     let attached = libvirt.attach(&args.domain, &info, &options).map_err(|e| libvirt_failure(e, &interrupt))?;
     let serial = info.serial().map_or_else(String::new, |s| format!(" (serial {s})"));
-    let said =
-        format!("attached {}{serial} to {}, {}\n", attached.dev, args.domain, where_(attached.live, attached.config));
+    let encrypted = attached
+        .encryption_secret
+        .as_ref()
+        .map_or_else(String::new, |uuid| format!("; encrypted (LUKS), its passphrase libvirt secret {uuid}"));
+    let said = format!(
+        "attached {}{serial} to {}, {}{encrypted}\n",
+        attached.dev,
+        args.domain,
+        where_(attached.live, attached.config)
+    );
     out.extend_from_slice(said.as_bytes());
     out.extend_from_slice(attached.xml.as_bytes());
     completed_despite(&interrupt, "attach")

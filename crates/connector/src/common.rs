@@ -120,9 +120,26 @@ pub fn disk_with_common_settings(
 /// nova's volume encryption: a volume whose id (`data.volume_id`, else the serial) has a
 /// libvirt secret of usage `volume` on the host gets `<encryption format='luks'>` with it.
 pub(crate) fn encrypt(disk: &mut Disk, info: &ConnectionInfo, settings: &crate::HostSettings) -> Result<(), Error> {
-    let Some(uuid) = info.volume_id_or_serial()?.and_then(|id| settings.volume_secrets.get(id)) else {
-        return Ok(());
-    };
+    if let Some(uuid) = info.volume_id_or_serial()?.and_then(|id| settings.volume_secrets.get(id)) {
+        disk.encryption = Some(Box::new(luks_encryption(uuid)?));
+    }
+    Ok(())
+}
+
+/// The `<encryption>` nova gives a volume whose passphrase is the libvirt secret `uuid`
+/// (of usage `volume`): format `luks`, one secret of type `passphrase`. QEMU then opens the
+/// volume as LUKS with that secret's value.
+///
+/// ```
+/// let encryption = diskxml_connector::luks_encryption("3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b")?;
+/// assert_eq!(encryption.format.as_deref(), Some("luks"));
+/// assert_eq!(encryption.secrets[0].secret_type.as_deref(), Some("passphrase"));
+/// # Ok::<(), diskxml_connector::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Field`] (field `volume_secrets`) when `uuid` holds a character XML cannot.
+pub fn luks_encryption(uuid: &str) -> Result<Encryption, Error> {
     let text = |field: &'static str, v: &str| Text::new(field, v).map_err(|e| Error::model("volume_secrets", &e));
     let secret = EncryptionSecret {
         secret_type: Some(text("encryption.secret.type", "passphrase")?),
@@ -131,9 +148,7 @@ pub(crate) fn encrypt(disk: &mut Disk, info: &ConnectionInfo, settings: &crate::
         unknown: Unknown::default(),
     };
     let format = Some(text("encryption.format", "luks")?);
-    disk.encryption =
-        Some(Box::new(Encryption { format, engine: None, secrets: vec![secret], unknown: Unknown::default() }));
-    Ok(())
+    Ok(Encryption { format, engine: None, secrets: vec![secret], unknown: Unknown::default() })
 }
 
 /// `data.access_mode`: `ro` → read-only; `rw`, empty or absent → not; anything else refused.

@@ -46,7 +46,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
-use diskxml_connector::{ConnectionInfo, DeviceInfo, DiskInfo, ProbeOptions, Registry, VolumeDriver};
+use diskxml_connector::{ConnectionInfo, DeviceInfo, DiskInfo, ProbeOptions, Registry};
 use diskxml_model::{Bus, DeviceKind, Disk, Protocol, Source};
 use diskxml_parser::{DiskSelector, DomainDisk};
 use virt::connect::Connect;
@@ -54,10 +54,14 @@ use virt::domain::Domain;
 use virt::error::ErrorNumber;
 
 mod definitions;
+mod dev;
 mod error;
 mod lock;
+mod secrets;
 
 pub use definitions::Definition;
+use dev::choose_dev;
+pub use dev::free_dev;
 pub use error::{Done, Error};
 use lock::{DomainLock, LockRequest};
 pub use lock::{Interrupt, default_lock_dir, signal_name};
@@ -146,6 +150,9 @@ pub struct Attached {
     pub live: bool,
     /// Whether it was added to the persistent configuration.
     pub config: bool,
+    /// The libvirt secret whose value opens the volume, when it was attached encrypted
+    /// (LUKS; see [`Libvirt::volume_secret`]).
+    pub encryption_secret: Option<String>,
 }
 
 /// A detached volume.
@@ -295,6 +302,11 @@ impl Libvirt {
     /// refuse a volume attached already, pick the dev, check the disk against the QEMU
     /// driver's rules, connect, plug; when the plug fails, disconnect and say so.
     ///
+    /// As nova does, a volume whose id (`data.volume_id`, else the serial) has a libvirt
+    /// secret of usage `volume` on the host ([`Libvirt::volume_secret`]) is attached as a LUKS
+    /// volume with that secret as its passphrase, unless the registry's host settings name
+    /// one for it already.
+    ///
     /// # Errors
     /// See [`Error`]: an unknown domain or driver, `live`/`config` the domain's state does
     /// not allow, a volume attached already or a dev in use, a disk libvirt would refuse
@@ -302,6 +314,7 @@ impl Libvirt {
     /// outcome), the lock's timeout, an interrupt.
     pub fn attach(&self, name: &str, info: &ConnectionInfo, options: &AttachOptions) -> Result<Attached, Error> {
         let driver = self.registry.driver_for(info)?;
+        let secret = self.secret_of(info)?;
         let dom = self.domain(name)?;
         let flags = flags(&dom, options.live, options.config)?;
         let _lock = self.lock(&dom)?;
@@ -314,7 +327,7 @@ impl Libvirt {
         let mut tried = HashSet::new();
         let mut dev = choose_dev(&disks, options, &tried)?;
         // Judged before anything is connected: what libvirt would refuse is refused here.
-        let mut disk = build_disk(driver, info, options, &dev, flags)?;
+        let mut disk = self.build_disk(info, options, &dev, flags, secret.as_deref())?;
         self.interrupt.check("before connecting the volume", || Done::Nothing)?;
         let device = driver.connect(info, &options.probe)?;
         let undo = || match driver.disconnect(info, Some(&device)) {
@@ -331,7 +344,7 @@ impl Libvirt {
                     let now = domain_disks(&dom, flags);
                     let next = now.and_then(|disks| choose_dev(&disks, options, &tried));
                     dev = next.map_err(|e| refused_and_undone(e.to_string(), &disk, undo()))?;
-                    disk = build_disk(driver, info, options, &dev, flags)?;
+                    disk = self.build_disk(info, options, &dev, flags, secret.as_deref())?;
                 }
                 Err(e) => return Err(refused_and_undone(e.message().to_owned(), &disk, undo())),
             }
@@ -346,7 +359,9 @@ impl Libvirt {
             .flatten()
             .map(|d| d.standalone(&xml))
             .unwrap_or_default();
-        Ok(Attached { dev, xml: reported, device, live, config })
+        let encryption_secret =
+            disk.encryption.and_then(|e| e.secrets.into_iter().find_map(|s| s.uuid)).map(|uuid| uuid.to_string());
+        Ok(Attached { dev, xml: reported, device, live, config, encryption_secret })
     }
 
     /// Detaches the disk `selector` picks from domain `name`, under the domain's lock, with
@@ -421,18 +436,29 @@ fn domain_disks(dom: &Dom, flags: u32) -> Result<Vec<DomainDisk>, Error> {
 }
 
 /// The driver's disk for `dev`, refused when libvirt's QEMU driver would refuse it.
-fn build_disk(
-    driver: &dyn VolumeDriver,
-    info: &ConnectionInfo,
-    options: &AttachOptions,
-    dev: &str,
-    flags: u32,
-) -> Result<Disk, Error> {
-    let mut disk_info = DiskInfo::new(dev.to_owned(), options.bus.clone());
-    disk_info.device = options.device.clone();
-    let disk = driver.disk(info, &disk_info)?;
-    refuse_what_libvirt_refuses(&disk, flags & AFFECT_LIVE != 0)?;
-    Ok(disk)
+impl Libvirt {
+    /// The disk for `info` as the registry builds it (with its host settings' volume
+    /// secrets), encrypted with the host's libvirt `secret` when the settings named none,
+    /// then judged by the QEMU driver's rules.
+    fn build_disk(
+        &self,
+        info: &ConnectionInfo,
+        options: &AttachOptions,
+        dev: &str,
+        flags: u32,
+        secret: Option<&str>,
+    ) -> Result<Disk, Error> {
+        let mut disk_info = DiskInfo::new(dev.to_owned(), options.bus.clone());
+        disk_info.device = options.device.clone();
+        let mut disk = self.registry.disk(info, &disk_info)?;
+        if disk.encryption.is_none()
+            && let Some(uuid) = secret
+        {
+            disk.encryption = Some(Box::new(diskxml_connector::luks_encryption(uuid)?));
+        }
+        refuse_what_libvirt_refuses(&disk, flags & AFFECT_LIVE != 0)?;
+        Ok(disk)
+    }
 }
 
 fn plug(dom: &Dom, disk: &Disk, flags: u32) -> Result<(), virt::error::Error> {
@@ -484,23 +510,6 @@ fn flags(dom: &Dom, live: Option<bool>, config: Option<bool>) -> Result<u32, Err
     Ok(flags)
 }
 
-/// The dev asked for, if no disk holds it, or the first free one for the bus that was not
-/// `tried` already.
-fn choose_dev(disks: &[DomainDisk], options: &AttachOptions, tried: &HashSet<String>) -> Result<String, Error> {
-    match &options.dev {
-        Some(dev) => match disks.iter().find(|d| DiskSelector::TargetDev(dev.clone()).matches(&d.disk)) {
-            Some(holder) => Err(Error::DevInUse { dev: dev.clone(), holder: describe(&holder.disk) }),
-            None => Ok(dev.clone()),
-        },
-        None => {
-            let mut used: HashSet<String> =
-                disks.iter().filter_map(|d| d.disk.target.as_ref().map(|t| t.dev.to_string())).collect();
-            used.extend(tried.iter().cloned());
-            free_dev(&options.bus, &used)
-        }
-    }
-}
-
 /// The qemu profile's rules (but those that depend on the host's QEMU build), and for a live
 /// plug, a bus that can be hot-plugged.
 fn refuse_what_libvirt_refuses(disk: &Disk, live: bool) -> Result<(), Error> {
@@ -522,19 +531,6 @@ fn dev_of(disk: &Disk) -> String {
     disk.target.as_ref().map_or_else(|| "(no target dev)".to_owned(), |t| t.dev.to_string())
 }
 
-/// A disk in words: its serial, or its source.
-fn describe(disk: &Disk) -> String {
-    if let Some(serial) = &disk.serial {
-        return format!("with serial '{serial}'");
-    }
-    match &disk.source {
-        Source::File(f) => format!("of file '{}'", f.path.as_deref().unwrap_or("")),
-        Source::Block(b) => format!("of device '{}'", b.dev.as_deref().unwrap_or("")),
-        Source::Network(n) => format!("of {} volume '{}'", n.protocol(), n.name.as_deref().unwrap_or("")),
-        _ => format!("of type '{}'", disk.disk_type()),
-    }
-}
-
 /// What libvirt's refusal means, where diskxml knows.
 fn hint(disk: &Disk, message: &str) -> String {
     let edge = matches!(&disk.source, Source::Network(n) if *n.protocol() == Protocol::Openvstorage);
@@ -552,29 +548,9 @@ fn hint(disk: &Disk, message: &str) -> String {
     }
 }
 
-/// The first dev for `bus` that is not in `used`.
-///
-/// # Errors
-/// [`Error::NoFreeDev`] after 18,278 names (three letters), as libvirt's own limit.
-pub fn free_dev(bus: &Bus, used: &HashSet<String>) -> Result<String, Error> {
-    let prefix = diskxml_rules::dev_prefix_for_bus(bus);
-    (0..18_278)
-        .map(|i| format!("{prefix}{}", diskxml_rules::dev_letters(i)))
-        .find(|d| !used.contains(d))
-        .ok_or(Error::NoFreeDev { prefix })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn free_dev_skips_used_ones() {
-        let used: HashSet<String> = ["vda", "vdb", "vdd", "sda"].iter().map(|s| (*s).to_owned()).collect();
-        assert_eq!(free_dev(&Bus::Virtio, &used).unwrap(), "vdc");
-        assert_eq!(free_dev(&Bus::Scsi, &used).unwrap(), "sdb");
-        assert_eq!(free_dev(&Bus::Ide, &used).unwrap(), "hda");
-    }
 
     #[test]
     fn default_flags_follow_the_domain_state() {

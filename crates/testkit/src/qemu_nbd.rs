@@ -51,14 +51,50 @@ pub fn qemu_nbd(export: &str, size: u64) -> Option<QemuNbd> {
     if !crate::tools::command("qemu-nbd", "Debian's qemu-utils") {
         return None;
     }
-    let dir = std::env::temp_dir().join(format!("diskxml-nbd-{}-{export}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir(export);
     let image = dir.join("volume.raw");
     std::fs::File::create(&image).unwrap().set_len(size).unwrap();
+    Some(serve(export, dir, &image))
+}
+
+/// Like [`qemu_nbd`], but the image is a LUKS volume (made by `qemu-img`) whose payload of
+/// `size` bytes opens with `passphrase`; the export serves its raw bytes, header included,
+/// so that only a client that decrypts sees `size` bytes.
+#[must_use]
+pub fn qemu_nbd_luks(export: &str, size: u64, passphrase: &str) -> Option<QemuNbd> {
+    if !crate::tools::command("qemu-nbd", "Debian's qemu-utils")
+        || !crate::tools::command("qemu-img", "Debian's qemu-utils")
+    {
+        return None;
+    }
+    let dir = temp_dir(export);
+    let image = dir.join("volume.luks");
+    // A short key derivation: the test is about who holds the key, not about its strength.
+    let status = Command::new("qemu-img")
+        .arg("create")
+        .arg("--object")
+        .arg(format!("secret,id=key,data={passphrase}"))
+        .args(["-f", "luks", "-o", "key-secret=key,iter-time=10"])
+        .arg(&image)
+        .arg(size.to_string())
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "qemu-img could not create a LUKS image");
+    Some(serve(export, dir, &image))
+}
+
+fn temp_dir(export: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("diskxml-nbd-{}-{export}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn serve(export: &str, dir: std::path::PathBuf, image: &std::path::Path) -> QemuNbd {
     let port = free_port();
     let child = Command::new("qemu-nbd")
         .args(["--persistent", "--shared=32", "-x", export, "-b", "127.0.0.1", "-p", &port.to_string(), "-f", "raw"])
-        .arg(&image)
+        .arg(image)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -71,5 +107,5 @@ pub fn qemu_nbd(export: &str, size: u64) -> Option<QemuNbd> {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    Some(server)
+    server
 }

@@ -168,6 +168,34 @@ fn attach_and_detach_on_a_shut_off_domain() {
 }
 
 #[test]
+fn attach_says_when_a_volume_is_encrypted_with_the_hosts_libvirt_secret() {
+    let Some(guest) = Guest::new("luks", false) else { return };
+    let volume = format!("diskxml-cli-luks-{}", std::process::id());
+    let uuid = "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d";
+    let file = std::env::temp_dir().join(format!("{volume}.xml"));
+    let secret = format!(
+        "<secret ephemeral='no' private='yes'><uuid>{uuid}</uuid><usage type='volume'><volume>{volume}</volume></usage></secret>"
+    );
+    std::fs::write(&file, secret).unwrap();
+    assert!(virsh(&["secret-define", file.to_str().unwrap()]).is_some());
+    let json = format!(
+        r#"{{"driver_volume_type": "file", "serial": "luks-vol", "data": {{"device_path": "/var/lib/images/luks.img", "volume_id": "{volume}"}}}}"#
+    );
+    let r = run(&["attach", "--domain", &guest.0, "--connection-info", "-"], Some(json.as_bytes()));
+    virsh(&["secret-undefine", uuid]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let (said, disk) = r.stdout.split_once('\n').unwrap();
+    assert_eq!(
+        said,
+        format!(
+            "attached vda (serial luks-vol) to {}, config; encrypted (LUKS), its passphrase libvirt secret {uuid}",
+            guest.0
+        )
+    );
+    assert!(disk.contains(&format!("<secret type='passphrase' uuid='{uuid}'/>")), "{disk}");
+}
+
+#[test]
 fn an_edge_volume_on_stock_libvirt_exits_1_saying_the_fork_is_needed() {
     let Some(guest) = Guest::new("edge", true) else { return };
     let json = br#"{"driver_volume_type": "openvstorage_edge", "data": {"device_path": "openvstorage+tcp:127.0.0.1:26203/v"}}"#;

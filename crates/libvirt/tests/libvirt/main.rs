@@ -9,4 +9,5 @@ mod attach;
 mod faults;
 mod harness;
 mod load;
+mod secrets;
 use diskxml_testkit::qemu_nbd;

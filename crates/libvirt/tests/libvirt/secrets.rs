@@ -1,0 +1,143 @@
+//! Encrypted volumes, nova's way: a volume whose id has a libvirt secret of usage `volume`
+//! on the host is attached as LUKS with it, and QEMU opens it with the secret's value.
+
+use std::time::Duration;
+
+use diskxml_connector::{ConnectionInfo, HostSettings, ProbeOptions, Registry};
+use diskxml_libvirt::{AttachOptions, Error, Libvirt};
+use diskxml_model::Disk;
+use diskxml_parser::DiskSelector;
+use diskxml_testkit::qemu_nbd::qemu_nbd_luks;
+use serde_json::json;
+
+use crate::harness::{Guest, libvirt_or_skip, shared};
+
+/// A libvirt secret of usage `volume`, undefined when dropped.
+struct VolumeSecret {
+    secret: virt::secret::Secret,
+    uuid: String,
+}
+
+impl VolumeSecret {
+    fn define(libvirt: &Libvirt, volume: &str, value: Option<&str>) -> Self {
+        let xml = format!(
+            "<secret ephemeral='no' private='yes'><description>diskxml test</description>\
+             <usage type='volume'><volume>{volume}</volume></usage></secret>"
+        );
+        let secret = libvirt.connect().define_secret_xml(&xml, 0).unwrap();
+        if let Some(value) = value {
+            secret.set_value(value.as_bytes(), 0).unwrap();
+        }
+        let uuid = secret.uuid_string().unwrap();
+        Self { secret, uuid }
+    }
+}
+
+impl Drop for VolumeSecret {
+    fn drop(&mut self) {
+        let _ = self.secret.undefine();
+    }
+}
+
+fn nbd_volume(volume_id: &str, serial: &str, export: &str, port: u16) -> ConnectionInfo {
+    ConnectionInfo::from_value(json!({
+        "driver_volume_type": "nbd", "serial": serial,
+        "data": {"name": export, "hosts": ["127.0.0.1"], "ports": [port], "volume_id": volume_id}
+    }))
+    .unwrap()
+}
+
+fn picked(xml: &str, serial: &str) -> Disk {
+    diskxml_parser::find_disk(xml, &DiskSelector::Serial(serial.into())).unwrap().unwrap().disk
+}
+
+#[test]
+fn a_volume_secret_is_found_by_its_usage_id_and_only_by_it() {
+    let _shared = shared();
+    let Some(libvirt) = libvirt_or_skip(Registry::with_builtins()) else { return };
+    let volume = format!("diskxml-secret-{}", std::process::id());
+    assert_eq!(libvirt.volume_secret(&volume).unwrap(), None, "none before it is defined");
+    let secret = VolumeSecret::define(&libvirt, &volume, None);
+    assert_eq!(libvirt.volume_secret(&volume).unwrap().as_deref(), Some(secret.uuid.as_str()));
+    assert_eq!(libvirt.volume_secret(&format!("{volume}-other")).unwrap(), None);
+    drop(secret);
+    assert_eq!(libvirt.volume_secret(&volume).unwrap(), None, "none once undefined");
+}
+
+#[test]
+fn a_volume_with_a_host_secret_is_configured_as_luks_and_one_without_is_not() {
+    let _shared = shared();
+    let Some(libvirt) = libvirt_or_skip(Registry::with_builtins()) else { return };
+    let guest = Guest::new(&libvirt, "secret-config", false);
+    let volume = format!("diskxml-config-{}", std::process::id());
+    let secret = VolumeSecret::define(&libvirt, &volume, None);
+    // A shut-off guest: the volume is configured, not opened, so it need not be reachable.
+    let with = nbd_volume(&volume, "enc-1", "unreachable", 1);
+    let without = nbd_volume(&format!("{volume}-plain"), "plain-1", "unreachable", 1);
+    let encrypted = libvirt.attach(&guest.name, &with, &AttachOptions::default()).unwrap();
+    assert_eq!(encrypted.encryption_secret.as_deref(), Some(secret.uuid.as_str()));
+    let plain = libvirt.attach(&guest.name, &without, &AttachOptions::default()).unwrap();
+    assert_eq!(plain.encryption_secret, None);
+
+    let config = guest.xml(true);
+    let encryption = picked(&config, "enc-1").encryption.expect("the volume with a secret is encrypted");
+    assert_eq!(encryption.format.as_deref(), Some("luks"), "{config}");
+    let [key] = encryption.secrets.as_slice() else { panic!("one secret: {config}") };
+    assert_eq!((key.secret_type.as_deref(), key.uuid.as_deref()), (Some("passphrase"), Some(secret.uuid.as_str())));
+    assert!(picked(&config, "plain-1").encryption.is_none(), "{config}");
+}
+
+#[test]
+fn qemu_opens_an_encrypted_volume_with_the_secret_it_was_given() {
+    let _shared = shared();
+    let Some(libvirt) = libvirt_or_skip(Registry::with_builtins()) else { return };
+    let size = 8 * 1024 * 1024;
+    let passphrase = "diskxml-passphrase";
+    let Some(server) = qemu_nbd_luks("luks-vol", size, passphrase) else { return };
+    let guest = Guest::new(&libvirt, "secret-live", true);
+    let volume = format!("diskxml-live-{}", std::process::id());
+    let mut options = AttachOptions::default();
+    options.probe = ProbeOptions::probing(Duration::from_secs(5));
+    let info = nbd_volume(&volume, "luks-1", "luks-vol", server.port);
+
+    // The secret without its value: QEMU cannot open the volume, and the attach says so.
+    let empty = VolumeSecret::define(&libvirt, &volume, None);
+    let err = libvirt.attach(&guest.name, &info, &options).unwrap_err();
+    assert!(matches!(err, Error::AttachRefused { .. }), "{err}");
+    drop(empty);
+
+    // With the passphrase, the guest sees the payload: the export's bytes less the header.
+    let secret = VolumeSecret::define(&libvirt, &volume, Some(passphrase));
+    let attached = libvirt.attach(&guest.name, &info, &options).unwrap();
+    assert_eq!(attached.encryption_secret.as_deref(), Some(secret.uuid.as_str()));
+    assert!(
+        attached.device.size.is_some_and(|raw| raw > size),
+        "the export holds the header too: {:?}",
+        attached.device
+    );
+    assert!(attached.xml.contains("<encryption format='luks'"), "{}", attached.xml);
+    assert_eq!(guest.capacity(&attached.dev), size, "QEMU decrypted the volume");
+}
+
+#[test]
+fn the_host_settings_secret_of_a_volume_is_used_before_libvirts() {
+    let _shared = shared();
+    let volume = format!("diskxml-settings-{}", std::process::id());
+    let named = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d";
+    let mut settings = HostSettings::default();
+    settings.volume_secrets.insert(volume.clone(), named.to_owned());
+    let Some(libvirt) = libvirt_or_skip(Registry::with_host_settings(settings)) else { return };
+    let _host = VolumeSecret::define(&libvirt, &volume, None);
+    let guest = Guest::new(&libvirt, "secret-settings", false);
+    libvirt.attach(&guest.name, &nbd_volume(&volume, "set-1", "unreachable", 1), &AttachOptions::default()).unwrap();
+    let config = guest.xml(true);
+    let encryption = picked(&config, "set-1").encryption.expect("encrypted");
+    assert_eq!(encryption.secrets[0].uuid.as_deref(), Some(named), "{config}");
+}
+
+#[test]
+fn a_libvirt_without_secrets_has_none_for_any_volume() {
+    // libvirt's test driver, in-process: it keeps no secrets at all.
+    let libvirt = Libvirt::open("test:///default").unwrap();
+    assert_eq!(libvirt.volume_secret("any-volume").unwrap(), None);
+}
