@@ -20,6 +20,30 @@ pub(crate) enum Failure {
     Signal(String, usize),
 }
 
+impl Failure {
+    /// What the failure says on stderr (after `diskxml: `), for those that say something.
+    pub(crate) fn said(&self) -> Option<&str> {
+        match self {
+            Self::Invalid(m) | Self::Io(m) | Self::Signal(m, _) => Some(m),
+            Self::Problems(_) | Self::Reported(_) => None,
+        }
+    }
+}
+
+/// The place and the message of a failure about `file` said in the one form
+/// (`FILE:LINE:COLUMN: message`, or `FILE: message`): the inverse of formatting it.
+pub(crate) fn split_place<'a>(file: &str, said: &'a str) -> (Option<(usize, usize)>, &'a str) {
+    let Some(rest) = said.strip_prefix(file).and_then(|r| r.strip_prefix(':')) else { return (None, said) };
+    let placed = rest.split_once(": ").and_then(|(place, message)| {
+        let (line, column) = place.split_once(':')?;
+        Some(((line.parse().ok()?, column.parse().ok()?), message))
+    });
+    match placed {
+        Some((pos, message)) => (Some(pos), message),
+        None => (None, rest.strip_prefix(' ').unwrap_or(rest)),
+    }
+}
+
 /// Reads a file, or stdin for `-`, as text: UTF-8 (a byte order mark skipped) or UTF-16
 /// (with a byte order mark, or XML's `<` as its first character), decoded.
 pub(crate) fn read_input(file: &str) -> Result<String, Failure> {
@@ -206,6 +230,27 @@ mod tests {
             let rest: String = line_text.chars().skip(column - 1).collect();
             let last = keys.last().map(String::as_str).unwrap_or_default();
             proptest::prop_assert!(rest.starts_with(&format!("\"{last}\"")), "{}\n{}:{}", text, line, column);
+        }
+    }
+
+    proptest::proptest! {
+        /// Splitting a failure said in the one form gives back its place and message.
+        #[test]
+        fn a_place_splits_off_as_it_was_put_on(
+            file in "[a-z/._:-]{1,12}",
+            pos in proptest::option::of((1usize..10_000, 1usize..10_000)),
+            message in "[a-z0-9 :'<>]{0,30}",
+        ) {
+            let said = match pos {
+                Some((line, column)) => format!("{file}:{line}:{column}: {message}"),
+                None => format!("{file}: {message}"),
+            };
+            let split = split_place(&file, &said);
+            // A message that itself begins like a place cannot be told from one.
+            let ambiguous = pos.is_none() && split_place("", &format!(":{message}")).0.is_some();
+            if !ambiguous {
+                proptest::prop_assert_eq!(split, (pos, message.as_str()));
+            }
         }
     }
 

@@ -38,7 +38,8 @@ pub(crate) struct CheckArgs {
     profile: diskxml::Profile,
     #[command(flatten)]
     pick: Pick,
-    /// Print the problems as a JSON array of {file, line, column, rule, message}.
+    /// Print the problems as a JSON array of {file, line, column, rule, message}; a file that
+    /// cannot be read or parsed is an entry with rule null.
     #[arg(long)]
     json: bool,
     /// The files to read ('-' for standard input), checked in parallel; reported in this order.
@@ -141,11 +142,8 @@ fn each_file<T: Send>(files: &[String], f: impl Fn(&str) -> Report<T> + Sync) ->
 fn failures<T>(reports: &[Report<T>]) -> Option<Failure> {
     let mut worst = None;
     for failure in reports.iter().filter_map(|r| r.as_ref().err()) {
-        let (message, code) = match failure {
-            Failure::Io(m) => (m.as_str(), 2),
-            Failure::Invalid(m) | Failure::Signal(m, _) => (m.as_str(), 1),
-            Failure::Problems(_) | Failure::Reported(_) => continue,
-        };
+        let Some(message) = failure.said() else { continue };
+        let code = if matches!(failure, Failure::Io(_)) { 2 } else { 1 };
         eprintln!("diskxml: {message}");
         worst = worst.max(Some(code));
     }
@@ -173,6 +171,47 @@ struct ProblemJson<'a> {
     file: &'a str,
     #[serde(flatten)]
     finding: FindingJson<'a>,
+}
+
+/// A file `check` could not judge, as `check --json` prints it: no rule; the line and
+/// column when the failure has a place (a parse error), else null.
+#[derive(Serialize)]
+struct UncheckedJson<'a> {
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    rule: Option<&'static str>,
+    message: &'a str,
+}
+
+/// One entry of `check --json`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum CheckJson<'a> {
+    Problem(ProblemJson<'a>),
+    Unchecked(UncheckedJson<'a>),
+}
+
+/// Every file's problems, and every file that could not be checked, in input order.
+fn check_json<'a>(files: &'a [String], reports: &'a [Report<Found>]) -> Vec<CheckJson<'a>> {
+    let mut entries = Vec::new();
+    for (file, report) in files.iter().zip(reports) {
+        match report {
+            Ok(found) => entries.extend(
+                found
+                    .iter()
+                    .map(|f| CheckJson::Problem(ProblemJson { file: &f.file, finding: FindingJson::from(&f.finding) })),
+            ),
+            Err(failure) => {
+                if let Some(said) = failure.said() {
+                    let (pos, message) = crate::input::split_place(file, said);
+                    let (line, column) = pos.unzip();
+                    entries.push(CheckJson::Unchecked(UncheckedJson { file, line, column, rule: None, message }));
+                }
+            }
+        }
+    }
+    entries
 }
 
 /// One problem found by `check`.
@@ -207,12 +246,11 @@ fn selected_index(file: &str, text: &str, selector: &DiskSelector) -> Result<usi
 pub(crate) fn check(args: &CheckArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
     let reports = each_file(&args.files, |file| check_file(file, args));
     let failed = failures(&reports);
-    let found: Vec<Found> = reports.into_iter().filter_map(Result::ok).flatten().collect();
     if args.json {
-        let problems: Vec<ProblemJson<'_>> =
-            found.iter().map(|f| ProblemJson { file: &f.file, finding: FindingJson::from(&f.finding) }).collect();
-        crate::write_json(&problems, out);
-    } else {
+        crate::write_json(&check_json(&args.files, &reports), out);
+    }
+    let found: Vec<Found> = reports.into_iter().filter_map(Result::ok).flatten().collect();
+    if !args.json {
         for f in &found {
             let line =
                 format!("{}:{}: [{}] {}\n", f.file, f.finding.pos, f.finding.problem.rule, f.finding.problem.message);

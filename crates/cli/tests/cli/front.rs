@@ -142,6 +142,35 @@ fn check_json_carries_what_the_text_says() {
 }
 
 #[test]
+fn check_json_names_the_files_it_could_not_check_in_input_order() {
+    let dir = std::env::temp_dir().join(format!("diskxml-cli-unchecked-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("broken.xml");
+    std::fs::write(&broken, "<disk type='file'>\n  <target dev='vda'>\n</disk>\n").unwrap();
+    let missing = dir.join("missing.xml");
+    let (broken, missing) = (broken.to_str().unwrap(), missing.to_str().unwrap());
+    let bad = "testdata/check/check_err_patterns.xml";
+    let text = run(&["check", broken, bad, missing], None);
+    let r = run(&["check", "--json", broken, bad, missing], None);
+    assert_eq!((r.code, text.code), (2, 2), "a file that cannot be read is the worst");
+    assert_eq!(r.stderr, text.stderr, "stderr says the same either way");
+    let entries = json(&r.stdout);
+    let entries = entries.as_array().unwrap();
+    let first = &entries[0];
+    assert_eq!((first["file"].as_str(), &first["rule"]), (Some(broken), &Value::Null), "{first}");
+    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(3), Some(1)), "{first}");
+    let said = format!("diskxml: {broken}:3:1: {}\n", first["message"].as_str().unwrap());
+    assert!(text.stderr.starts_with(&said), "{}", text.stderr);
+    let last = entries.last().unwrap();
+    assert_eq!((last["file"].as_str(), &last["line"], &last["rule"]), (Some(missing), &Value::Null, &Value::Null));
+    assert!(last["message"].as_str().unwrap().contains("No such file"), "{last}");
+    let middle: Vec<&str> = entries[1..entries.len() - 1].iter().map(|e| e["file"].as_str().unwrap()).collect();
+    assert!(!middle.is_empty() && middle.iter().all(|f| *f == bad), "{middle:?}");
+    assert_eq!(middle.len(), text.stdout.lines().count(), "every problem the text shows");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn disks_is_a_table_and_json_with_the_same_facts() {
     let r = run(&["disks", DOMAIN], None);
     // Cells are two or more spaces apart ("(no media)" holds one).
