@@ -1,6 +1,6 @@
 //! An operator's audit: every disk of every domain on a host, against libvirt's rules.
 
-use crate::{Error, Finding, Profile, check, libvirt::Libvirt, parser};
+use crate::{Error, Finding, Profile, checked, libvirt::Libvirt};
 
 /// A broken rule in one disk of one domain's definition.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,10 +35,10 @@ pub struct AuditFinding {
 /// them cannot be read as XML.
 pub fn audit(libvirt: &Libvirt, profile: Profile) -> Result<Vec<AuditFinding>, Error> {
     let mut found = Vec::new();
-    for definition in libvirt.definitions().map_err(|e| Error::Libvirt(e.to_string()))? {
-        let disks = parser::domain_disks(&definition.xml)?;
-        for finding in check(&definition.xml, profile)? {
-            let dev = disks.get(finding.disk).and_then(|d| d.disk.target.as_ref()).map(|t| t.dev.to_string());
+    for definition in libvirt.definitions()? {
+        let (findings, disks) = checked(&definition.xml, profile)?;
+        for finding in findings {
+            let dev = disks.get(finding.disk).and_then(|d| d.target.as_ref()).map(|t| t.dev.to_string());
             found.push(AuditFinding { domain: definition.domain.clone(), live: definition.live, dev, finding });
         }
     }

@@ -130,6 +130,22 @@ pub enum Error {
     Libvirt(String),
 }
 
+/// A libvirt error, kept as its message (see [`Error::Libvirt`]), so that `?` works on
+/// [`libvirt`] calls in a function that returns [`Error`].
+///
+/// ```no_run
+/// fn guests() -> Result<usize, diskxml::Error> {
+///     let libvirt = diskxml::libvirt::Libvirt::open("qemu:///system")?;
+///     Ok(libvirt.definitions()?.len())
+/// }
+/// ```
+#[cfg(feature = "libvirt")]
+impl From<libvirt::Error> for Error {
+    fn from(e: libvirt::Error) -> Self {
+        Self::Libvirt(e.to_string())
+    }
+}
+
 fn refused_list(problems: &[Problem]) -> String {
     let lines: Vec<String> = problems.iter().map(|p| format!("[{}] {p}", p.rule)).collect();
     lines.join("; ")
@@ -267,6 +283,11 @@ impl std::fmt::Display for Finding {
 /// # Errors
 /// [`Error::Parse`] when the text cannot be read at all (the first such problem).
 pub fn check(text: &str, profile: Profile) -> Result<Vec<Finding>, Error> {
+    checked(text, profile).map(|(findings, _)| findings)
+}
+
+/// [`check`]'s findings, with the disks it read (a finding's `disk` indexes them).
+pub(crate) fn checked(text: &str, profile: Profile) -> Result<(Vec<Finding>, Vec<Disk>), Error> {
     // Where each disk's target dev is, for the rules that span the domain (unique devs).
     let dev = rules::Locator(vec![rules::Step::Element { name: "target", index: 0 }, rules::Step::Attribute("dev")]);
     let mut index = 0;
@@ -291,5 +312,5 @@ pub fn check(text: &str, profile: Profile) -> Result<Vec<Finding>, Error> {
         own.sort_by_key(|f| f.pos);
         findings.extend(own);
     }
-    Ok(findings)
+    Ok((findings, disks))
 }
