@@ -435,7 +435,6 @@ fn domain_disks(dom: &Dom, flags: u32) -> Result<Vec<DomainDisk>, Error> {
     Ok(disks)
 }
 
-/// The driver's disk for `dev`, refused when libvirt's QEMU driver would refuse it.
 impl Libvirt {
     /// The disk for `info` as the registry builds it (with its host settings' volume
     /// secrets), encrypted with the host's libvirt `secret` when the settings named none,
