@@ -283,23 +283,34 @@ impl std::fmt::Display for Finding {
 /// # Errors
 /// [`Error::Parse`] when the text cannot be read at all (the first such problem).
 pub fn check(text: &str, profile: Profile) -> Result<Vec<Finding>, Error> {
-    checked(text, profile).map(|(findings, _)| findings)
+    checked(text, profile, &mut |_| Ok(Vec::new())).map(|(findings, _)| findings)
 }
 
-/// [`check`]'s findings, with the disks it read (a finding's `disk` indexes them).
-pub(crate) fn checked(text: &str, profile: Profile) -> Result<(Vec<Finding>, Vec<Disk>), Error> {
+/// What a caller judges of each disk besides the rules (the host's facts, say).
+pub(crate) type Judge<'a> = dyn FnMut(&Disk) -> Result<Vec<Problem>, Error> + 'a;
+
+/// [`check`]'s findings, with `judge`'s problems located like the rules' own, and the disks
+/// it read (a finding's `disk` indexes them).
+pub(crate) fn checked(text: &str, profile: Profile, judge: &mut Judge<'_>) -> Result<(Vec<Finding>, Vec<Disk>), Error> {
     // Where each disk's target dev is, for the rules that span the domain (unique devs).
     let dev = rules::Locator(vec![rules::Step::Element { name: "target", index: 0 }, rules::Step::Attribute("dev")]);
     let mut index = 0;
+    let mut failed = None;
     let per_disk = parser::with_located_disks(text, &parser::Options::default(), |located| {
         let disk = index;
         index += 1;
-        let findings: Vec<Finding> = rules::validate(&located.disk, profile)
-            .into_iter()
-            .map(|problem| Finding { pos: located.locate(&problem.at), disk, problem })
-            .collect();
+        let mut problems = rules::validate(&located.disk, profile);
+        match judge(&located.disk) {
+            Ok(more) => problems.extend(more),
+            Err(e) => failed = failed.take().or(Some(e)),
+        }
+        let findings: Vec<Finding> =
+            problems.into_iter().map(|problem| Finding { pos: located.locate(&problem.at), disk, problem }).collect();
         (findings, located.disk.clone(), located.locate(&dev))
     })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
     let (per_disk, disks): (Vec<_>, Vec<Disk>) =
         per_disk.into_iter().map(|(own, disk, dev_pos)| ((own, dev_pos), disk)).unzip();
     let mut findings: Vec<Finding> = Vec::new();

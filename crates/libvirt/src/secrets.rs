@@ -1,12 +1,30 @@
-//! The host's volume secrets: what nova's `host.find_secret('volume', volume_id)` finds.
+//! The host's secrets: a volume's (what nova's `host.find_secret('volume', volume_id)`
+//! finds), and whether a secret a disk names is held.
 
 use diskxml_connector::ConnectionInfo;
+use diskxml_rules::SecretName;
 use virt::error::ErrorNumber;
 
 use crate::{Error, Libvirt, libvirt};
 
 /// `VIR_SECRET_USAGE_TYPE_VOLUME`, as `virSecretLookupByUsage` takes it.
 const USAGE_VOLUME: i32 = virt::sys::VIR_SECRET_USAGE_TYPE_VOLUME as i32;
+
+/// libvirt's `virSecretUsageType` of a `<usage type='…'>` spelling.
+fn usage_type(kind: &str) -> Option<i32> {
+    use virt::sys::{
+        VIR_SECRET_USAGE_TYPE_CEPH, VIR_SECRET_USAGE_TYPE_ISCSI, VIR_SECRET_USAGE_TYPE_TLS, VIR_SECRET_USAGE_TYPE_VTPM,
+    };
+    let usage = match kind {
+        "volume" => return Some(USAGE_VOLUME),
+        "ceph" => VIR_SECRET_USAGE_TYPE_CEPH,
+        "iscsi" => VIR_SECRET_USAGE_TYPE_ISCSI,
+        "tls" => VIR_SECRET_USAGE_TYPE_TLS,
+        "vtpm" => VIR_SECRET_USAGE_TYPE_VTPM,
+        _ => return None,
+    };
+    i32::try_from(usage).ok()
+}
 
 impl Libvirt {
     /// The UUID of the host's libvirt secret of usage `volume` whose usage id is `volume`
@@ -34,6 +52,39 @@ impl Libvirt {
             // No such secret, or a driver that holds no secrets (libvirt's test driver).
             Err(e) if e.code().is(ErrorNumber::NoSecret) || e.code().is(ErrorNumber::NoSupport) => Ok(None),
             Err(e) => Err(libvirt(action())(e)),
+        }
+    }
+
+    /// Whether the host's libvirt holds the secret `name` names (by uuid, or by usage kind
+    /// and id): a guest whose disk names a secret libvirt does not hold does not start.
+    /// `None` for a usage kind libvirt has no secrets of. A libvirt without a secret driver
+    /// holds none.
+    ///
+    /// ```no_run
+    /// use diskxml_rules::SecretName;
+    ///
+    /// let libvirt = diskxml_libvirt::Libvirt::open("qemu:///system")?;
+    /// let held = libvirt.has_secret(SecretName::Usage { kind: "ceph", id: "client.cinder" })?;
+    /// println!("the ceph secret of client.cinder: {}", if held == Some(true) { "held" } else { "missing" });
+    /// # Ok::<(), diskxml_libvirt::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Libvirt`] when libvirt cannot answer.
+    pub fn has_secret(&self, name: SecretName<'_>) -> Result<Option<bool>, Error> {
+        let (found, what) = match name {
+            SecretName::Uuid(uuid) => {
+                (self.conn.lookup_secret_by_uuid_string(uuid).map(drop), format!("secret {uuid}"))
+            }
+            SecretName::Usage { kind, id } => {
+                let Some(usage) = usage_type(kind) else { return Ok(None) };
+                (self.conn.lookup_secret_by_usage(usage, id).map(drop), format!("the {kind} secret of '{id}'"))
+            }
+        };
+        match found {
+            Ok(()) => Ok(Some(true)),
+            Err(e) if e.code().is(ErrorNumber::NoSecret) || e.code().is(ErrorNumber::NoSupport) => Ok(Some(false)),
+            Err(e) => Err(libvirt(format!("looking up {what}"))(e)),
         }
     }
 

@@ -37,6 +37,7 @@ extern crate alloc;
 mod facts;
 mod normalize;
 mod qemu;
+mod secrets;
 pub mod shape;
 mod validate;
 mod validate_more;
@@ -47,6 +48,7 @@ pub use facts::{
 };
 pub use normalize::normalize;
 pub use qemu::hotpluggable;
+pub use secrets::{SecretName, SecretRef, secret_refs};
 pub use validate::{Locator, Problem, Step, validate};
 pub use validate_more::validate_domain;
 
@@ -132,14 +134,18 @@ rules! {
     ShareableFormat = "shareable.format",
     /// QEMU (this host's): a protocol QEMU has no block driver for.
     ProtocolUnsupported = "source.protocol-unsupported",
+    /// The host's: a secret the disk names is defined in libvirt (the guest does not start
+    /// without it). Only an audit of the host can tell ([`secret_refs`] lists the secrets);
+    /// [`validate`] never reports it.
+    SecretMissing = "secret.missing",
 }
 
 impl Rule {
-    /// Whether the rule depends on the host (its QEMU's build), not on libvirt: a warning
-    /// where the caller can tell (`diskxml render`), not an error.
+    /// Whether the rule depends on the host (its QEMU's build, the secrets it holds), not
+    /// on libvirt: a warning where the caller can tell (`diskxml render`), not an error.
     #[must_use]
     pub const fn host_dependent(self) -> bool {
-        matches!(self, Self::ProtocolUnsupported)
+        matches!(self, Self::ProtocolUnsupported | Self::SecretMissing)
     }
 
     /// Whether libvirt enforces the rule only when the guest starts or the disk is plugged
@@ -147,7 +153,7 @@ impl Rule {
     /// disk that breaks it.
     #[must_use]
     pub const fn at_start(self) -> bool {
-        matches!(self, Self::HostCount)
+        matches!(self, Self::HostCount | Self::SecretMissing)
     }
 }
 

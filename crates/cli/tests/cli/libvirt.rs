@@ -416,3 +416,46 @@ fn audit_finds_the_guest_libvirt_will_refuse_to_start() {
     );
     assert!(ours[0]["message"].as_str().unwrap().contains("audit!bad"));
 }
+
+#[test]
+fn audit_finds_a_disk_whose_secret_libvirt_does_not_hold() {
+    let _shared = LIBVIRTD.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !libvirtd_up() {
+        return;
+    }
+    let name = format!("diskxml-cli-audit-secret-{}", std::process::id());
+    let uuid = "7c6b5a49-3827-4165-9f0e-1d2c3b4a5968";
+    let xml = format!(
+        "<domain type='qemu'><name>{name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>\
+         <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>\n\
+         <disk type='network' device='disk'><source protocol='nbd' name='x'><host name='127.0.0.1' port='1'/>\n\
+         <encryption format='luks'>\n<secret type='passphrase' uuid='{uuid}'/></encryption></source>\
+         <target dev='vdr' bus='virtio'/></disk></devices></domain>"
+    );
+    let file = std::env::temp_dir().join(format!("{name}.xml"));
+    std::fs::write(&file, xml).unwrap();
+    assert!(virsh(&["define", file.to_str().unwrap()]).is_some(), "libvirt defines it: it checks secrets at start");
+    let refused = Command::new("virsh").args(["-c", "qemu:///system", "start", &name]).output().unwrap();
+    let said = String::from_utf8_lossy(&refused.stderr).to_string();
+
+    let missing = run(&["audit", "--json"], None);
+    let secret = std::env::temp_dir().join(format!("{name}-secret.xml"));
+    std::fs::write(&secret, format!("<secret ephemeral='no' private='yes'><uuid>{uuid}</uuid></secret>")).unwrap();
+    assert!(virsh(&["secret-define", secret.to_str().unwrap()]).is_some());
+    let held = run(&["audit", "--json"], None);
+    virsh(&["secret-undefine", uuid]);
+    virsh(&["undefine", &name]);
+
+    assert!(!refused.status.success() && said.contains(uuid), "libvirt started it: {said}");
+    let ours = |r: &Run| -> Vec<serde_json::Value> {
+        let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        rows.as_array().unwrap().iter().filter(|r| r["domain"] == name.as_str()).cloned().collect()
+    };
+    let rows = ours(&missing);
+    assert_eq!(rows.len(), 1, "{}", missing.stdout);
+    assert_eq!((rows[0]["dev"].as_str(), rows[0]["rule"].as_str()), (Some("vdr"), Some("secret.missing")));
+    assert!(rows[0]["message"].as_str().unwrap().contains(uuid), "{}", rows[0]);
+    // The <secret> element, on the 3rd line of the definition libvirt prints back.
+    assert!(rows[0]["line"].as_u64().is_some_and(|l| l > 1), "{}", rows[0]);
+    assert!(ours(&held).is_empty(), "a held secret is no problem: {}", held.stdout);
+}
