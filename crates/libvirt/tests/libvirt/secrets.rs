@@ -141,3 +141,30 @@ fn a_libvirt_without_secrets_has_none_for_any_volume() {
     let libvirt = Libvirt::open("test:///default").unwrap();
     assert_eq!(libvirt.volume_secret("any-volume").unwrap(), None);
 }
+
+#[test]
+fn a_secret_is_held_by_uuid_or_by_usage_and_an_unknown_usage_kind_cannot_tell() {
+    use diskxml_rules::SecretName;
+    let _shared = shared();
+    let Some(libvirt) = libvirt_or_skip(Registry::with_builtins()) else { return };
+    let user = format!("client.diskxml-{}", std::process::id());
+    let ceph = SecretName::Usage { kind: "ceph", id: &user };
+    assert_eq!(libvirt.has_secret(ceph).unwrap(), Some(false));
+    let xml = format!("<secret ephemeral='no' private='yes'><usage type='ceph'><name>{user}</name></usage></secret>");
+    let secret = libvirt.connect().define_secret_xml(&xml, 0).unwrap();
+    let uuid = secret.uuid_string().unwrap();
+    let held = (libvirt.has_secret(ceph), libvirt.has_secret(SecretName::Uuid(&uuid)));
+    let other_kind = libvirt.has_secret(SecretName::Usage { kind: "iscsi", id: &user });
+    let unknown_kind = libvirt.has_secret(SecretName::Usage { kind: "carrier-pigeon", id: &user });
+    secret.undefine().unwrap();
+    assert_eq!((held.0.unwrap(), held.1.unwrap()), (Some(true), Some(true)));
+    assert_eq!(other_kind.unwrap(), Some(false), "a usage is of one kind");
+    assert_eq!(unknown_kind.unwrap(), None);
+    assert_eq!(libvirt.has_secret(SecretName::Uuid(&uuid)).unwrap(), Some(false), "undefined");
+    let without = Libvirt::open("test:///default").unwrap();
+    assert_eq!(
+        without.has_secret(SecretName::Uuid(&uuid)).unwrap(),
+        Some(false),
+        "a libvirt without secrets holds none"
+    );
+}
