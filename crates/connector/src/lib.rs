@@ -176,6 +176,30 @@ impl Error {
     }
 }
 
+/// A libvirt secret a volume's disk names by usage, which the host must hold
+/// ([`VolumeDriver::host_secret`]): what to find it by, and what to create it from.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HostSecret {
+    /// The usage kind (`iscsi`).
+    pub kind: diskxml_model::SecretType,
+    /// The usage id the disk names it by (for iSCSI, the source name `<iqn>/<lun>`).
+    pub usage: String,
+    /// The secret's value (the CHAP password), when the connection info carries one.
+    pub value: Option<String>,
+}
+
+impl fmt::Debug for HostSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = self.value.as_ref().map(|_| "(hidden)");
+        f.debug_struct("HostSecret")
+            .field("kind", &self.kind)
+            .field("usage", &self.usage)
+            .field("value", &value)
+            .finish()
+    }
+}
+
 /// A volume driver (nova's part) and its connector (os-brick's part) for one kind of volume.
 ///
 /// Implement it for a storage kind of your own and [`Registry::register`] it.
@@ -209,6 +233,18 @@ pub trait VolumeDriver: Send + Sync + fmt::Debug {
     fn disconnect(&self, info: &ConnectionInfo, device: Option<&DeviceInfo>) -> Result<(), Error> {
         let _ = (info, device);
         Ok(())
+    }
+
+    /// The libvirt secret the volume's disk names and the host must hold, with the value to
+    /// create it from when it is missing; `None` (the default) when the disk names none the
+    /// host is expected to make. The iSCSI network driver's CHAP secret is one, as nova's
+    /// `LibvirtNetVolumeDriver` finds or creates it and deletes it on disconnect.
+    ///
+    /// # Errors
+    /// [`Error::Field`] for unusable connection info.
+    fn host_secret(&self, info: &ConnectionInfo) -> Result<Option<HostSecret>, Error> {
+        let _ = info;
+        Ok(None)
     }
 }
 
@@ -323,6 +359,14 @@ impl Registry {
     /// [`Error::UnknownDriver`], or the driver's error.
     pub fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, Error> {
         self.driver_for(info)?.connect(info, probe)
+    }
+
+    /// The secret `info`'s volume needs on the host; see [`VolumeDriver::host_secret`].
+    ///
+    /// # Errors
+    /// [`Error::UnknownDriver`], or the driver's error.
+    pub fn host_secret(&self, info: &ConnectionInfo) -> Result<Option<HostSecret>, Error> {
+        self.driver_for(info)?.host_secret(info)
     }
 
     /// Disconnects `info`'s volume with its driver; see [`VolumeDriver::disconnect`].

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::info::integer;
 use crate::probe::nbd_probe;
-use crate::{ConnectionInfo, DeviceInfo, DiskInfo, Error, ProbeOptions, VolumeDriver, common};
+use crate::{ConnectionInfo, DeviceInfo, DiskInfo, Error, HostSecret, ProbeOptions, VolumeDriver, common};
 
 /// libvirt's port for `protocol` (nbd, iscsi: both have one).
 fn port_of(protocol: &Protocol) -> u16 {
@@ -228,7 +228,9 @@ impl VolumeDriver for NetworkVolume {
 /// iSCSI in libvirt's network form: the name is `<data.target_iqn>/<data.target_lun>`, host
 /// and port come from `data.target_portal` (`host:port`, `[v6]:port`, port 3260 when absent).
 /// With `data.auth_method` `CHAP`, `<auth username='data.auth_username'>` names an iscsi
-/// secret by `data.secret_uuid`, or else by usage, the target IQN (libvirt's convention).
+/// secret by `data.secret_uuid`, or else by usage: the source name `<iqn>/<lun>`, the secret
+/// nova finds or creates with `data.auth_password` ([`VolumeDriver::host_secret`]; the
+/// libvirt crate's attach does the same, and its detach deletes it, as nova does).
 /// `connect` is a pass-through: QEMU logs in itself.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct IscsiNetwork;
@@ -292,14 +294,23 @@ impl VolumeDriver for IscsiNetwork {
                     Secret::uuid(SecretType::Iscsi, uuid).map_err(|e| Error::model("data.secret_uuid", &e))?
                 }
                 None => {
-                    let iqn = info.require_data_str("target_iqn")?;
-                    Secret::usage(SecretType::Iscsi, iqn).map_err(|e| Error::model("data.target_iqn", &e))?
+                    let usage = source.name.as_deref().unwrap_or_default();
+                    Secret::usage(SecretType::Iscsi, usage).map_err(|e| Error::model("data.target_iqn", &e))?
                 }
             };
             let auth = Auth::new(username, Some(secret)).map_err(|e| Error::model("data.auth_username", &e))?;
             source.auth = Some(Box::new(auth));
         }
         common::disk_with_common_settings(Source::Network(Box::new(source)), info, disk_info)
+    }
+
+    fn host_secret(&self, info: &ConnectionInfo) -> Result<Option<HostSecret>, Error> {
+        if info.data_str("auth_method")? != Some("CHAP") || info.data_str("secret_uuid")?.is_some() {
+            return Ok(None);
+        }
+        let usage = Self::source(info)?.name.map(|n| n.to_string()).unwrap_or_default();
+        let value = info.data_str("auth_password")?.map(str::to_owned);
+        Ok(Some(HostSecret { kind: SecretType::Iscsi, usage, value }))
     }
 
     fn connect(&self, info: &ConnectionInfo, _probe: &ProbeOptions) -> Result<DeviceInfo, Error> {

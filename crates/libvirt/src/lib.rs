@@ -65,6 +65,7 @@ pub use dev::free_dev;
 pub use error::{Done, Error};
 use lock::{DomainLock, LockRequest};
 pub use lock::{Interrupt, default_lock_dir, signal_name};
+use secrets::CreatedSecret;
 
 /// A callback told what an operation waits for.
 type Notice = dyn Fn(&str) + Send + Sync;
@@ -305,7 +306,10 @@ impl Libvirt {
     /// As nova does, a volume whose id (`data.volume_id`, else the serial) has a libvirt
     /// secret of usage `volume` on the host ([`Libvirt::volume_secret`]) is attached as a LUKS
     /// volume with that secret as its passphrase, unless the registry's host settings name
-    /// one for it already.
+    /// one for it already. A secret the driver says the host must hold
+    /// ([`VolumeDriver::host_secret`](diskxml_connector::VolumeDriver::host_secret): iSCSI
+    /// with CHAP) is created from its value when missing, as nova does, and removed again
+    /// when the attach fails; [`Libvirt::detach`] with the connection info deletes it.
     ///
     /// # Errors
     /// See [`Error`]: an unknown domain or driver, `live`/`config` the domain's state does
@@ -315,6 +319,7 @@ impl Libvirt {
     pub fn attach(&self, name: &str, info: &ConnectionInfo, options: &AttachOptions) -> Result<Attached, Error> {
         let driver = self.registry.driver_for(info)?;
         let secret = self.secret_of(info)?;
+        let needed = self.registry.host_secret(info)?;
         let dom = self.domain(name)?;
         let flags = flags(&dom, options.live, options.config)?;
         let _lock = self.lock(&dom)?;
@@ -329,6 +334,8 @@ impl Libvirt {
         // Judged before anything is connected: what libvirt would refuse is refused here.
         let mut disk = self.build_disk(info, options, &dev, flags, secret.as_deref())?;
         self.interrupt.check("before connecting the volume", || Done::Nothing)?;
+        // Removed again (when dropped) if anything below fails.
+        let created = needed.as_ref().map_or(Ok(CreatedSecret::none()), |s| self.ensure_secret(s))?;
         let device = driver.connect(info, &options.probe)?;
         let undo = || match driver.disconnect(info, Some(&device)) {
             Ok(()) => Done::Undone,
@@ -349,6 +356,8 @@ impl Libvirt {
                 Err(e) => return Err(refused_and_undone(e.message().to_owned(), &disk, undo())),
             }
         }
+        // Plugged: the disk names the secret from here on.
+        created.keep();
         let (live, config) = (flags & AFFECT_LIVE != 0, flags & AFFECT_CONFIG != 0);
         let xml = read_xml(&dom, !live).map_err(|e| match e {
             Error::Libvirt { action, message, .. } => Error::Libvirt { action, message, done: Done::Plugged },
@@ -366,7 +375,9 @@ impl Libvirt {
 
     /// Detaches the disk `selector` picks from domain `name`, under the domain's lock, with
     /// its XML as libvirt reports it; a live detach waits until the guest has released the
-    /// device. Then, when `info` is given, its driver disconnects the volume.
+    /// device. Then, when `info` is given, its driver disconnects the volume, and the secret
+    /// the driver names ([`VolumeDriver::host_secret`](diskxml_connector::VolumeDriver::host_secret))
+    /// is deleted, as nova's `disconnect_volume` does.
     ///
     /// # Errors
     /// [`Error::NoDomain`], [`Error::Flag`], [`Error::NotFound`], libvirt's refusal,
@@ -396,6 +407,9 @@ impl Libvirt {
         }
         if let Some(info) = info {
             self.registry.disconnect(info, None)?;
+            if let Some(secret) = self.registry.host_secret(info)? {
+                self.delete_secret(&secret)?;
+            }
         }
         let config = flags & AFFECT_CONFIG != 0;
         Ok(Detached { dev, xml: found.standalone(&xml), live, config, disconnected: info.is_some() })

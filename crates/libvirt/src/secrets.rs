@@ -1,7 +1,7 @@
 //! The host's secrets: a volume's (what nova's `host.find_secret('volume', volume_id)`
 //! finds), and whether a secret a disk names is held.
 
-use diskxml_connector::ConnectionInfo;
+use diskxml_connector::{ConnectionInfo, HostSecret};
 use diskxml_rules::SecretName;
 use virt::error::ErrorNumber;
 
@@ -93,6 +93,83 @@ impl Libvirt {
         match info.volume_id_or_serial()? {
             Some(id) if !id.is_empty() => self.volume_secret(id),
             _ => Ok(None),
+        }
+    }
+}
+
+/// A secret an attach created: removed again when the attach fails (dropped before
+/// [`CreatedSecret::keep`]), best effort.
+pub(crate) struct CreatedSecret(Option<virt::secret::Secret>);
+
+impl CreatedSecret {
+    /// Nothing was created.
+    pub(crate) const fn none() -> Self {
+        Self(None)
+    }
+
+    /// The attach succeeded: the secret stays.
+    pub(crate) fn keep(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for CreatedSecret {
+    fn drop(&mut self) {
+        if let Some(secret) = self.0.take() {
+            // Best effort: the attach's own error is what the caller hears of.
+            let _ = secret.undefine();
+        }
+    }
+}
+
+/// The `<usage>` child that names a secret of `kind` (libvirt's secret XML).
+fn usage_element(kind: &str) -> Option<&'static str> {
+    match kind {
+        "iscsi" => Some("target"),
+        "ceph" => Some("name"),
+        "volume" => Some("volume"),
+        _ => None,
+    }
+}
+
+impl Libvirt {
+    /// nova's `_get_secret_uuid`: the host's secret of `secret`'s usage, created from its
+    /// value when it is missing. Nothing is created when the secret is there, or when there
+    /// is no value to create it from (libvirt then refuses the plug, naming the secret).
+    /// Like nova's, the secret is not private: its value can be read back through libvirt.
+    pub(crate) fn ensure_secret(&self, secret: &HostSecret) -> Result<CreatedSecret, Error> {
+        let kind = secret.kind.as_str();
+        let (Some(value), Some(element)) = (&secret.value, usage_element(kind)) else {
+            return Ok(CreatedSecret::none());
+        };
+        if self.has_secret(SecretName::Usage { kind, id: &secret.usage })? != Some(false) {
+            return Ok(CreatedSecret::none());
+        }
+        let mut usage = String::new();
+        // Writing into a String cannot fail.
+        let _ = diskxml_writer::write_escaped(&mut usage, &secret.usage);
+        let xml = format!(
+            "<secret ephemeral='no' private='no'><description>diskxml: the {kind} secret of {usage}</description>\
+             <usage type='{kind}'><{element}>{usage}</{element}></usage></secret>"
+        );
+        let action = || format!("creating the {kind} secret of '{}'", secret.usage);
+        let created = CreatedSecret(Some(self.conn.define_secret_xml(&xml, 0).map_err(libvirt(action()))?));
+        if let Some(defined) = &created.0 {
+            defined.set_value(value.as_bytes(), 0).map_err(libvirt(action()))?;
+        }
+        Ok(created)
+    }
+
+    /// nova's `disconnect_volume` for such a volume: deletes the host's secret of `secret`'s
+    /// usage, if it is there.
+    pub(crate) fn delete_secret(&self, secret: &HostSecret) -> Result<(), Error> {
+        let kind = secret.kind.as_str();
+        let Some(usage) = usage_type(kind) else { return Ok(()) };
+        let action = || format!("deleting the {kind} secret of '{}'", secret.usage);
+        match self.conn.lookup_secret_by_usage(usage, &secret.usage) {
+            Ok(found) => found.undefine().map_err(libvirt(action())),
+            Err(e) if e.code().is(ErrorNumber::NoSecret) || e.code().is(ErrorNumber::NoSupport) => Ok(()),
+            Err(e) => Err(libvirt(action())(e)),
         }
     }
 }

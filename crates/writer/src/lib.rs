@@ -98,6 +98,23 @@ impl From<fmt::Error> for Error {
     }
 }
 
+/// Writes `value` escaped for an XML attribute value or text (markup characters, quotes,
+/// and the whitespace a parser would normalise), for XML diskxml does not model, such as a
+/// libvirt secret's definition.
+///
+/// ```
+/// let mut out = String::new();
+/// diskxml_writer::write_escaped(&mut out, "iqn.x/1 <&'>")?;
+/// assert_eq!(out, "iqn.x/1 &lt;&amp;&apos;&gt;");
+/// # Ok::<(), core::fmt::Error>(())
+/// ```
+///
+/// # Errors
+/// The writer's own error.
+pub fn write_escaped<W: Write + ?Sized>(out: &mut W, value: &str) -> fmt::Result {
+    escape::escape(out, value, true)
+}
+
 /// Writes `disk` as a `<disk>` element at the left margin, ending with a newline.
 ///
 /// # Errors

@@ -295,3 +295,33 @@ fn nbd_needs_no_name_and_rbd_auth_can_be_disabled() {
     let d = net("rbd", json!({"name": "p/i", "auth_enabled": false, "auth_username": "u"})).unwrap();
     assert!(d.auth.is_none());
 }
+
+#[test]
+fn an_iscsi_chap_volume_needs_its_secret_on_the_host_named_as_its_disk_names_it() {
+    let registry = Registry::with_builtins();
+    let info = |data: Value| ConnectionInfo::from_value(json!({"driver_volume_type": "iscsi", "data": data})).unwrap();
+    let chap = json!({"target_iqn": "iqn.x", "target_lun": 3, "target_portal": "h", "auth_method": "CHAP",
+                      "auth_username": "u", "auth_password": "p4ss"});
+    let secret = registry.host_secret(&info(chap.clone())).unwrap().expect("a CHAP secret");
+    assert_eq!(
+        (secret.kind.as_str(), secret.usage.as_str(), secret.value.as_deref()),
+        ("iscsi", "iqn.x/3", Some("p4ss"))
+    );
+    assert!(!format!("{secret:?}").contains("p4ss"), "Debug hides the password: {secret:?}");
+    // The disk names the same secret, by the same usage.
+    let disk = registry.disk(&info(chap.clone()), &DiskInfo::default()).unwrap();
+    let diskxml_model::Source::Network(source) = &disk.source else { panic!("{disk:?}") };
+    let named = source.auth.as_ref().and_then(|a| a.secret.as_ref()).and_then(|s| s.usage.as_deref());
+    assert_eq!(named, Some(secret.usage.as_str()));
+
+    let mut with_uuid = chap.clone();
+    with_uuid["secret_uuid"] = json!("0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f");
+    assert_eq!(registry.host_secret(&info(with_uuid)).unwrap(), None, "a secret named by uuid exists already");
+    let mut no_chap = chap;
+    no_chap.as_object_mut().unwrap().remove("auth_method");
+    assert_eq!(registry.host_secret(&info(no_chap)).unwrap(), None);
+    let rbd = ConnectionInfo::from_value(
+        json!({"driver_volume_type": "rbd", "data": {"name": "p/i", "hosts": ["m"], "ports": ["6789"]}}),
+    );
+    assert_eq!(registry.host_secret(&rbd.unwrap()).unwrap(), None);
+}

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use diskxml_connector::{
-    ConnectionInfo, DeviceInfo, DiskInfo, Error as ConnectorError, NetworkVolume, OpenvStorageEdge, ProbeOptions,
-    Registry, VolumeDriver,
+    ConnectionInfo, DeviceInfo, DiskInfo, Error as ConnectorError, HostSecret, NetworkVolume, OpenvStorageEdge,
+    ProbeOptions, Registry, VolumeDriver,
 };
 use diskxml_libvirt::Libvirt;
 use diskxml_model::{Disk, Protocol};
@@ -77,6 +77,10 @@ impl<D> std::fmt::Debug for Counting<D> {
 impl<D: VolumeDriver> VolumeDriver for Counting<D> {
     fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, ConnectorError> {
         self.inner.disk(info, disk_info)
+    }
+
+    fn host_secret(&self, info: &ConnectionInfo) -> Result<Option<HostSecret>, ConnectorError> {
+        self.inner.host_secret(info)
     }
     fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, ConnectorError> {
         let device = self.inner.connect(info, probe)?;

@@ -168,3 +168,63 @@ fn a_secret_is_held_by_uuid_or_by_usage_and_an_unknown_usage_kind_cannot_tell() 
         "a libvirt without secrets holds none"
     );
 }
+
+fn iscsi_chap(serial: &str, iqn: &str, password: Option<&str>) -> ConnectionInfo {
+    let mut data = json!({"target_iqn": iqn, "target_lun": 1, "target_portal": "127.0.0.1:1",
+                          "auth_method": "CHAP", "auth_username": "chapuser"});
+    if let Some(password) = password {
+        data["auth_password"] = json!(password);
+    }
+    ConnectionInfo::from_value(json!({"driver_volume_type": "iscsi", "serial": serial, "data": data})).unwrap()
+}
+
+/// The value of the host's iscsi secret of `usage`, if it has one.
+fn iscsi_secret(libvirt: &Libvirt, usage: &str) -> Option<String> {
+    let secret = libvirt.connect().lookup_secret_by_usage(3, usage).ok()?;
+    Some(String::from_utf8(secret.value(0).unwrap()).unwrap())
+}
+
+#[test]
+fn an_iscsi_chap_volume_gets_its_secret_created_as_nova_does_and_deleted_on_detach() {
+    let _shared = shared();
+    let Some(libvirt) = libvirt_or_skip(Registry::with_builtins()) else { return };
+    let guest = Guest::new(&libvirt, "chap-config", false);
+    let iqn = format!("iqn.2010-10.org.diskxml:chap-{}", std::process::id());
+    let usage = format!("{iqn}/1");
+    let info = iscsi_chap("chap-1", &iqn, Some("s3cret"));
+    assert_eq!(iscsi_secret(&libvirt, &usage), None);
+    libvirt.attach(&guest.name, &info, &AttachOptions::default()).unwrap();
+    assert_eq!(iscsi_secret(&libvirt, &usage).as_deref(), Some("s3cret"), "created with the CHAP password");
+    let config = guest.xml(true);
+    let disk = picked(&config, "chap-1");
+    let diskxml_model::Source::Network(source) = &disk.source else { panic!("{config}") };
+    let secret = source.auth.as_ref().and_then(|a| a.secret.as_ref()).expect("an <auth> secret");
+    assert_eq!(secret.usage.as_deref(), Some(usage.as_str()), "the disk names the secret created");
+
+    let selector = DiskSelector::Serial("chap-1".into());
+    libvirt.detach(&guest.name, &selector, Some(&info), &diskxml_libvirt::DetachOptions::default()).unwrap();
+    assert_eq!(iscsi_secret(&libvirt, &usage), None, "deleted on detach, as nova's disconnect does");
+}
+
+#[test]
+fn an_iscsi_secret_the_host_has_is_used_as_it_is_and_one_created_for_a_failed_attach_is_removed() {
+    let _shared = shared();
+    let Some(libvirt) = libvirt_or_skip(Registry::with_builtins()) else { return };
+    let iqn = format!("iqn.2010-10.org.diskxml:kept-{}", std::process::id());
+    let usage = format!("{iqn}/1");
+    let xml =
+        format!("<secret ephemeral='no' private='no'><usage type='iscsi'><target>{usage}</target></usage></secret>");
+    let held = libvirt.connect().define_secret_xml(&xml, 0).unwrap();
+    held.set_value(b"the-hosts", 0).unwrap();
+    let guest = Guest::new(&libvirt, "chap-kept", false);
+    libvirt.attach(&guest.name, &iscsi_chap("chap-2", &iqn, Some("other")), &AttachOptions::default()).unwrap();
+    assert_eq!(iscsi_secret(&libvirt, &usage).as_deref(), Some("the-hosts"), "found, not overwritten");
+    held.undefine().unwrap();
+
+    // A live plug QEMU cannot make (no iSCSI target listens): the secret it created goes too.
+    let running = Guest::new(&libvirt, "chap-fail", true);
+    let failed_iqn = format!("iqn.2010-10.org.diskxml:fail-{}", std::process::id());
+    let err = libvirt.attach(&running.name, &iscsi_chap("chap-3", &failed_iqn, Some("x")), &AttachOptions::default());
+    assert!(matches!(err, Err(Error::AttachRefused { .. })), "{err:?}");
+    assert_eq!(iscsi_secret(&libvirt, &format!("{failed_iqn}/1")), None, "removed with the failed attach");
+}
