@@ -302,7 +302,10 @@ pub(crate) fn checked(text: &str, profile: Profile, judge: &mut Judge<'_>) -> Re
         let mut problems = rules::validate(&located.disk, profile);
         match judge(&located.disk) {
             Ok(more) => problems.extend(more),
-            Err(e) => failed = failed.take().or(Some(e)),
+            Err(e) => {
+                // The first error is the one reported.
+                failed.get_or_insert(e);
+            }
         }
         let findings: Vec<Finding> =
             problems.into_iter().map(|problem| Finding { pos: located.locate(&problem.at), disk, problem }).collect();

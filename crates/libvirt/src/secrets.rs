@@ -7,23 +7,22 @@ use virt::error::ErrorNumber;
 
 use crate::{Error, Libvirt, libvirt};
 
-/// `VIR_SECRET_USAGE_TYPE_VOLUME`, as `virSecretLookupByUsage` takes it.
-const USAGE_VOLUME: i32 = virt::sys::VIR_SECRET_USAGE_TYPE_VOLUME as i32;
-
-/// libvirt's `virSecretUsageType` of a `<usage type='…'>` spelling.
-fn usage_type(kind: &str) -> Option<i32> {
+/// A `<usage type='…'>` spelling's `virSecretUsageType`, as `virSecretLookupByUsage` takes
+/// it, and the `<usage>` child that holds its id in a secret's XML (none for the kinds
+/// diskxml never creates).
+fn usage(kind: &str) -> Option<(u32, Option<&'static str>)> {
     use virt::sys::{
-        VIR_SECRET_USAGE_TYPE_CEPH, VIR_SECRET_USAGE_TYPE_ISCSI, VIR_SECRET_USAGE_TYPE_TLS, VIR_SECRET_USAGE_TYPE_VTPM,
+        VIR_SECRET_USAGE_TYPE_CEPH, VIR_SECRET_USAGE_TYPE_ISCSI, VIR_SECRET_USAGE_TYPE_TLS,
+        VIR_SECRET_USAGE_TYPE_VOLUME, VIR_SECRET_USAGE_TYPE_VTPM,
     };
-    let usage = match kind {
-        "volume" => return Some(USAGE_VOLUME),
-        "ceph" => VIR_SECRET_USAGE_TYPE_CEPH,
-        "iscsi" => VIR_SECRET_USAGE_TYPE_ISCSI,
-        "tls" => VIR_SECRET_USAGE_TYPE_TLS,
-        "vtpm" => VIR_SECRET_USAGE_TYPE_VTPM,
-        _ => return None,
-    };
-    i32::try_from(usage).ok()
+    match kind {
+        "volume" => Some((VIR_SECRET_USAGE_TYPE_VOLUME, Some("volume"))),
+        "ceph" => Some((VIR_SECRET_USAGE_TYPE_CEPH, Some("name"))),
+        "iscsi" => Some((VIR_SECRET_USAGE_TYPE_ISCSI, Some("target"))),
+        "tls" => Some((VIR_SECRET_USAGE_TYPE_TLS, None)),
+        "vtpm" => Some((VIR_SECRET_USAGE_TYPE_VTPM, None)),
+        _ => None,
+    }
 }
 
 impl Libvirt {
@@ -44,14 +43,12 @@ impl Libvirt {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Libvirt`] when libvirt cannot answer (it has no secret driver, say).
+    /// [`Error::Libvirt`] when libvirt cannot answer.
     pub fn volume_secret(&self, volume: &str) -> Result<Option<String>, Error> {
         let action = || format!("looking up the libvirt secret of volume '{volume}'");
-        match self.conn.lookup_secret_by_usage(USAGE_VOLUME, volume) {
-            Ok(secret) => secret.uuid_string().map(Some).map_err(libvirt(action())),
-            // No such secret, or a driver that holds no secrets (libvirt's test driver).
-            Err(e) if e.code().is(ErrorNumber::NoSecret) || e.code().is(ErrorNumber::NoSupport) => Ok(None),
-            Err(e) => Err(libvirt(action())(e)),
+        match self.by_usage("volume", volume)? {
+            Some(secret) => secret.uuid_string().map(Some).map_err(libvirt(action())),
+            None => Ok(None),
         }
     }
 
@@ -72,20 +69,24 @@ impl Libvirt {
     /// # Errors
     /// [`Error::Libvirt`] when libvirt cannot answer.
     pub fn has_secret(&self, name: SecretName<'_>) -> Result<Option<bool>, Error> {
-        let (found, what) = match name {
+        match name {
             SecretName::Uuid(uuid) => {
-                (self.conn.lookup_secret_by_uuid_string(uuid).map(drop), format!("secret {uuid}"))
+                let found = self.conn.lookup_secret_by_uuid_string(uuid);
+                Ok(Some(absent_is_none(found, || format!("looking up secret {uuid}"))?.is_some()))
             }
-            SecretName::Usage { kind, id } => {
-                let Some(usage) = usage_type(kind) else { return Ok(None) };
-                (self.conn.lookup_secret_by_usage(usage, id).map(drop), format!("the {kind} secret of '{id}'"))
-            }
-        };
-        match found {
-            Ok(()) => Ok(Some(true)),
-            Err(e) if e.code().is(ErrorNumber::NoSecret) || e.code().is(ErrorNumber::NoSupport) => Ok(Some(false)),
-            Err(e) => Err(libvirt(format!("looking up {what}"))(e)),
+            SecretName::Usage { kind, id } if usage(kind).is_some() => Ok(Some(self.by_usage(kind, id)?.is_some())),
+            SecretName::Usage { .. } => Ok(None),
         }
+    }
+
+    /// The host's secret of usage `kind` and `id`; `None` when there is none, or `kind` is no
+    /// usage kind libvirt knows.
+    fn by_usage(&self, kind: &str, id: &str) -> Result<Option<virt::secret::Secret>, Error> {
+        let Some((usage, _)) = usage(kind) else { return Ok(None) };
+        let Ok(usage) = i32::try_from(usage) else { return Ok(None) };
+        absent_is_none(self.conn.lookup_secret_by_usage(usage, id), || {
+            format!("looking up the {kind} secret of '{id}'")
+        })
     }
 
     /// The secret of `info`'s volume, looked up by its id, when the volume has an id.
@@ -94,6 +95,19 @@ impl Libvirt {
             Some(id) if !id.is_empty() => self.volume_secret(id),
             _ => Ok(None),
         }
+    }
+}
+
+/// A lookup's secret; `None` when libvirt has no such secret, or keeps no secrets at all
+/// (libvirt's test driver).
+fn absent_is_none(
+    found: Result<virt::secret::Secret, virt::error::Error>,
+    action: impl FnOnce() -> String,
+) -> Result<Option<virt::secret::Secret>, Error> {
+    match found {
+        Ok(secret) => Ok(Some(secret)),
+        Err(e) if e.code().is(ErrorNumber::NoSecret) || e.code().is(ErrorNumber::NoSupport) => Ok(None),
+        Err(e) => Err(libvirt(action())(e)),
     }
 }
 
@@ -122,16 +136,6 @@ impl Drop for CreatedSecret {
     }
 }
 
-/// The `<usage>` child that names a secret of `kind` (libvirt's secret XML).
-fn usage_element(kind: &str) -> Option<&'static str> {
-    match kind {
-        "iscsi" => Some("target"),
-        "ceph" => Some("name"),
-        "volume" => Some("volume"),
-        _ => None,
-    }
-}
-
 impl Libvirt {
     /// nova's `_get_secret_uuid`: the host's secret of `secret`'s usage, created from its
     /// value when it is missing. Nothing is created when the secret is there, or when there
@@ -139,10 +143,10 @@ impl Libvirt {
     /// Like nova's, the secret is not private: its value can be read back through libvirt.
     pub(crate) fn ensure_secret(&self, secret: &HostSecret) -> Result<CreatedSecret, Error> {
         let kind = secret.kind.as_str();
-        let (Some(value), Some(element)) = (&secret.value, usage_element(kind)) else {
+        let (Some(value), Some((_, Some(element)))) = (&secret.value, usage(kind)) else {
             return Ok(CreatedSecret::none());
         };
-        if self.has_secret(SecretName::Usage { kind, id: &secret.usage })? != Some(false) {
+        if self.by_usage(kind, &secret.usage)?.is_some() {
             return Ok(CreatedSecret::none());
         }
         let mut usage = String::new();
@@ -164,12 +168,11 @@ impl Libvirt {
     /// usage, if it is there.
     pub(crate) fn delete_secret(&self, secret: &HostSecret) -> Result<(), Error> {
         let kind = secret.kind.as_str();
-        let Some(usage) = usage_type(kind) else { return Ok(()) };
-        let action = || format!("deleting the {kind} secret of '{}'", secret.usage);
-        match self.conn.lookup_secret_by_usage(usage, &secret.usage) {
-            Ok(found) => found.undefine().map_err(libvirt(action())),
-            Err(e) if e.code().is(ErrorNumber::NoSecret) || e.code().is(ErrorNumber::NoSupport) => Ok(()),
-            Err(e) => Err(libvirt(action())(e)),
+        match self.by_usage(kind, &secret.usage)? {
+            Some(found) => {
+                found.undefine().map_err(libvirt(format!("deleting the {kind} secret of '{}'", secret.usage)))
+            }
+            None => Ok(()),
         }
     }
 }

@@ -12,17 +12,18 @@ use serde_json::json;
 
 use crate::harness::{Guest, libvirt_or_skip, shared};
 
-/// A libvirt secret of usage `volume`, undefined when dropped.
-struct VolumeSecret {
+/// A libvirt secret of usage `kind` (its id in the `<usage>` child `element`), not private,
+/// undefined when dropped.
+struct TestSecret {
     secret: virt::secret::Secret,
     uuid: String,
 }
 
-impl VolumeSecret {
-    fn define(libvirt: &Libvirt, volume: &str, value: Option<&str>) -> Self {
+impl TestSecret {
+    fn define(libvirt: &Libvirt, (kind, element): (&str, &str), id: &str, value: Option<&str>) -> Self {
         let xml = format!(
-            "<secret ephemeral='no' private='yes'><description>diskxml test</description>\
-             <usage type='volume'><volume>{volume}</volume></usage></secret>"
+            "<secret ephemeral='no' private='no'><description>diskxml test</description>\
+             <usage type='{kind}'><{element}>{id}</{element}></usage></secret>"
         );
         let secret = libvirt.connect().define_secret_xml(&xml, 0).unwrap();
         if let Some(value) = value {
@@ -33,7 +34,9 @@ impl VolumeSecret {
     }
 }
 
-impl Drop for VolumeSecret {
+const VOLUME: (&str, &str) = ("volume", "volume");
+
+impl Drop for TestSecret {
     fn drop(&mut self) {
         let _ = self.secret.undefine();
     }
@@ -57,7 +60,7 @@ fn a_volume_secret_is_found_by_its_usage_id_and_only_by_it() {
     let Some(libvirt) = libvirt_or_skip(Registry::with_builtins()) else { return };
     let volume = format!("diskxml-secret-{}", std::process::id());
     assert_eq!(libvirt.volume_secret(&volume).unwrap(), None, "none before it is defined");
-    let secret = VolumeSecret::define(&libvirt, &volume, None);
+    let secret = TestSecret::define(&libvirt, VOLUME, &volume, None);
     assert_eq!(libvirt.volume_secret(&volume).unwrap().as_deref(), Some(secret.uuid.as_str()));
     assert_eq!(libvirt.volume_secret(&format!("{volume}-other")).unwrap(), None);
     drop(secret);
@@ -70,7 +73,7 @@ fn a_volume_with_a_host_secret_is_configured_as_luks_and_one_without_is_not() {
     let Some(libvirt) = libvirt_or_skip(Registry::with_builtins()) else { return };
     let guest = Guest::new(&libvirt, "secret-config", false);
     let volume = format!("diskxml-config-{}", std::process::id());
-    let secret = VolumeSecret::define(&libvirt, &volume, None);
+    let secret = TestSecret::define(&libvirt, VOLUME, &volume, None);
     // A shut-off guest: the volume is configured, not opened, so it need not be reachable.
     let with = nbd_volume(&volume, "enc-1", "unreachable", 1);
     let without = nbd_volume(&format!("{volume}-plain"), "plain-1", "unreachable", 1);
@@ -101,13 +104,13 @@ fn qemu_opens_an_encrypted_volume_with_the_secret_it_was_given() {
     let info = nbd_volume(&volume, "luks-1", "luks-vol", server.port);
 
     // The secret without its value: QEMU cannot open the volume, and the attach says so.
-    let empty = VolumeSecret::define(&libvirt, &volume, None);
+    let empty = TestSecret::define(&libvirt, VOLUME, &volume, None);
     let err = libvirt.attach(&guest.name, &info, &options).unwrap_err();
     assert!(matches!(err, Error::AttachRefused { .. }), "{err}");
     drop(empty);
 
     // With the passphrase, the guest sees the payload: the export's bytes less the header.
-    let secret = VolumeSecret::define(&libvirt, &volume, Some(passphrase));
+    let secret = TestSecret::define(&libvirt, VOLUME, &volume, Some(passphrase));
     let attached = libvirt.attach(&guest.name, &info, &options).unwrap();
     assert_eq!(attached.encryption_secret.as_deref(), Some(secret.uuid.as_str()));
     assert!(
@@ -127,7 +130,7 @@ fn the_host_settings_secret_of_a_volume_is_used_before_libvirts() {
     let mut settings = HostSettings::default();
     settings.volume_secrets.insert(volume.clone(), named.to_owned());
     let Some(libvirt) = libvirt_or_skip(Registry::with_host_settings(settings)) else { return };
-    let _host = VolumeSecret::define(&libvirt, &volume, None);
+    let _host = TestSecret::define(&libvirt, VOLUME, &volume, None);
     let guest = Guest::new(&libvirt, "secret-settings", false);
     libvirt.attach(&guest.name, &nbd_volume(&volume, "set-1", "unreachable", 1), &AttachOptions::default()).unwrap();
     let config = guest.xml(true);
@@ -150,13 +153,12 @@ fn a_secret_is_held_by_uuid_or_by_usage_and_an_unknown_usage_kind_cannot_tell() 
     let user = format!("client.diskxml-{}", std::process::id());
     let ceph = SecretName::Usage { kind: "ceph", id: &user };
     assert_eq!(libvirt.has_secret(ceph).unwrap(), Some(false));
-    let xml = format!("<secret ephemeral='no' private='yes'><usage type='ceph'><name>{user}</name></usage></secret>");
-    let secret = libvirt.connect().define_secret_xml(&xml, 0).unwrap();
-    let uuid = secret.uuid_string().unwrap();
+    let secret = TestSecret::define(&libvirt, ("ceph", "name"), &user, None);
+    let uuid = secret.uuid.clone();
     let held = (libvirt.has_secret(ceph), libvirt.has_secret(SecretName::Uuid(&uuid)));
     let other_kind = libvirt.has_secret(SecretName::Usage { kind: "iscsi", id: &user });
     let unknown_kind = libvirt.has_secret(SecretName::Usage { kind: "carrier-pigeon", id: &user });
-    secret.undefine().unwrap();
+    drop(secret);
     assert_eq!((held.0.unwrap(), held.1.unwrap()), (Some(true), Some(true)));
     assert_eq!(other_kind.unwrap(), Some(false), "a usage is of one kind");
     assert_eq!(unknown_kind.unwrap(), None);
@@ -180,7 +182,8 @@ fn iscsi_chap(serial: &str, iqn: &str, password: Option<&str>) -> ConnectionInfo
 
 /// The value of the host's iscsi secret of `usage`, if it has one.
 fn iscsi_secret(libvirt: &Libvirt, usage: &str) -> Option<String> {
-    let secret = libvirt.connect().lookup_secret_by_usage(3, usage).ok()?;
+    let iscsi = i32::try_from(virt::sys::VIR_SECRET_USAGE_TYPE_ISCSI).unwrap();
+    let secret = libvirt.connect().lookup_secret_by_usage(iscsi, usage).ok()?;
     Some(String::from_utf8(secret.value(0).unwrap()).unwrap())
 }
 
@@ -212,14 +215,11 @@ fn an_iscsi_secret_the_host_has_is_used_as_it_is_and_one_created_for_a_failed_at
     let Some(libvirt) = libvirt_or_skip(Registry::with_builtins()) else { return };
     let iqn = format!("iqn.2010-10.org.diskxml:kept-{}", std::process::id());
     let usage = format!("{iqn}/1");
-    let xml =
-        format!("<secret ephemeral='no' private='no'><usage type='iscsi'><target>{usage}</target></usage></secret>");
-    let held = libvirt.connect().define_secret_xml(&xml, 0).unwrap();
-    held.set_value(b"the-hosts", 0).unwrap();
+    let held = TestSecret::define(&libvirt, ("iscsi", "target"), &usage, Some("the-hosts"));
     let guest = Guest::new(&libvirt, "chap-kept", false);
     libvirt.attach(&guest.name, &iscsi_chap("chap-2", &iqn, Some("other")), &AttachOptions::default()).unwrap();
     assert_eq!(iscsi_secret(&libvirt, &usage).as_deref(), Some("the-hosts"), "found, not overwritten");
-    held.undefine().unwrap();
+    drop(held);
 
     // A live plug QEMU cannot make (no iSCSI target listens): the secret it created goes too.
     let running = Guest::new(&libvirt, "chap-fail", true);
