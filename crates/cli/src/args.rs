@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use clap::Args;
-use diskxml::{Bus, DeviceKind, DiskSelector};
+use diskxml::DiskSelector;
 
 /// `2s`, `500ms`, `1.5s`, or a bare number of seconds.
 pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -31,37 +31,21 @@ pub(crate) fn parse_volume_secret(s: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("expected VOLUME_ID=UUID, found {s:?}"))
 }
 
-/// A value of libvirt 9's vocabulary `known`, or a message that lists it.
-fn known<T>(s: &str, known: &[&str], parse: fn(&str) -> Result<T, diskxml::model::Error>) -> Result<T, String> {
-    if known.contains(&s) {
-        parse(s).map_err(|e| e.to_string())
-    } else {
-        Err(format!("{s:?} is not one libvirt accepts; expected one of {}", known.join(", ")))
-    }
+/// A flag's value as the facade reads it; clap names the flag in its own message.
+fn message<T>(result: Result<T, diskxml::Error>) -> Result<T, String> {
+    result.map_err(|e| match e {
+        diskxml::Error::Argument { message, .. } => message,
+        other => other.to_string(),
+    })
 }
 
-pub(crate) fn parse_bus(s: &str) -> Result<Bus, String> {
-    known(s, diskxml::rules::LIBVIRT9_BUSES, Bus::parse)
-}
-
-pub(crate) fn parse_dev(s: &str) -> Result<String, String> {
-    if diskxml::rules::is_target_dev(s) {
-        Ok(s.to_owned())
-    } else {
-        Err(format!("{s:?} is not a target dev libvirt accepts: fd, hd, sd, vd, xvd or ubd, then letters, digits or _"))
-    }
+#[cfg(feature = "libvirt")]
+pub(crate) fn parse_bus(s: &str) -> Result<diskxml::Bus, String> {
+    message(diskxml::bus(s))
 }
 
 pub(crate) fn parse_profile(s: &str) -> Result<diskxml::Profile, String> {
-    match s {
-        "qemu" => Ok(diskxml::Profile::Qemu),
-        "generic" => Ok(diskxml::Profile::Generic),
-        other => Err(format!("expected qemu or generic, found {other:?}")),
-    }
-}
-
-pub(crate) fn parse_device(s: &str) -> Result<DeviceKind, String> {
-    known(s, diskxml::rules::LIBVIRT9_DEVICES, DeviceKind::parse)
+    message(diskxml::profile(s))
 }
 
 /// Which disk of a `<domain>`: by target dev, serial or alias; none means every disk.

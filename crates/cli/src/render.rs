@@ -7,7 +7,7 @@ use diskxml::DiskInfo;
 use diskxml::connector::OpenvStorageEdge;
 use serde::Serialize;
 
-use crate::args::{parse_bus, parse_dev, parse_device, parse_duration, parse_volume_secret};
+use crate::args::{parse_duration, parse_volume_secret};
 use crate::input::{Failure, connection_failure, read_input};
 
 #[derive(Debug, Args)]
@@ -65,18 +65,12 @@ pub(crate) struct ProbeArgs {
 }
 
 /// The target as the flags give it, each checked against libvirt's vocabulary and the dev
-/// grammar: an error names the flag and what libvirt accepts.
+/// grammar by the facade (as the Python module checks its keywords): an error names the flag.
 fn disk_info(args: &RenderArgs) -> Result<DiskInfo, String> {
-    let dev = parse_dev(&args.dev).map_err(|e| format!("--dev: {e}"))?;
-    let bus = match &args.bus {
-        Some(bus) => parse_bus(bus).map_err(|e| format!("--bus: {e}"))?,
-        None => diskxml::rules::bus_for_dev(&dev)
-            .ok_or_else(|| format!("--dev {dev}: no bus follows from its prefix; give --bus"))?,
-    };
-    let mut disk_info = DiskInfo::new(dev, bus);
-    disk_info.device = parse_device(&args.device).map_err(|e| format!("--device: {e}"))?;
-    disk_info.unit = args.unit;
-    Ok(disk_info)
+    diskxml::disk_info(&args.dev, args.bus.as_deref(), &args.device, args.unit).map_err(|e| match e {
+        diskxml::Error::Argument { name, message } => format!("--{name}: {message}"),
+        other => other.to_string(),
+    })
 }
 
 pub(crate) fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {

@@ -123,6 +123,15 @@ pub enum Error {
     /// host-dependent rules aside).
     #[error("libvirt would refuse this disk: {}", refused_list(.0))]
     Refused(Vec<Problem>),
+    /// An argument (a flag, a keyword) that libvirt's vocabulary does not have: its name
+    /// (`dev`, `bus`, `device`, `unit`, `profile`) and what is wrong.
+    #[error("{name}: {message}")]
+    Argument {
+        /// The argument's name.
+        name: &'static str,
+        /// What is wrong with its value.
+        message: String,
+    },
     /// libvirt failed, in [`libvirt::Error`]'s words (with the `libvirt` feature; that
     /// error holds what is neither `Clone` nor `Eq`, so it is kept as its message).
     #[cfg(feature = "libvirt")]
@@ -157,6 +166,8 @@ mod audit;
 pub use audit::{AuditFinding, audit};
 mod render;
 pub use render::{Rendered, Warning, render, render_info};
+mod target;
+pub use target::{bus, dev, device, disk_info, profile};
 
 /// Writes a disk to a new `String` (the allocating convenience over [`writer::write_disk`]).
 pub trait ToXml {
