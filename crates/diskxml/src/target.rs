@@ -55,7 +55,9 @@ pub fn profile(name: &str) -> Result<Profile, Error> {
     match name {
         "qemu" => Ok(Profile::Qemu),
         "generic" => Ok(Profile::Generic),
-        other => Err(Error::Argument { name: "profile", message: format!("expected qemu or generic, found {other:?}") }),
+        other => {
+            Err(Error::Argument { name: "profile", message: format!("expected qemu or generic, found {other:?}") })
+        }
     }
 }
 

@@ -16,6 +16,9 @@ use pyo3::prelude::*;
 /// One problem: rule id, message, and where (line and column, 1-based, when it has a place).
 type ProblemTuple = (String, String, Option<u32>, Option<u32>);
 
+/// One finding of `check`: rule id, message, line, column, and the index of its disk.
+type FindingTuple = (String, String, u32, u32, usize);
+
 /// What `render` hands back: XML, the disk's model as JSON, and the warnings as
 /// `(kind, field, rule, message)`.
 type RenderedTuple = (String, String, Vec<(String, Option<String>, Option<String>, String)>);
@@ -105,10 +108,8 @@ fn render(
         }
         let registry = registry(rbd_user, rbd_secret_uuid, volume_secrets);
         let rendered = diskxml::render_info(&registry, &info, &disk_info)?;
-        let json = serde_json::to_string(&rendered.disk).map_err(|e| Error::Argument {
-            name: "connection_info",
-            message: e.to_string(),
-        })?;
+        let json = serde_json::to_string(&rendered.disk)
+            .map_err(|e| Error::Argument { name: "connection_info", message: e.to_string() })?;
         Ok::<_, Error>((rendered, json))
     });
     let (rendered, json) = done.map_err(|e| error(py, e))?;
@@ -151,10 +152,8 @@ fn write_disk(py: Python<'_>, disk: &str, check: bool) -> PyResult<String> {
 /// `<disk>` or `<domain>` XML checked under a profile: every problem, located, with the
 /// index of its disk.
 #[pyfunction]
-fn check(py: Python<'_>, xml: &str, profile: &str) -> PyResult<Vec<(String, String, u32, u32, usize)>> {
-    let findings = py
-        .detach(|| diskxml::check(xml, diskxml::profile(profile)?))
-        .map_err(|e| error(py, e))?;
+fn check(py: Python<'_>, xml: &str, profile: &str) -> PyResult<Vec<FindingTuple>> {
+    let findings = py.detach(|| diskxml::check(xml, diskxml::profile(profile)?)).map_err(|e| error(py, e))?;
     Ok(findings
         .into_iter()
         .map(|f| (f.problem.rule.code().to_owned(), f.problem.message, f.pos.line, f.pos.column, f.disk))
@@ -173,7 +172,12 @@ fn normalize(py: Python<'_>, xml: &str, profile: &str) -> PyResult<String> {
 
 /// Connects a volume with the built-in drivers, probing it when asked: `(kind, path, size)`.
 #[pyfunction]
-fn connect(py: Python<'_>, connection_info: &str, probe: bool, timeout: f64) -> PyResult<(String, String, Option<u64>)> {
+fn connect(
+    py: Python<'_>,
+    connection_info: &str,
+    probe: bool,
+    timeout: f64,
+) -> PyResult<(String, String, Option<u64>)> {
     let timeout = Duration::try_from_secs_f64(timeout)
         .map_err(|_| raise(py, "ArgumentError", (format!("timeout: {timeout} is not a duration"), "timeout")))?;
     let options = if probe { ProbeOptions::probing(timeout) } else { ProbeOptions::default() };
