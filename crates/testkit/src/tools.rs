@@ -60,3 +60,20 @@ pub fn corpus() -> Option<PathBuf> {
         }
     }
 }
+
+/// The variable that names the one libvirtd tests may use (`.ci/libvirtd start` prints it,
+/// `.ci/run` sets it): tests never touch a libvirtd they were not pointed at.
+pub const LIBVIRT_URI_VAR: &str = "DISKXML_LIBVIRT_URI";
+
+/// The URI of the libvirtd tests may use, from [`LIBVIRT_URI_VAR`]; skips (see [`skip`])
+/// when it is unset, so a plain `cargo test` on a KVM host defines nothing there.
+#[must_use]
+pub fn libvirt_uri() -> Option<String> {
+    let uri = std::env::var(LIBVIRT_URI_VAR).ok().filter(|u| !u.is_empty());
+    if uri.is_none() {
+        skip(&format!(
+            "{LIBVIRT_URI_VAR} is not set (the libvirtd .ci/libvirtd started: {LIBVIRT_URI_VAR}=qemu:///system; .ci/run sets it)"
+        ));
+    }
+    uri
+}

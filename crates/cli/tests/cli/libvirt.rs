@@ -13,11 +13,19 @@ static LIBVIRTD: std::sync::RwLock<()> = std::sync::RwLock::new(());
 /// Whether a libvirtd answers; says loudly that the test is skipped when not (a failure
 /// with DISKXML_REQUIRE_TOOLS=1).
 fn libvirtd_up() -> bool {
+    // Only the libvirtd DISKXML_LIBVIRT_URI names (.ci/libvirtd's); unset, the tests skip.
+    let Some(uri) = diskxml_testkit::tools::libvirt_uri() else { return false };
+    assert_eq!(uri, "qemu:///system", "the attach/detach commands under test use qemu:///system, their default");
     let up = std::path::Path::new("/run/libvirt/libvirt-sock").exists();
     if !up {
         diskxml_testkit::tools::skip("no libvirtd answers (.ci/libvirtd start)");
     }
     up
+}
+
+/// The libvirtd the tests were pointed at (DISKXML_LIBVIRT_URI; checked by [`libvirtd_up`]).
+fn uri() -> String {
+    std::env::var(diskxml_testkit::tools::LIBVIRT_URI_VAR).unwrap_or_default()
 }
 
 /// A guest defined (and maybe started) with virsh; gone when dropped. `None` (loudly) without
@@ -65,7 +73,7 @@ impl Drop for Guest {
 
 /// virsh's stdout, when it succeeds.
 fn virsh(args: &[&str]) -> Option<String> {
-    let out = Command::new("virsh").arg("-c").arg("qemu:///system").args(args).output().ok()?;
+    let out = Command::new("virsh").arg("-c").arg(uri()).args(args).output().ok()?;
     out.status.success().then(|| String::from_utf8(out.stdout).unwrap())
 }
 
@@ -394,12 +402,12 @@ fn audit_finds_the_guest_libvirt_will_refuse_to_start() {
     restart("stop");
     std::fs::write(&config, text.replace("<serial>audit-ok</serial>", "<serial>audit!bad</serial>")).unwrap();
     restart("start");
-    let refused = Command::new("virsh").args(["-c", "qemu:///system", "start", &name]).output().unwrap();
+    let refused = Command::new("virsh").args(["-c", &uri(), "start", &name]).output().unwrap();
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success() && said.contains("unsafe characters"), "libvirt started it: {said}");
 
     let text_run = run(&["audit"], None);
-    let json_run = run(&["audit", "--json", "--uri", "qemu:///system"], None);
+    let json_run = run(&["audit", "--json", "--uri", &uri()], None);
     virsh(&["undefine", &name]);
     assert_eq!((text_run.code, json_run.code), (1, 1), "{}", text_run.stderr);
     let row = text_run.stdout.lines().find(|l| l.starts_with(&name)).unwrap_or_else(|| panic!("{}", text_run.stdout));
@@ -435,7 +443,7 @@ fn audit_finds_a_disk_whose_secret_libvirt_does_not_hold() {
     let file = std::env::temp_dir().join(format!("{name}.xml"));
     std::fs::write(&file, xml).unwrap();
     assert!(virsh(&["define", file.to_str().unwrap()]).is_some(), "libvirt defines it: it checks secrets at start");
-    let refused = Command::new("virsh").args(["-c", "qemu:///system", "start", &name]).output().unwrap();
+    let refused = Command::new("virsh").args(["-c", &uri(), "start", &name]).output().unwrap();
     let said = String::from_utf8_lossy(&refused.stderr).to_string();
 
     let missing = run(&["audit", "--json"], None);
