@@ -35,6 +35,9 @@ pub fn lock_dir() -> PathBuf {
 }
 
 pub fn libvirtd_answers() -> bool {
+    // Only the libvirtd DISKXML_LIBVIRT_URI names (.ci/libvirtd's); unset, the tests skip.
+    let Some(uri) = diskxml_testkit::tools::libvirt_uri() else { return false };
+    assert_eq!(uri, URI, "these tests drive the libvirtd .ci/libvirtd starts, {URI}");
     if std::path::Path::new("/run/libvirt/libvirt-sock").exists() {
         return true;
     }
