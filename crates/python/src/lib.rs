@@ -107,12 +107,10 @@ fn render(
             info.set_serial(serial);
         }
         let registry = registry(rbd_user, rbd_secret_uuid, volume_secrets);
-        let rendered = diskxml::render_info(&registry, &info, &disk_info)?;
-        let json = serde_json::to_string(&rendered.disk)
-            .map_err(|e| Error::Argument { name: "connection_info", message: e.to_string() })?;
-        Ok::<_, Error>((rendered, json))
+        diskxml::render_info(&registry, &info, &disk_info)
     });
-    let (rendered, json) = done.map_err(|e| error(py, e))?;
+    let rendered = done.map_err(|e| error(py, e))?;
+    let json = to_json(py, &rendered.disk)?;
     let warnings = rendered
         .warnings
         .iter()

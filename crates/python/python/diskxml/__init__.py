@@ -102,7 +102,7 @@ class Rendered:
 
     @property
     def disk(self) -> Dict[str, Any]:
-        """The disk's model: a fresh copy on each access is not made; do not mutate it."""
+        """The disk's model, read from its JSON on first access (shared: copy it to change it)."""
         if self._disk is None:
             self._disk = json.loads(self._disk_json)
         return self._disk

@@ -306,9 +306,3 @@ class LibvirtVolumeDriver(nova_volume.LibvirtVolumeDriver):
         # nova's driver writes a block disk whatever the type says (its tests say 'fake').
         return DiskxmlGuestDisk.adopt(conf, _rendered(conf, connection_info, disk_info, "local").disk)
 
-
-def registered() -> List[str]:
-    """The volume types whose driver in nova's ``VOLUME_DRIVERS`` is diskxml's."""
-    from nova.virt.libvirt import driver as libvirt_driver
-
-    return sorted(name for name, path in libvirt_driver.VOLUME_DRIVERS.items() if path.startswith(_PREFIX))
