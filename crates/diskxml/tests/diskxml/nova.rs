@@ -17,9 +17,7 @@ use std::process::{Command, Stdio};
 
 use diskxml::connector::HostSettings;
 use diskxml::{Bus, ConnectionInfo, DeviceKind, DiskInfo, Registry, ToXml};
-use diskxml_testkit::nova::{Request, request};
-use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use diskxml_testkit::nova::Request;
 use serde_json::Value;
 
 use crate::semantic::semantic_eq;
@@ -49,11 +47,7 @@ fn seed() -> u64 {
 }
 
 fn requests(seed: u64) -> Vec<Request> {
-    let mut bytes = [0u8; 32];
-    bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
-    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
-    (0..CASES).map(|_| request().new_tree(&mut runner).unwrap().current()).collect()
+    diskxml_testkit::nova::requests(seed, CASES)
 }
 
 /// nova's answers, one a request, in order.
