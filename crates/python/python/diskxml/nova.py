@@ -105,9 +105,14 @@ _MISSING = object()
 
 def _merge(ours: Any, before: Any, after: Any) -> Any:
     """``ours`` with the changes from ``before`` to ``after``: a three-way merge of models,
-    key by key (a changed list or value is taken whole from ``after``)."""
+    key by key, and item by item in lists of one length (a source's hosts: nova changing a
+    host's name keeps diskxml's transport); any other changed value is taken from ``after``."""
     if before == after:
         return ours
+    if isinstance(ours, list) and isinstance(before, list) and isinstance(after, list):
+        if len(ours) == len(before) == len(after):
+            return [_merge(o, b, a) for o, b, a in zip(ours, before, after)]
+        return copy.deepcopy(after)
     if not (isinstance(ours, dict) and isinstance(before, dict) and isinstance(after, dict)):
         return copy.deepcopy(after)
     merged = dict(ours)
