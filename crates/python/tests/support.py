@@ -10,7 +10,7 @@ import shutil
 import sys
 import unittest
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import NoReturn
 
 #: The repository's root (crates/python/tests/../../..).
 ROOT = Path(__file__).resolve().parents[3]
@@ -59,9 +59,14 @@ def diskxml_cli() -> str:
     missing("the diskxml command (cargo build -p diskxml-cli)")
 
 
-def seeded(name: str, default: Optional[int] = None) -> random.Random:
-    """A random generator whose seed is printed: ``DISKXML_<NAME>_SEED`` repeats a run."""
+def seed(name: str) -> int:
+    """A random seed, printed: ``DISKXML_<NAME>_SEED`` repeats a run."""
     var = f"DISKXML_{name.upper()}_SEED"
-    seed = int(os.environ.get(var, default if default is not None else random.SystemRandom().randrange(2**32)))
-    print(f"\n{name}: seed {seed} (repeat with {var}={seed})", file=sys.stderr)
-    return random.Random(seed)
+    value = int(os.environ.get(var) or random.SystemRandom().randrange(2**32))
+    print(f"\n{name}: seed {value} (repeat with {var}={value})", file=sys.stderr)
+    return value
+
+
+def seeded(name: str) -> random.Random:
+    """A random generator from :func:`seed`."""
+    return random.Random(seed(name))
