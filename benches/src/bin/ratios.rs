@@ -184,6 +184,39 @@ fn domain_figures(report: &mut Report) {
     );
 }
 
+/// `python_render_speedup_vs_nova`: `benches/python_render.py` in nova 34's environment
+/// (`target/nova34`, with the Python package installed: `.ci/run` builds both).
+fn python_figures(report: &mut Report) {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let python = format!("{root}/target/nova34/bin/python");
+    let out = std::process::Command::new(&python)
+        .args(["-W", "ignore", &format!("{root}/benches/python_render.py")])
+        .output();
+    let figures = match &out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+        Ok(o) => {
+            eprintln!(
+                "  (python_render_speedup_vs_nova not measured: {}",
+                String::from_utf8_lossy(&o.stderr).trim_end()
+            );
+            return;
+        }
+        Err(e) => {
+            eprintln!(
+                "  (python_render_speedup_vs_nova not measured: {python}: {e}; .ci/run builds nova 34's environment)"
+            );
+            return;
+        }
+    };
+    let mut parts = figures.split_whitespace();
+    let (Some(ratio), Some(ours), Some(nova)) = (parts.next(), parts.next(), parts.next()) else {
+        eprintln!("  (python_render_speedup_vs_nova: unexpected output {figures:?})");
+        return;
+    };
+    report.add("python_render_speedup_vs_nova", ratio.to_owned(), ">= 10");
+    eprintln!("  (Python render: diskxml {ours} ns, nova's get_config().to_xml() {nova} ns)");
+}
+
 fn main() {
     let started = Instant::now();
     let mut report = Report { lines: Vec::new() };
@@ -192,6 +225,7 @@ fn main() {
     let write_ns = write_figures(&mut report, &disk);
     let parse_ns = parse_figures(&mut report, &text);
     domain_figures(&mut report);
+    python_figures(&mut report);
     report.add("disk_size_bytes", size_of::<Disk>().to_string(), "<= 400");
     report.add("write_ns", format!("{write_ns:.0}"), "(the Edge example)");
     report.add("parse_ns", format!("{parse_ns:.0}"), "(the Edge example)");

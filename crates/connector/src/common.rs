@@ -188,12 +188,11 @@ fn qos(info: &ConnectionInfo) -> Result<Option<Iotune>, Error> {
         Some(_) => return Ok(None),
     };
     let mut iotune = Iotune::default();
-    for key in QOS_KEYS {
-        if let Some(value) = specs.get(*key).filter(|v| !v.is_null()) {
-            let n = integer(&format!("data.qos_specs.{key}"), value)?;
-            if let Some(slot) = iotune.limit_mut(key) {
-                *slot = Some(n);
-            }
+    // The specs given (a few), each looked up among the limits: not every limit looked up in
+    // the specs. Keys that are no limit are warnings (`warnings`).
+    for (key, value) in specs.iter().filter(|(_, v)| !v.is_null()) {
+        if let Some(slot) = iotune.limit_mut(key).filter(|_| QOS_KEYS.contains(&key.as_str())) {
+            *slot = Some(integer(|| format!("data.qos_specs.{key}"), value)?);
         }
     }
     Ok((!iotune.is_empty()).then_some(iotune))

@@ -155,7 +155,7 @@ impl ConnectionInfo {
     pub fn data_u64(&self, key: &str) -> Result<Option<u64>, Error> {
         match self.data.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => integer(&format!("data.{key}"), value).map(Some),
+            Some(value) => integer(|| format!("data.{key}"), value).map(Some),
         }
     }
 
@@ -199,7 +199,7 @@ impl ConnectionInfo {
 ///
 /// # Errors
 /// [`Error::Field`] for a negative, fractional or exponent number, non-numeric text, or another type.
-pub(crate) fn integer(field: &str, value: &Value) -> Result<u64, Error> {
+pub(crate) fn integer(field: impl FnOnce() -> String, value: &Value) -> Result<u64, Error> {
     let parsed = match value {
         Value::Number(n) => n.as_u64(),
         Value::String(s) if !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
@@ -212,7 +212,7 @@ pub(crate) fn integer(field: &str, value: &Value) -> Result<u64, Error> {
             other => kind(other).to_owned(),
         };
         Error::field(
-            field,
+            field(),
             format!("expected a non-negative integer (a JSON number or a numeric string), found {found}"),
         )
     })

@@ -166,23 +166,23 @@ fn hosts(info: &ConnectionInfo) -> Result<Vec<Host>, Error> {
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let field = format!("data.hosts[{i}]");
+            // Field names are made only for an error: this runs for every rendered disk.
+            let field = || format!("data.hosts[{i}]");
             let Value::String(name) = name else {
-                return Err(Error::wrong_type(field, "a string", name));
+                return Err(Error::wrong_type(field(), "a string", name));
             };
             let port = match ports.map(|p| &p[i]) {
                 None | Some(Value::Null) => None,
                 Some(Value::String(s)) if s.is_empty() => None,
                 Some(value) => {
-                    let field = format!("data.ports[{i}]");
-                    let n = integer(&field, value)?;
-                    Some(
-                        Port::new("port", n)
-                            .map_err(|_| Error::field(field, format!("port {n} is out of range; expected 1-65535")))?,
-                    )
+                    let port_field = || format!("data.ports[{i}]");
+                    let n = integer(port_field, value)?;
+                    Some(Port::new("port", n).map_err(|_| {
+                        Error::field(port_field(), format!("port {n} is out of range; expected 1-65535"))
+                    })?)
                 }
             };
-            Host::new(name.as_str(), port, None).map_err(|e| Error::model(field, &e))
+            Host::new(name.as_str(), port, None).map_err(|e| Error::model(field(), &e))
         })
         .collect()
 }
@@ -240,7 +240,7 @@ impl IscsiNetwork {
         let iqn = info.require_data_str("target_iqn")?;
         let lun = match info.data().get("target_lun") {
             None | Some(Value::Null) => 0,
-            Some(v) => integer("data.target_lun", v)?,
+            Some(v) => integer(|| "data.target_lun".to_owned(), v)?,
         };
         let name = Text::new("source.name", format!("{iqn}/{lun}")).map_err(|e| Error::model("data.target_iqn", &e))?;
         let portal = info.require_data_str("target_portal")?;

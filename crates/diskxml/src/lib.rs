@@ -181,7 +181,8 @@ pub trait ToXml {
 
 impl ToXml for Disk {
     fn to_xml(&self) -> Result<String, Error> {
-        let mut out = String::with_capacity(512);
+        // Most disks fit (a network disk with hosts, iotune and serial is about 600 bytes).
+        let mut out = String::with_capacity(1024);
         writer::write_disk(self, &mut out)?;
         Ok(out)
     }

@@ -7,11 +7,15 @@
 //! threads go on while a disk is parsed, checked or written.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use diskxml::connector::{self, HostSettings};
 use diskxml::{ConnectionInfo, Disk, Error, ProbeOptions, Registry, ToXml};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Number, Value};
 
 /// One problem: rule id, message, and where (line and column, 1-based, when it has a place).
 type ProblemTuple = (String, String, Option<u32>, Option<u32>);
@@ -19,9 +23,181 @@ type ProblemTuple = (String, String, Option<u32>, Option<u32>);
 /// One finding of `check`: rule id, message, line, column, and the index of its disk.
 type FindingTuple = (String, String, u32, u32, usize);
 
-/// What `render` hands back: XML, the disk's model as JSON, and the warnings as
-/// `(kind, field, rule, message)`.
-type RenderedTuple = (String, String, Vec<(String, Option<String>, Option<String>, String)>);
+/// What `render` made: the XML, the warnings (`diskxml.RenderWarning`), and the disk's
+/// model, kept in Rust until Python asks for it (most callers want the XML only).
+#[pyclass(frozen, module = "diskxml", name = "Rendered")]
+struct Rendered {
+    /// The disk's XML in libvirt's style, ending with a newline.
+    #[pyo3(get)]
+    xml: Py<PyString>,
+    /// What `render` wants heard: ignored fields, host-dependent rules.
+    #[pyo3(get)]
+    warnings: Py<PyList>,
+    model: Disk,
+    dict: PyOnceLock<Py<PyAny>>,
+}
+
+#[pymethods]
+impl Rendered {
+    /// The disk's model as a `dict` (the JSON of the Rust model's `serde` feature), made on
+    /// first access and shared: copy it to change it.
+    #[getter]
+    fn disk(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let dict = self.dict.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            let json = to_json(py, &self.model)?;
+            Ok(py.import("json")?.call_method1("loads", (json,))?.unbind())
+        })?;
+        Ok(dict.clone_ref(py))
+    }
+
+    fn __str__(&self, py: Python<'_>) -> Py<PyString> {
+        self.xml.clone_ref(py)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("Rendered(xml={}, warnings={})", self.xml.bind(py).repr()?, self.warnings.bind(py).repr()?))
+    }
+}
+
+/// `render`'s warnings as `diskxml.RenderWarning`s: `(kind, field, rule, message)`.
+fn render_warnings<'py>(py: Python<'py>, warnings: &[diskxml::Warning]) -> PyResult<Bound<'py, PyList>> {
+    if warnings.is_empty() {
+        return Ok(PyList::empty(py));
+    }
+    let class = py.import("diskxml._values")?.getattr("RenderWarning")?;
+    let made = warnings.iter().map(|w| match w {
+        diskxml::Warning::Ignored(i) => {
+            class.call1(("ignored", Some(i.field.as_str()), None::<&str>, i.message.as_str()))
+        }
+        diskxml::Warning::HostDependent(p) => {
+            class.call1(("host-dependent", None::<&str>, Some(p.rule.code()), w.to_string()))
+        }
+        other => class.call1(("other", None::<&str>, None::<&str>, other.to_string())),
+    });
+    PyList::new(py, made.collect::<PyResult<Vec<_>>>()?)
+}
+
+/// The built-in drivers without host settings, made once.
+static BUILTINS: LazyLock<Registry> = LazyLock::new(Registry::with_builtins);
+
+/// How deep a connection info given as Python values may nest (nova's is three levels).
+const MAX_DEPTH: usize = 64;
+
+/// Where a value is in the connection info: made into a field name (`data.hosts[0]`) only
+/// when there is an error to report.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    Top,
+    Key(&'a Place<'a>, &'a str),
+    Index(&'a Place<'a>, usize),
+}
+
+impl Place<'_> {
+    fn field(&self) -> String {
+        match self {
+            Place::Top => "(top level)".to_owned(),
+            Place::Key(Place::Top, key) => (*key).to_owned(),
+            Place::Key(parent, key) => format!("{}.{key}", parent.field()),
+            Place::Index(parent, i) => format!("{}[{i}]", parent.field()),
+        }
+    }
+
+    fn depth(&self) -> usize {
+        match self {
+            Place::Top => 0,
+            Place::Key(parent, _) | Place::Index(parent, _) => parent.depth() + 1,
+        }
+    }
+}
+
+/// A connection info given as Python values (`dict`, `list`, `tuple`, `str`, `int`, `float`,
+/// `bool`, `None`) to JSON, without a detour through JSON text; anything else is an error
+/// naming the field: `(field, message)`.
+fn to_value(obj: &Bound<'_, PyAny>, place: Place<'_>) -> Result<Value, (String, String)> {
+    let at = |message: String| (place.field(), message);
+    // The exact built-in types first (a pointer comparison each), subclasses after.
+    if let Ok(s) = obj.cast_exact::<PyString>() {
+        return s.to_str().map(|s| Value::String(s.to_owned())).map_err(|e| at(e.to_string()));
+    }
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(d) = obj.cast_exact::<PyDict>() {
+        return dict_value(d, place);
+    }
+    if let Ok(l) = obj.cast_exact::<PyList>() {
+        return list_value(&mut l.iter(), place);
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return s.to_str().map(|s| Value::String(s.to_owned())).map_err(|e| at(e.to_string()));
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.cast::<PyInt>().is_ok() {
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::Number(i.into()));
+        }
+        return obj
+            .extract::<u64>()
+            .map(|u| Value::Number(u.into()))
+            .map_err(|_| at("an integer beyond 64 bits".to_owned()));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return Number::from_f64(f.value())
+            .map(Value::Number)
+            .ok_or_else(|| at(format!("{} is not a JSON number", f.value())));
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        return dict_value(d, place);
+    }
+    if let Ok(l) = obj.cast::<PyList>() {
+        return list_value(&mut l.iter(), place);
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        return list_value(&mut t.iter(), place);
+    }
+    let kind = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+    Err(at(format!("a {kind}, which JSON has no value for")))
+}
+
+/// A `dict`'s items, keys strings, as a JSON object.
+fn dict_value(d: &Bound<'_, PyDict>, place: Place<'_>) -> Result<Value, (String, String)> {
+    if place.depth() >= MAX_DEPTH {
+        return Err((place.field(), format!("nested deeper than {MAX_DEPTH} levels")));
+    }
+    let mut map = Map::new();
+    for (k, v) in d.iter() {
+        let Ok(key) = k.cast::<PyString>().map_err(|_| ()).and_then(|k| k.to_str().map_err(|_| ())) else {
+            let key = k.repr().map(|r| r.to_string()).unwrap_or_default();
+            return Err((place.field(), format!("a key that is not a string: {key}")));
+        };
+        let value = to_value(&v, Place::Key(&place, key))?;
+        map.insert(key.to_owned(), value);
+    }
+    Ok(Value::Object(map))
+}
+
+/// A `list`'s or `tuple`'s items as a JSON array.
+fn list_value(items: &mut dyn Iterator<Item = Bound<'_, PyAny>>, place: Place<'_>) -> Result<Value, (String, String)> {
+    if place.depth() >= MAX_DEPTH {
+        return Err((place.field(), format!("nested deeper than {MAX_DEPTH} levels")));
+    }
+    items.enumerate().map(|(i, v)| to_value(&v, Place::Index(&place, i))).collect::<Result<_, _>>().map(Value::Array)
+}
+
+/// The connection info as text (JSON) or as Python values.
+fn read_connection_info(py: Python<'_>, given: &Bound<'_, PyAny>) -> PyResult<ConnectionInfo> {
+    let parsed = if let Ok(text) = given.cast::<PyString>() {
+        ConnectionInfo::from_json(text.to_str()?)
+    } else {
+        let value = to_value(given, Place::Top).map_err(|(field, message)| {
+            raise(py, "ConnectionInfoError", (format!("{field}: {message}"), Some(field), None::<usize>, None::<usize>))
+        })?;
+        ConnectionInfo::from_value(value)
+    };
+    parsed.map_err(|e| error(py, Error::from(e)))
+}
 
 /// An exception of `diskxml._errors`, built with `args`.
 fn raise<'py>(py: Python<'py>, class: &str, args: impl pyo3::call::PyCallArgs<'py>) -> PyErr {
@@ -76,21 +252,43 @@ fn to_json(py: Python<'_>, disk: &Disk) -> PyResult<String> {
 
 /// The host's settings nova's drivers read: `[libvirt] rbd_user`, `rbd_secret_uuid`, and the
 /// libvirt secrets of usage `volume` (volume id to secret uuid).
-fn registry(rbd_user: Option<String>, rbd_secret_uuid: Option<String>, secrets: BTreeMap<String, String>) -> Registry {
+/// `None` when there are none: [`BUILTINS`] then serves.
+fn registry(
+    rbd_user: Option<String>,
+    rbd_secret_uuid: Option<String>,
+    secrets: BTreeMap<String, String>,
+) -> Option<Registry> {
+    if rbd_user.is_none() && rbd_secret_uuid.is_none() && secrets.is_empty() {
+        return None;
+    }
     let mut host = HostSettings::default();
     host.rbd_user = rbd_user;
     host.rbd_secret_uuid = rbd_secret_uuid;
     host.volume_secrets = secrets.into_iter().collect();
-    Registry::with_host_settings(host)
+    Some(Registry::with_host_settings(host))
 }
 
-/// Connection info JSON to checked disk XML (`diskxml::render_info`).
+/// Connection info to the disk XML nova 34 writes for it, checked against libvirt's QEMU
+/// driver: a ``Rendered`` (``xml``, ``warnings``, ``disk``), or an exception that says why not.
+///
+/// ``connection_info`` is a ``dict`` as nova hands it over, or JSON text. ``bus`` defaults to
+/// the one ``dev``'s prefix names (vd virtio, sd scsi, hd ide, ...); ``unit`` is a SCSI unit
+/// (scsi bus only); ``serial`` overrides the connection info's. ``rbd_user`` and
+/// ``rbd_secret_uuid`` are the host's ``[libvirt]`` settings nova falls back to for rbd;
+/// ``volume_secrets`` maps a volume id to the uuid of its libvirt secret of usage ``volume``
+/// (the volume is then LUKS-encrypted, as nova finds it).
+///
+/// Raises ``ConnectionInfoError`` (with ``field``), ``ArgumentError``, ``RefusedError`` (with
+/// ``problems``) or ``DiskError``.
 #[pyfunction]
-#[pyo3(signature = (connection_info, dev, bus, device, unit, serial, rbd_user, rbd_secret_uuid, volume_secrets))]
+#[pyo3(signature = (
+    connection_info, dev = "vda", bus = None, device = "disk", unit = None, serial = None,
+    *, rbd_user = None, rbd_secret_uuid = None, volume_secrets = None,
+))]
 #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one for one.
 fn render(
     py: Python<'_>,
-    connection_info: &str,
+    connection_info: &Bound<'_, PyAny>,
     dev: &str,
     bus: Option<&str>,
     device: &str,
@@ -98,31 +296,26 @@ fn render(
     serial: Option<String>,
     rbd_user: Option<String>,
     rbd_secret_uuid: Option<String>,
-    volume_secrets: BTreeMap<String, String>,
-) -> PyResult<RenderedTuple> {
+    volume_secrets: Option<BTreeMap<String, String>>,
+) -> PyResult<Rendered> {
+    let mut info = read_connection_info(py, connection_info)?;
     let done = py.detach(|| {
         let disk_info = diskxml::disk_info(dev, bus, device, unit)?;
-        let mut info = ConnectionInfo::from_json(connection_info)?;
         if serial.is_some() {
             info.set_serial(serial);
         }
-        let registry = registry(rbd_user, rbd_secret_uuid, volume_secrets);
-        diskxml::render_info(&registry, &info, &disk_info)
+        match registry(rbd_user, rbd_secret_uuid, volume_secrets.unwrap_or_default()) {
+            Some(own) => diskxml::render_info(&own, &info, &disk_info),
+            None => diskxml::render_info(&BUILTINS, &info, &disk_info),
+        }
     });
     let rendered = done.map_err(|e| error(py, e))?;
-    let json = to_json(py, &rendered.disk)?;
-    let warnings = rendered
-        .warnings
-        .iter()
-        .map(|w| match w {
-            diskxml::Warning::Ignored(i) => ("ignored".to_owned(), Some(i.field.clone()), None, i.message.clone()),
-            diskxml::Warning::HostDependent(p) => {
-                ("host-dependent".to_owned(), None, Some(p.rule.code().to_owned()), w.to_string())
-            }
-            other => ("other".to_owned(), None, None, other.to_string()),
-        })
-        .collect();
-    Ok((rendered.xml, json, warnings))
+    Ok(Rendered {
+        xml: PyString::new(py, &rendered.xml).unbind(),
+        warnings: render_warnings(py, &rendered.warnings)?.unbind(),
+        model: rendered.disk,
+        dict: PyOnceLock::new(),
+    })
 }
 
 /// A `<disk>` document to the model's JSON.
@@ -210,6 +403,7 @@ fn drivers() -> Vec<String> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<Rendered>()?;
     m.add_function(wrap_pyfunction!(render, m)?)?;
     m.add_function(wrap_pyfunction!(parse_disk, m)?)?;
     m.add_function(wrap_pyfunction!(disks, m)?)?;

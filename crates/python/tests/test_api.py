@@ -105,6 +105,44 @@ class RenderTest(unittest.TestCase):
             diskxml.render('{\n  "driver_volume_type": }')
         self.assertEqual((c.exception.field, c.exception.line, c.exception.column), (None, 2, 25))
 
+    def test_python_values_become_json_without_text(self) -> None:
+        # Tuples are arrays, bool is not int, and what JSON has no value for is an error
+        # naming the field.
+        info = {"driver_volume_type": "rbd", "data": {"name": "p/v", "hosts": ("h1", "h2"), "ports": (6789, "6790"), "discard": True}}
+        r = diskxml.render(info)
+        self.assertIn("<host name='h2' port='6790'/>", r.xml)
+        self.assertIn("discard='unmap'", r.xml)
+        for data, field in [
+            ({"name": "p/v", "hosts": ["h"], "ports": [b"6789"]}, "data.ports[0]"),
+            ({"name": "p/v", "hosts": {"h"}}, "data.hosts"),
+            ({"name": "p/v", 7: "x"}, "data"),
+            ({"name": "p/v", "logical_block_size": 2**70}, "data.logical_block_size"),
+            ({"name": "p/v", "qos_specs": {"total_bytes_sec": float("nan")}}, "data.qos_specs.total_bytes_sec"),
+        ]:
+            with self.subTest(field=field), self.assertRaises(ConnectionInfoError) as c:
+                diskxml.render({"driver_volume_type": "rbd", "data": data})
+            self.assertEqual(c.exception.field, field)
+            self.assertTrue(c.exception.message.startswith(field + ": "), c.exception.message)
+        deep: dict = {}
+        node = deep
+        for _ in range(100):
+            node["x"] = {}
+            node = node["x"]
+        with self.assertRaises(ConnectionInfoError) as c:
+            diskxml.render({"driver_volume_type": "rbd", "data": deep})
+        self.assertIn("nested deeper than 64 levels", c.exception.message)
+        with self.assertRaises(ConnectionInfoError) as c:
+            diskxml.render(["not", "an", "object"])  # type: ignore[arg-type]
+        self.assertEqual(c.exception.field, "(top level)")
+
+    def test_rendered(self) -> None:
+        r = diskxml.render(EDGE)
+        self.assertIs(r.disk, r.disk)  # made once
+        self.assertEqual(repr(r), f"Rendered(xml={r.xml!r}, warnings=[])")
+        self.assertIsInstance(r, diskxml.Rendered)
+        with self.assertRaises(AttributeError):
+            r.xml = "x"  # type: ignore[misc]
+
     def test_argument_errors_name_the_argument(self) -> None:
         for kwargs, argument in [
             ({"dev": "xyz"}, "dev"),

@@ -229,9 +229,12 @@ fn target(disk: &Disk, report: &mut Report) {
 fn iotune(disk: &Disk, report: &mut Report) {
     let Some(iotune) = &disk.iotune else { return };
     for suffix in Iotune::LIMITS.iter().filter_map(|l| l.strip_prefix("total_")) {
+        // `{prefix}_{suffix}`, when set (compared in place: this runs for every rendered disk).
         let set = |prefix: &str| {
-            let name = format!("{prefix}_{suffix}");
-            iotune.limits().find(|(n, _)| *n == name).map(|(n, _)| n)
+            iotune
+                .limits()
+                .map(|(n, _)| n)
+                .find(|n| n.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')) == Some(suffix))
         };
         if let Some(total) = set("total") {
             for pair in [set("read"), set("write")].into_iter().flatten() {

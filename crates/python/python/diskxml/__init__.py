@@ -15,7 +15,8 @@ against libvirt's rules; and, in :mod:`diskxml.nova`, volume drivers that nova 3
   <alias name='ua-8d5e2a5c'/>
 </disk>
 
-Every function calls the Rust facade (crate ``diskxml``) and releases the GIL while it works.
+Every function calls the Rust facade (crate ``diskxml``) and releases the GIL while it works;
+:func:`render` and :class:`Rendered` are the native module's own (no Python in between).
 A disk as a ``dict`` is the JSON of the Rust model's ``serde`` feature.
 """
 
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Union
 
 from . import _native
+from ._native import Rendered, render
+from ._values import RenderWarning
 from ._errors import (
     ArgumentError,
     ConnectError,
@@ -74,47 +77,6 @@ def _json(connection_info: ConnectionInfo) -> str:
 
 
 @dataclass(frozen=True)
-class RenderWarning:
-    """Something :func:`render` wants heard: an ignored field of the connection info
-    (``kind`` ``"ignored"``, with ``field``) or a rule whose verdict depends on the host's QEMU
-    build (``kind`` ``"host-dependent"``, with ``rule``)."""
-
-    kind: str
-    field: Optional[str]
-    rule: Optional[str]
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
-
-
-class Rendered:
-    """What :func:`render` made: ``xml`` (libvirt's style, ending with a newline),
-    ``warnings``, and ``disk``, the model as a ``dict`` (read on first use)."""
-
-    __slots__ = ("xml", "warnings", "_disk_json", "_disk")
-
-    def __init__(self, xml: str, disk_json: str, warnings: List[RenderWarning]) -> None:
-        self.xml = xml
-        self.warnings = warnings
-        self._disk_json = disk_json
-        self._disk: Optional[Dict[str, Any]] = None
-
-    @property
-    def disk(self) -> Dict[str, Any]:
-        """The disk's model, read from its JSON on first access (shared: copy it to change it)."""
-        if self._disk is None:
-            self._disk = json.loads(self._disk_json)
-        return self._disk
-
-    def __str__(self) -> str:
-        return self.xml
-
-    def __repr__(self) -> str:
-        return f"Rendered(xml={self.xml!r}, warnings={self.warnings!r})"
-
-
-@dataclass(frozen=True)
 class Device:
     """What :func:`connect` reached: the driver's name, the device path or URI, and the
     volume's size in bytes where the probe learnt it (nbd)."""
@@ -122,44 +84,6 @@ class Device:
     kind: str
     path: str
     size: Optional[int]
-
-
-def render(
-    connection_info: ConnectionInfo,
-    dev: str = "vda",
-    bus: Optional[str] = None,
-    device: str = "disk",
-    unit: Optional[int] = None,
-    serial: Optional[str] = None,
-    *,
-    rbd_user: Optional[str] = None,
-    rbd_secret_uuid: Optional[str] = None,
-    volume_secrets: Optional[Mapping[str, str]] = None,
-) -> Rendered:
-    """Connection info to the disk XML nova 34 writes for it, checked against libvirt's QEMU
-    driver: ``Rendered``, or an exception that says why not.
-
-    ``bus`` defaults to the one ``dev``'s prefix names (vd virtio, sd scsi, hd ide, ...);
-    ``unit`` is a SCSI unit (scsi bus only); ``serial`` overrides the connection info's.
-    ``rbd_user`` and ``rbd_secret_uuid`` are the host's ``[libvirt]`` settings nova falls back
-    to for rbd; ``volume_secrets`` maps a volume id to the uuid of its libvirt secret of usage
-    ``volume`` (the volume is then LUKS-encrypted, as nova finds it).
-
-    Raises :class:`ConnectionInfoError` (with ``field``), :class:`ArgumentError`,
-    :class:`RefusedError` (with ``problems``) or :class:`DiskError`.
-    """
-    xml, disk_json, warnings = _native.render(
-        _json(connection_info),
-        dev,
-        bus,
-        device,
-        unit,
-        serial,
-        rbd_user,
-        rbd_secret_uuid,
-        dict(volume_secrets or {}),
-    )
-    return Rendered(xml, disk_json, [RenderWarning(*w) for w in warnings])
 
 
 def parse_disk(xml: str) -> Dict[str, Any]:
