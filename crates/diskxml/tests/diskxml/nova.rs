@@ -9,7 +9,7 @@
 //! The seed is the day's number, printed; `DISKXML_NOVA_SEED` overrides it. nova's Python
 //! is `DISKXML_NOVA_PYTHON`, or `target/nova34/bin/python` (which `.ci/run` builds:
 //! `python3 -m venv target/nova34 && target/nova34/bin/pip install --no-deps -r
-//! ../shared/reference/nova34-requirements.txt`).
+//! crates/python/nova34-requirements.txt`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -34,7 +34,7 @@ fn python() -> Option<PathBuf> {
     }
     diskxml_testkit::tools::skip(
         "nova 34 is not installed (python3 -m venv target/nova34 && target/nova34/bin/pip install \
-         --no-deps -r ../shared/reference/nova34-requirements.txt; .ci/run does it)",
+         --no-deps -r crates/python/nova34-requirements.txt; .ci/run does it)",
     );
     None
 }
