@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use diskxml::{DiskInfo, DiskSelector, ToXml};
-use diskxml_benches::{domain, domain_dev, edge_disk, escape_heavy_disk, inputs, peers};
+use diskxml_benches::{domain, domain_dev, edge_disk, edge_disk_at, escape_heavy_disk, inputs, peers};
 
 fn write(c: &mut Criterion) {
     let mut group = c.benchmark_group("write");
@@ -58,10 +58,10 @@ fn parse(c: &mut Criterion) {
 fn domains(c: &mut Criterion) {
     let mut group = c.benchmark_group("domain");
     group.sample_size(10);
-    let disk = edge_disk();
     for n in [1, 10, 100, 1_000, 10_000] {
         let text = domain(n);
         let middle = DiskSelector::TargetDev(domain_dev(n / 2));
+        let disk = edge_disk_at(&domain_dev(n / 2));
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::new("read_all", n), &text, |b, t| {
             b.iter(|| diskxml::parser::parse_domain_disks(black_box(t)));

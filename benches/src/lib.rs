@@ -13,10 +13,20 @@ pub mod peers;
 /// Never: the values are fixed and valid.
 #[must_use]
 pub fn edge_disk() -> Disk {
+    edge_disk_at("vda")
+}
+
+/// [`edge_disk`] with target dev `dev`: what replaces disk `dev` of a [`domain`] (another dev
+/// that one of the domain's disks has is refused, as libvirt refuses it).
+///
+/// # Panics
+/// When `dev` is not a target dev libvirt accepts.
+#[must_use]
+pub fn edge_disk_at(dev: &str) -> Disk {
     Disk::openvstorage_edge("vol1")
         .host(Host::rdma("ovs.include.gr", 12329))
         .original_defaults()
-        .target("vda", Bus::Virtio)
+        .target(dev, Bus::Virtio)
         .serial("8d5e2a5c-6a55-4b8e-9d3c-3f0c2f1e7a10")
         .build()
         .expect("fixed, valid values")

@@ -12,7 +12,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use diskxml::{Disk, DiskSelector, ToXml};
-use diskxml_benches::{domain, domain_dev, edge_disk, peers};
+use diskxml_benches::{domain, domain_dev, edge_disk, edge_disk_at, peers};
 
 thread_local! {
     // Per thread: the report runs on one thread, and no other thread can disturb it.
@@ -167,7 +167,7 @@ fn domain_figures(report: &mut Report) {
     let t = interleaved(&mut [&mut read_small, &mut read_big]);
     report.add("domain_parse_scaling", format!("{:.2}", (t[1] / 10_000.0) / (t[0] / 10.0)), "<= 1.2");
 
-    let disk = edge_disk();
+    let disk = edge_disk_at(&domain_dev(5_000));
     let selector = DiskSelector::TargetDev(domain_dev(5_000));
     let mut replace = || drop(black_box(diskxml::replace_disk(black_box(&big), &selector, &disk).expect("found")));
     let mut roxml = || drop(black_box(roxmltree::Document::parse(black_box(&big)).expect("valid")));

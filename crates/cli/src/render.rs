@@ -74,7 +74,8 @@ fn disk_info(args: &RenderArgs) -> Result<DiskInfo, String> {
 }
 
 pub(crate) fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
-    let disk_info = disk_info(args).map_err(Failure::Invalid)?;
+    // A flag's value libvirt does not accept is a usage error (exit 2), as clap's own are.
+    let disk_info = disk_info(args).map_err(Failure::Io)?;
     let mut settings = diskxml::connector::HostSettings::default();
     settings.rbd_user.clone_from(&args.rbd_user);
     settings.rbd_secret_uuid.clone_from(&args.rbd_secret_uuid);

@@ -235,7 +235,8 @@ pub fn find_disk(text: &str, selector: &DiskSelector) -> Result<Option<DomainDis
 /// ```
 ///
 /// # Errors
-/// [`Error::Edit`] (no such disk, unreadable document) or [`Error::Write`].
+/// [`Error::Edit`] (no such disk, unreadable document, another disk with `disk`'s target
+/// dev: [`parser::EditError::DuplicateDev`]) or [`Error::Write`].
 pub fn replace_disk(text: &str, selector: &DiskSelector, disk: &Disk) -> Result<String, Error> {
     Ok(parser::replace_disk_xml(text, selector, &disk.to_xml()?)?)
 }
@@ -243,7 +244,8 @@ pub fn replace_disk(text: &str, selector: &DiskSelector, disk: &Disk) -> Result<
 /// Inserts `disk` as the last device of a `<domain>` document's `<devices>`.
 ///
 /// # Errors
-/// [`Error::Edit`] (no `<devices>`, unreadable document) or [`Error::Write`].
+/// [`Error::Edit`] (no `<devices>`, unreadable document, a disk of the domain with `disk`'s
+/// target dev: [`parser::EditError::DuplicateDev`]) or [`Error::Write`].
 pub fn insert_disk(text: &str, disk: &Disk) -> Result<String, Error> {
     Ok(parser::insert_disk_xml(text, &disk.to_xml()?)?)
 }

@@ -165,6 +165,10 @@ pub enum EditError {
     /// The new disk's XML is not one `<disk>` element.
     #[error("the new disk is not one <disk> element: {0}")]
     NotADisk(Error),
+    /// Another disk of the domain has the new disk's target dev: libvirt refuses two disks
+    /// with one dev.
+    #[error("the domain already has a disk with target dev '{0}'")]
+    DuplicateDev(String),
 }
 
 /// The indentation before byte `at`: the spaces and tabs from the line's start.
@@ -174,24 +178,48 @@ fn indent_at(text: &str, at: usize) -> &str {
     if prefix.chars().all(|c| c == ' ' || c == '\t') { prefix } else { "" }
 }
 
-/// `disk_xml` (a disk written at the left margin) for a place indented by `indent`: the first
-/// line without indentation (it goes where the old element started), the others with it,
-/// no final newline. It must be one `<disk>` element, so that no edit can break the document.
-fn placed(disk_xml: &str, indent: &str) -> Result<String, EditError> {
-    crate::parse_disk(disk_xml).map_err(EditError::NotADisk)?;
+/// The new disk's target dev: `disk_xml` must be one `<disk>` element, so that no edit can
+/// break the document.
+fn new_dev(disk_xml: &str) -> Result<Option<String>, EditError> {
+    let disk = crate::parse_disk(disk_xml).map_err(EditError::NotADisk)?;
+    Ok(disk.target.map(|t| t.dev.to_string()))
+}
+
+/// `disk_xml` (a disk written at the left margin, checked by [`new_dev`]) for a place
+/// indented by `indent`: the first line without indentation (it goes where the old element
+/// started), the others with it, no final newline.
+fn placed(disk_xml: &str, indent: &str) -> String {
     let xml = disk_xml.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
-    Ok(xml.replace('\n', &format!("\n{indent}")))
+    xml.replace('\n', &format!("\n{indent}"))
 }
 
 /// Replaces the disk `selector` picks with `disk_xml` (one `<disk>` element, as the writer
 /// prints it); every byte outside that `<disk>` element is unchanged.
 ///
+/// ```
+/// use diskxml_parser::{DiskSelector, EditError, replace_disk_xml};
+///
+/// let doc = "<domain><devices><disk type='file'><target dev='vda'/></disk>\
+///            <disk type='file'><target dev='vdb'/></disk></devices></domain>";
+/// let vdb_again = "<disk type='file'><target dev='vdb'/></disk>";
+/// let err = replace_disk_xml(doc, &DiskSelector::TargetDev("vda".into()), vdb_again).unwrap_err();
+/// assert_eq!(err, EditError::DuplicateDev("vdb".into()));
+/// assert!(replace_disk_xml(doc, &DiskSelector::TargetDev("vdb".into()), vdb_again).is_ok());
+/// ```
+///
 /// # Errors
-/// [`EditError`]: unreadable document, no such disk, `disk_xml` not one `<disk>`.
+/// [`EditError`]: unreadable document, no such disk, `disk_xml` not one `<disk>`, another
+/// disk with the new disk's target dev.
 pub fn replace_disk_xml(text: &str, selector: &DiskSelector, disk_xml: &str) -> Result<String, EditError> {
-    let found = find_disk(text, selector)?.ok_or_else(|| EditError::NotFound(selector.clone()))?;
-    let new = placed(disk_xml, indent_at(text, found.range.start))?;
-    Ok(format!("{}{new}{}", &text[..found.range.start], &text[found.range.end..]))
+    let dev = new_dev(disk_xml)?;
+    let (range, _, clash) =
+        read::document::find_domain_disk_clashing(text, &Options::default(), selector, dev.as_deref())?
+            .ok_or_else(|| EditError::NotFound(selector.clone()))?;
+    if let (true, Some(dev)) = (clash, dev) {
+        return Err(EditError::DuplicateDev(dev));
+    }
+    let new = placed(disk_xml, indent_at(text, range.start));
+    Ok(format!("{}{new}{}", &text[..range.start], &text[range.end..]))
 }
 
 /// Removes the disk `selector` picks, with the indentation and line break that were its
@@ -232,13 +260,18 @@ pub fn remove_disk(text: &str, selector: &DiskSelector) -> Result<String, EditEr
 ///
 /// # Errors
 /// [`EditError`]: unreadable document, no `<devices>` (or an empty `<devices/>`), `disk_xml`
-/// not one `<disk>`.
+/// not one `<disk>`, a disk of the domain with the new disk's target dev.
 pub fn insert_disk_xml(text: &str, disk_xml: &str) -> Result<String, EditError> {
-    let at = read::document::devices_insertion_point(text, &Options::default())?.ok_or(EditError::NoDevices)?;
+    let dev = new_dev(disk_xml)?;
+    let (at, clash) = read::document::devices_insertion_point(text, &Options::default(), dev.as_deref())?
+        .ok_or(EditError::NoDevices)?;
+    if let (true, Some(dev)) = (clash, dev) {
+        return Err(EditError::DuplicateDev(dev));
+    }
     let closing_indent = indent_at(text, at);
     let unit = if closing_indent.contains('\t') { "\t" } else { "  " };
     let indent = format!("{closing_indent}{unit}");
-    let new = placed(disk_xml, &indent)?;
+    let new = placed(disk_xml, &indent);
     // Insert at the start of the `</devices>` line, so the closing tag keeps its indentation.
     let line_start = at - closing_indent.len();
     if closing_indent.is_empty() && !text[..at].ends_with('\n') {

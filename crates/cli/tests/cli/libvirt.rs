@@ -38,7 +38,7 @@ impl Guest {
         if !libvirtd_up() {
             return None;
         }
-        let name = format!("diskxml-cli-{tag}-{}", std::process::id());
+        let name = unused_domain(tag);
         let xml = format!(
             "<domain type='qemu'><name>{name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>\
              <os><type arch='x86_64' machine='pc'>hvm</type></os><features><acpi/></features><devices/></domain>"
@@ -69,6 +69,26 @@ impl Drop for Guest {
         virsh(&["destroy", &self.0]);
         virsh(&["undefine", &self.0]);
     }
+}
+
+/// `diskxml-test-cli-TAG-PID`, the name of a domain the test is about to define: none may
+/// have it yet (a domain of that name is not this test's, and defining would replace it).
+fn unused_domain(tag: &str) -> String {
+    let name = format!("diskxml-test-cli-{tag}-{}", std::process::id());
+    assert!(
+        virsh(&["domstate", &name]).is_none(),
+        "a domain named {name} exists, which this test did not create; refusing to touch it"
+    );
+    name
+}
+
+/// A libvirt secret uuid the test is about to define: none may have it yet.
+fn unused_secret(uuid: &str) -> &str {
+    assert!(
+        virsh(&["secret-dumpxml", uuid]).is_none(),
+        "a secret {uuid} exists, which this test did not create; refusing to touch it"
+    );
+    uuid
 }
 
 /// virsh's stdout, when it succeeds.
@@ -178,8 +198,8 @@ fn attach_and_detach_on_a_shut_off_domain() {
 #[test]
 fn attach_says_when_a_volume_is_encrypted_with_the_hosts_libvirt_secret() {
     let Some(guest) = Guest::new("luks", false) else { return };
-    let volume = format!("diskxml-cli-luks-{}", std::process::id());
-    let uuid = "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d";
+    let volume = format!("diskxml-test-cli-luks-{}", std::process::id());
+    let uuid = unused_secret("5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d");
     let file = std::env::temp_dir().join(format!("{volume}.xml"));
     let secret = format!(
         "<secret ephemeral='no' private='yes'><uuid>{uuid}</uuid><usage type='volume'><volume>{volume}</volume></usage></secret>"
@@ -378,7 +398,7 @@ fn audit_finds_the_guest_libvirt_will_refuse_to_start() {
     if !libvirtd_up() {
         return;
     }
-    let name = format!("diskxml-cli-audit-{}", std::process::id());
+    let name = unused_domain("audit");
     let xml = format!(
         "<domain type='qemu'><name>{name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>\
          <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>\
@@ -431,8 +451,8 @@ fn audit_finds_a_disk_whose_secret_libvirt_does_not_hold() {
     if !libvirtd_up() {
         return;
     }
-    let name = format!("diskxml-cli-audit-secret-{}", std::process::id());
-    let uuid = "7c6b5a49-3827-4165-9f0e-1d2c3b4a5968";
+    let name = unused_domain("audit-secret");
+    let uuid = unused_secret("7c6b5a49-3827-4165-9f0e-1d2c3b4a5968");
     let xml = format!(
         "<domain type='qemu'><name>{name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>\
          <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>\n\

@@ -309,7 +309,7 @@ fn normalize_prints_what_libvirt_prints_back() {
 }
 
 #[test]
-fn render_refuses_what_libvirt_refuses_naming_the_flag_and_the_values() {
+fn render_refuses_what_libvirt_refuses_naming_the_flag_and_the_values_as_a_usage_error() {
     let example = ["render", "--connection-info", "examples/openvstorage-edge.json"];
     for (extra, message) in [
         (
@@ -324,9 +324,12 @@ fn render_refuses_what_libvirt_refuses_naming_the_flag_and_the_values() {
             ["--dev", "eth0"],
             "diskxml: --dev: \"eth0\" is not a target dev libvirt accepts: fd, hd, sd, vd, xvd or ubd, then letters, digits or _\n",
         ),
+        (["--unit", "3"], "diskxml: --unit: a SCSI unit applies to a scsi bus only, not virtio\n"),
     ] {
         let args: Vec<&str> = example.iter().chain(extra.iter()).copied().collect();
-        assert_invalid(&run(&args, None), message);
+        // A flag's value is a usage error (README: exit status 2), as clap's own are.
+        let r = run(&args, None);
+        assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (2, "", message), "{extra:?}");
     }
 }
 

@@ -31,7 +31,7 @@ struct Judge {
 const TEST_DRIVER: Judge = Judge {
     uri: "test:///default",
     profile: Profile::Generic,
-    head: "<domain type='test'>\n  <name>diskxml-check</name>\n  <memory>1048576</memory>\n  <os><type>hvm</type></os>\n  <devices>\n",
+    head: "<domain type='test'>\n  <name>{name}</name>\n  <memory>1048576</memory>\n  <os><type>hvm</type></os>\n  <devices>\n",
     mutations: || mutation().boxed(),
 };
 
@@ -39,13 +39,19 @@ const QEMU_DRIVER: Judge = Judge {
     // Replaced by DISKXML_LIBVIRT_URI's value in the test: never a host's own libvirtd.
     uri: "",
     profile: Profile::Qemu,
-    head: "<domain type='qemu'>\n  <name>diskxml-check</name>\n  <memory>65536</memory>\n  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n  <devices>\n    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n",
+    head: "<domain type='qemu'>\n  <name>{name}</name>\n  <memory>65536</memory>\n  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n  <devices>\n    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n",
     mutations: || qemu_mutation().boxed(),
 };
 
 impl Judge {
+    /// The name of this run's domain: the test's prefix, the process and the driver, so
+    /// that it names nothing this test did not create.
+    fn name(&self) -> String {
+        format!("diskxml-test-check-{}-{}", std::process::id(), self.uri.split(':').next().unwrap_or("x"))
+    }
+
     fn domain(&self, disks: &[diskxml::Disk]) -> String {
-        let mut xml = String::from(self.head);
+        let mut xml = self.head.replace("{name}", &self.name());
         for disk in disks {
             diskxml::writer::write_disk_indented(disk, &mut xml, 2).unwrap();
         }
@@ -53,14 +59,31 @@ impl Judge {
         xml
     }
 
-    /// Whether libvirt accepts `xml`, and what it said; a defined domain is undefined again.
+    /// Whether libvirt accepts `xml`, and what it said; a defined domain is undefined again,
+    /// also when the test panics in between. Refuses to run when a domain of this run's name
+    /// exists already: it is not this test's to overwrite.
     fn accepts(&self, xml: &str, file: &std::path::Path) -> (bool, String) {
+        /// Undefines the domain when dropped (the end of the case, or a panic).
+        struct Defined<'a>(&'a Judge, String);
+        impl Drop for Defined<'_> {
+            fn drop(&mut self) {
+                let _ = Command::new("virsh").args(["-q", "-c", self.0.uri, "undefine", &self.1]).output();
+            }
+        }
         std::fs::write(file, xml).unwrap();
         let virsh = |args: &[&str]| Command::new("virsh").args(["-q", "-c", self.uri]).args(args).output().unwrap();
-        let out = virsh(&["define", &file.display().to_string()]);
-        if out.status.success() && self.uri != "test:///default" {
-            let _ = virsh(&["undefine", "diskxml-check"]);
+        let name = self.name();
+        let persistent = self.uri != "test:///default";
+        if persistent {
+            let existing = virsh(&["domstate", &name]);
+            assert!(
+                !existing.status.success(),
+                "{}: a domain named {name} exists, which this test did not create; refusing to touch it",
+                self.uri
+            );
         }
+        let out = virsh(&["define", &file.display().to_string()]);
+        let _undefine = (out.status.success() && persistent).then(|| Defined(self, name));
         (out.status.success(), String::from_utf8_lossy(&out.stderr).trim().to_owned())
     }
 

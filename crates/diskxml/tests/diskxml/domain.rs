@@ -147,3 +147,30 @@ proptest::proptest! {
         proptest::prop_assert_eq!(fast, slow_find(&doc, &selector), "{:?}\n{}", selector, doc);
     }
 }
+
+/// libvirt refuses two disks with one target dev: neither insert nor replace makes one, and
+/// the error names the dev (the document is left as it was: the edit returns a new text).
+#[test]
+fn edits_refuse_a_second_disk_with_a_dev_the_domain_has() {
+    use diskxml::parser::EditError;
+    let doc = testdata("domains/edge-guest.xml");
+    let devs: Vec<String> = diskxml::parse_domain_disks(&doc)
+        .unwrap()
+        .iter()
+        .filter_map(|d| d.target.as_ref().map(|t| t.dev.to_string()))
+        .collect();
+    assert!(devs.len() >= 2, "{devs:?}");
+    for dev in &devs {
+        let err = diskxml::insert_disk(&doc, &edge(dev)).unwrap_err();
+        assert!(matches!(&err, diskxml::Error::Edit(EditError::DuplicateDev(d)) if d == dev), "{err:?}");
+        assert_eq!(err.to_string(), format!("the domain already has a disk with target dev '{dev}'"));
+    }
+    // Replacing the first disk with the second's dev is refused; with its own dev, or a new
+    // one, it is not.
+    let first = DiskSelector::TargetDev(devs[0].clone());
+    let err = diskxml::replace_disk(&doc, &first, &edge(&devs[1])).unwrap_err();
+    assert!(matches!(&err, diskxml::Error::Edit(EditError::DuplicateDev(d)) if *d == devs[1]), "{err:?}");
+    assert!(diskxml::replace_disk(&doc, &first, &edge(&devs[0])).is_ok());
+    assert!(diskxml::replace_disk(&doc, &first, &edge("vdzz")).is_ok());
+    assert!(diskxml::insert_disk(&doc, &edge("vdzz")).is_ok());
+}

@@ -145,7 +145,7 @@ pub struct Guest {
 
 impl Guest {
     pub fn new(libvirt: &Libvirt, name: &str, start: bool) -> Self {
-        let name = format!("diskxml-test-{name}-{}", std::process::id());
+        let name = Self::unused_name(libvirt, name);
         libvirt.connect().define_domain_xml(&domain_xml(&name)).unwrap();
         if start {
             libvirt.connect().lookup_domain_by_name(&name).unwrap().create().unwrap();
@@ -155,9 +155,20 @@ impl Guest {
 
     /// A running guest libvirt has no config for (`virsh create`).
     pub fn transient(libvirt: &Libvirt, name: &str) -> Self {
-        let name = format!("diskxml-test-{name}-{}", std::process::id());
+        let name = Self::unused_name(libvirt, name);
         libvirt.connect().create_domain_xml(&domain_xml(&name), 0).unwrap();
         Self { name }
+    }
+
+    /// `diskxml-test-NAME-PID`, which no domain may have yet: a domain of that name is not
+    /// this test's, and defining over it would replace it (so the test refuses).
+    fn unused_name(libvirt: &Libvirt, name: &str) -> String {
+        let name = format!("diskxml-test-{name}-{}", std::process::id());
+        assert!(
+            libvirt.connect().lookup_domain_by_name(&name).is_err(),
+            "a domain named {name} exists, which this test did not create; refusing to touch it"
+        );
+        name
     }
 
     /// The domain on a connection of its own (the one a test gave the library may be broken).

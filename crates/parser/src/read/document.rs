@@ -115,15 +115,32 @@ pub(crate) fn find_domain_disk(
     options: &Options,
     selector: &DiskSelector,
 ) -> Result<Option<(std::ops::Range<usize>, Disk)>, Error> {
+    Ok(find_domain_disk_clashing(text, options, selector, None)?.map(|(range, disk, _)| (range, disk)))
+}
+
+/// [`find_domain_disk`], and whether a disk other than the one picked has the target dev
+/// `dev` (read from the same parse, without building those disks' models).
+pub(crate) fn find_domain_disk_clashing(
+    text: &str,
+    options: &Options,
+    selector: &DiskSelector,
+    dev: Option<&str>,
+) -> Result<Option<(std::ops::Range<usize>, Disk, bool)>, Error> {
     with_disks(text, options, Root::Domain, |reader, _, disks| {
-        for node in disks.into_iter().filter(|node| may_select(*node, selector)) {
+        for node in disks.iter().copied().filter(|node| may_select(*node, selector)) {
             let disk = reader.disk(node)?;
             if selector.matches(&disk) {
-                return Ok(Some((node.range(), disk)));
+                let clash = dev.is_some_and(|dev| disks.iter().any(|other| *other != node && has_dev(*other, dev)));
+                return Ok(Some((node.range(), disk, clash)));
             }
         }
         Ok(None)
     })
+}
+
+/// Whether the `<disk>` element `node`'s first `<target>` has `dev`.
+fn has_dev(node: Node<'_, '_>, dev: &str) -> bool {
+    may_select(node, &DiskSelector::TargetDev(dev.to_owned()))
 }
 
 /// Whether the `<disk>` element `node` may be the one `selector` picks: its first
@@ -142,10 +159,15 @@ fn may_select(node: Node<'_, '_>, selector: &DiskSelector) -> bool {
     }
 }
 
-/// Where a new device goes: the byte offset of `</devices>`; none when the domain has no
-/// `<devices>` element or a self-closed one.
-pub(crate) fn devices_insertion_point(text: &str, options: &Options) -> Result<Option<usize>, Error> {
-    with_disks(text, options, Root::Domain, |_, top, _| {
+/// Where a new device goes: the byte offset of `</devices>`, none when the domain has no
+/// `<devices>` element or a self-closed one; and whether a disk of the domain has the
+/// target dev `dev`.
+pub(crate) fn devices_insertion_point(
+    text: &str,
+    options: &Options,
+    dev: Option<&str>,
+) -> Result<Option<(usize, bool)>, Error> {
+    with_disks(text, options, Root::Domain, |_, top, disks| {
         let Some(devices) = top.children().find(|n| is_named(*n, "devices")) else { return Ok(None) };
         let range = devices.range();
         // The end tag starts at the last '<' of the element's text; a self-closed <devices/> has none.
@@ -153,7 +175,8 @@ pub(crate) fn devices_insertion_point(text: &str, options: &Options) -> Result<O
         if raw.ends_with("/>") {
             return Ok(None);
         }
-        Ok(raw.rfind("</").map(|at| range.start + at))
+        let clash = dev.is_some_and(|dev| disks.iter().any(|node| has_dev(*node, dev)));
+        Ok(raw.rfind("</").map(|at| (range.start + at, clash)))
     })
 }
 
