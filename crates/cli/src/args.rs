@@ -5,7 +5,8 @@ use std::time::Duration;
 use clap::Args;
 use diskxml::DiskSelector;
 
-/// `2s`, `500ms`, `1.5s`, or a bare number of seconds.
+/// A positive duration: a number with one unit, `ms`, `s`, `m` (or `min`) or `h`, or a bare
+/// number of seconds: `2s`, `500ms`, `1.5s`, `5m`, `1h`, `30`.
 pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     parse_wait(s)?;
     parse_wait(s).ok().filter(|d| !d.is_zero()).ok_or_else(|| format!("expected a positive duration, found {s:?}"))
@@ -13,15 +14,34 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// As [`parse_duration`], zero included (do not wait).
 pub(crate) fn parse_wait(s: &str) -> Result<Duration, String> {
-    let (number, scale) = if let Some(ms) = s.strip_suffix("ms") {
-        (ms, 0.001)
-    } else if let Some(secs) = s.strip_suffix('s') {
-        (secs, 1.0)
-    } else {
-        (s, 1.0)
-    };
-    let value: f64 = number.parse().map_err(|_| format!("expected a duration such as 2s or 500ms, found {s:?}"))?;
+    // Longest suffixes first: "ms" before "s", "min" before "m".
+    const UNITS: [(&str, f64); 5] = [("ms", 0.001), ("min", 60.0), ("s", 1.0), ("m", 60.0), ("h", 3600.0)];
+    let (number, scale) =
+        UNITS.iter().find_map(|(unit, scale)| s.strip_suffix(unit).map(|n| (n, *scale))).unwrap_or((s, 1.0));
+    let value: f64 = number
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite() && !number.trim().is_empty())
+        .ok_or_else(|| format!("expected a duration such as 2s, 500ms, 5m or 1h, found {s:?}"))?;
     Duration::try_from_secs_f64(value * scale).map_err(|_| format!("expected a positive duration, found {s:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_the_usual_units() {
+        for (text, secs) in
+            [("2s", 2.0), ("500ms", 0.5), ("1.5s", 1.5), ("5m", 300.0), ("2min", 120.0), ("1h", 3600.0), ("30", 30.0)]
+        {
+            assert_eq!(parse_duration(text), Ok(Duration::from_secs_f64(secs)), "{text}");
+        }
+        assert_eq!(parse_wait("0s"), Ok(Duration::ZERO));
+        for bad in ["", "s", "5x", "-1s", "0", "infs", "NaN", "1d"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
 }
 
 pub(crate) fn parse_volume_secret(s: &str) -> Result<(String, String), String> {

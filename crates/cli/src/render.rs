@@ -56,7 +56,7 @@ pub(crate) struct ProbeArgs {
     /// Connection info JSON, from a file or '-' for stdin.
     #[arg(long, value_name = "FILE|-")]
     connection_info: String,
-    /// How long the whole probe may take: e.g. 2s, 500ms, 1.5s.
+    /// How long the whole probe may take: e.g. 2s, 500ms, 1.5s, 1m.
     #[arg(long, default_value = "2s", value_parser = parse_duration)]
     timeout: Duration,
     /// Print {"kind", "path", "size"} as JSON.

@@ -415,3 +415,20 @@ fn attach_without_the_libvirt_feature_says_how_to_get_it() {
         assert!(r.stderr.contains("--features libvirt"), "{}", r.stderr);
     }
 }
+
+/// Durations take the usual units (`5m`, `1h`), and a bad one is a usage error naming it.
+#[test]
+fn durations_take_the_usual_units() {
+    // A loopback port nothing listens on: the probe fails fast, whatever the timeout.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let info = format!(
+        r#"{{"driver_volume_type": "nbd", "data": {{"name": "e", "hosts": ["127.0.0.1"], "ports": [{port}]}}}}"#
+    );
+    for timeout in ["5m", "1h", "2min", "500ms"] {
+        let r = run(&["probe", "--connection-info", "-", "--timeout", timeout], Some(info.as_bytes()));
+        assert_eq!(r.code, 1, "--timeout {timeout}: a failed probe, not a usage error: {}", r.stderr);
+    }
+    let r = run(&["probe", "--connection-info", "-", "--timeout", "5x"], Some(info.as_bytes()));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("expected a duration such as 2s, 500ms, 5m or 1h, found \"5x\""), "{}", r.stderr);
+}
