@@ -19,9 +19,10 @@ pub(crate) struct AttachArgs {
     /// The target dev; the first free one for the bus when left out.
     #[arg(long)]
     dev: Option<String>,
-    /// The target bus.
-    #[arg(long, default_value = "virtio", value_parser = parse_bus)]
-    bus: Bus,
+    /// The target bus; by default the one the dev's prefix names (vd virtio, sd scsi, hd ide,
+    /// ...), as for render; virtio when no dev is given.
+    #[arg(long, value_parser = parse_bus)]
+    bus: Option<Bus>,
     /// Plug into the running guest (default: live and config when running, config when shut off).
     #[arg(long)]
     live: bool,
@@ -135,6 +136,19 @@ fn where_(live: bool, config: bool) -> &'static str {
     }
 }
 
+/// The bus `--bus` names, else the one `--dev`'s prefix names (the facade's reading, as
+/// `render`'s), else virtio. A dev libvirt does not accept is a usage error.
+fn attach_bus(args: &AttachArgs) -> Result<Bus, Failure> {
+    match (&args.bus, &args.dev) {
+        (Some(bus), _) => Ok(bus.clone()),
+        (None, Some(dev)) => diskxml::disk_info(dev, None, "disk", None).map(|info| info.bus).map_err(|e| match e {
+            diskxml::Error::Argument { name, message } => Failure::Io(format!("--{name}: {message}")),
+            other => Failure::Io(other.to_string()),
+        }),
+        (None, None) => Ok(Bus::Virtio),
+    }
+}
+
 pub(crate) fn attach(args: &AttachArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
     use diskxml::libvirt::AttachOptions;
     let file = &args.connection_info;
@@ -143,7 +157,7 @@ pub(crate) fn attach(args: &AttachArgs, out: &mut Vec<u8>) -> Result<(), Failure
     let (libvirt, interrupt) = open_libvirt(&args.conn)?;
     let mut options = AttachOptions::default();
     options.dev.clone_from(&args.dev);
-    options.bus = args.bus.clone();
+    options.bus = attach_bus(args)?;
     (options.live, options.config) = live_config(args.live, args.config);
     if args.probe {
         options.probe = diskxml::ProbeOptions::probing(args.timeout);

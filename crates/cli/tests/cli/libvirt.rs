@@ -195,6 +195,22 @@ fn attach_and_detach_on_a_shut_off_domain() {
     );
 }
 
+/// attach takes the bus from the dev's prefix, as render does (it was virtio whatever the dev);
+/// a dev libvirt does not accept is a usage error.
+#[test]
+fn attach_takes_the_bus_from_the_dev_prefix() {
+    let Some(guest) = Guest::new("bus", false) else { return };
+    let json =
+        br#"{"driver_volume_type": "file", "serial": "bus-vol", "data": {"device_path": "/var/lib/images/bus.img"}}"#;
+    let r = run(&["attach", "--domain", &guest.0, "--connection-info", "-", "--dev", "sdc"], Some(json));
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert!(r.stdout.contains("\n  <target dev='sdc' bus='scsi'/>"), "{}", r.stdout);
+    assert!(guest.xml(true).contains("<target dev='sdc' bus='scsi'/>"));
+    let r = run(&["attach", "--domain", &guest.0, "--connection-info", "-", "--dev", "eth0"], Some(json));
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""));
+    assert!(r.stderr.starts_with("diskxml: --dev: \"eth0\" is not a target dev libvirt accepts"), "{}", r.stderr);
+}
+
 #[test]
 fn attach_says_when_a_volume_is_encrypted_with_the_hosts_libvirt_secret() {
     let Some(guest) = Guest::new("luks", false) else { return };
