@@ -94,17 +94,41 @@ fn emit(disks: &[Disk], many: bool, json: bool, out: &mut Vec<u8>) -> Result<(),
     Ok(())
 }
 
+/// `parse` and `normalize` print one document that `parse` reads back: a disk, or, for a
+/// whole `<domain>`, the domain itself with each disk replaced by `disks` (as diskxml writes
+/// them), every other byte as it was.
+fn emit_document(
+    file: &str,
+    text: &str,
+    disks: &[Disk],
+    many: bool,
+    json: bool,
+    out: &mut Vec<u8>,
+) -> Result<(), Failure> {
+    if !many || json {
+        return emit(disks, many, json, out);
+    }
+    let found = diskxml::domain_disks(text).map_err(|e| positioned(file, e))?;
+    let written: Vec<String> =
+        disks.iter().map(|d| d.to_xml().map_err(|e| Failure::Invalid(e.to_string()))).collect::<Result<_, _>>()?;
+    let edits: Vec<(std::ops::Range<usize>, &str)> =
+        found.iter().zip(&written).map(|(f, xml)| (f.range.clone(), xml.as_str())).collect();
+    let domain = diskxml::parser::splice_disks(text, &edits).map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
+    out.extend_from_slice(domain.as_bytes());
+    Ok(())
+}
+
 pub(crate) fn parse(args: &ParseArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
     let text = read_input(&args.file)?;
     let (disks, many) = picked(&args.file, &text, &args.pick)?;
-    emit(&disks, many, args.json, out)
+    emit_document(&args.file, &text, &disks, many, args.json, out)
 }
 
 pub(crate) fn normalize(args: &NormalizeArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
     let text = read_input(&args.parse.file)?;
     let (disks, many) = picked(&args.parse.file, &text, &args.parse.pick)?;
     let disks: Vec<Disk> = disks.iter().map(|d| diskxml::normalize(d, args.profile)).collect();
-    emit(&disks, many, args.parse.json, out)
+    emit_document(&args.parse.file, &text, &disks, many, args.parse.json, out)
 }
 
 /// What one file of several gave: its lines of output, or the failure that stopped it.

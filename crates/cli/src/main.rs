@@ -33,10 +33,10 @@ enum Command {
     /// Print the <disk> XML for a volume, from its connection info or an Edge device path.
     Render(render::RenderArgs),
     /// Read a <disk> (or a <domain>'s disks) and write it back in diskxml's canonical form,
-    /// losing nothing.
+    /// losing nothing; a whole <domain> is printed with each disk rewritten in place.
     Parse(inspect::ParseArgs),
     /// Read a <disk> (or a <domain>'s disks) and write it in libvirt's canonical form: what
-    /// libvirt prints back.
+    /// libvirt prints back; a whole <domain> is printed with each disk normalised in place.
     Normalize(inspect::NormalizeArgs),
     /// List the disks of <domain> documents: an aligned table of dev, bus, device, type,
     /// source, serial and flags.

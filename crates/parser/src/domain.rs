@@ -222,6 +222,38 @@ pub fn replace_disk_xml(text: &str, selector: &DiskSelector, disk_xml: &str) -> 
     Ok(format!("{}{new}{}", &text[..range.start], &text[range.end..]))
 }
 
+/// `text` with each given range (a `<disk>` element's, as [`domain_disks`] finds them)
+/// replaced by its new disk XML (one `<disk>` element each, as the writer prints it),
+/// indented where the old one stood; every byte outside those ranges is unchanged.
+///
+/// ```
+/// let doc = "<domain>\n  <devices>\n    <disk type='file'><target dev='vda'/></disk>\n  </devices>\n</domain>\n";
+/// let found = diskxml_parser::domain_disks(doc)?;
+/// let new = "<disk type='file'>\n  <target dev='vda'/>\n</disk>\n";
+/// let spliced = diskxml_parser::splice_disks(doc, &[(found[0].range.clone(), new)])?;
+/// assert_eq!(spliced, "<domain>\n  <devices>\n    <disk type='file'>\n      <target dev='vda'/>\n    </disk>\n  </devices>\n</domain>\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`EditError::NotADisk`] when a new XML is not one `<disk>` element.
+///
+/// # Panics
+/// When the ranges are not in `text`, overlap or are out of order: they must come from
+/// [`domain_disks`] (or [`document_disks`]) of this `text`, in its order.
+pub fn splice_disks(text: &str, disks: &[(std::ops::Range<usize>, &str)]) -> Result<String, EditError> {
+    let mut out = String::with_capacity(text.len() + disks.iter().map(|(_, xml)| xml.len()).sum::<usize>());
+    let mut at = 0;
+    for (range, xml) in disks {
+        new_dev(xml)?;
+        out.push_str(&text[at..range.start]);
+        out.push_str(&placed(xml, indent_at(text, range.start)));
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    Ok(out)
+}
+
 /// Removes the disk `selector` picks, with the indentation and line break that were its
 /// own; every other byte is unchanged.
 ///

@@ -51,7 +51,7 @@ mod read;
 
 pub use domain::{
     DiskSelector, DomainDisk, EditError, document_disks, domain_disks, find_disk, insert_disk_xml, remove_disk,
-    replace_disk_xml,
+    replace_disk_xml, splice_disks,
 };
 pub use error::{Error, ErrorKind, Pos};
 pub use read::Options;

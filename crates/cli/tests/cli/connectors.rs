@@ -82,5 +82,5 @@ fn probe_qemu_nbd_prints_the_export_size_or_names_the_missing_export() {
 fn a_bad_timeout_is_a_usage_error() {
     let r = run(&["probe", "--connection-info", "-", "--timeout", "soon"], Some(b"{}"));
     assert_eq!((r.code, r.stdout.as_str()), (2, ""));
-    assert!(r.stderr.contains("expected a duration such as 2s or 500ms"), "{}", r.stderr);
+    assert!(r.stderr.contains("expected a duration such as 2s, 500ms, 5m or 1h"), "{}", r.stderr);
 }

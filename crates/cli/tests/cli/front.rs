@@ -39,6 +39,18 @@ fn parse_and_normalize_take_a_domain_whole_or_one_disk() {
     let all = run(&["parse", DOMAIN], None);
     assert_eq!((all.code, all.stderr.as_str()), (0, ""));
     assert_eq!(all.stdout.matches("<disk ").count(), 4, "{}", all.stdout);
+    // One document: the domain, each disk as diskxml writes it, which parse reads back (a
+    // fixed point), and normalize too.
+    assert!(all.stdout.starts_with("<domain") && all.stdout.trim_end().ends_with("</domain>"), "{}", all.stdout);
+    let again = run(&["parse", "-"], Some(all.stdout.as_bytes()));
+    assert_eq!((again.code, again.stderr.as_str(), again.stdout.as_str()), (0, "", all.stdout.as_str()));
+    let normalized = run(&["normalize", DOMAIN], None);
+    assert_eq!((normalized.code, normalized.stderr.as_str()), (0, ""));
+    assert!(normalized.stdout.starts_with("<domain"), "{}", normalized.stdout);
+    let twice = run(&["normalize", "-"], Some(normalized.stdout.as_bytes()));
+    assert_eq!((twice.code, twice.stdout.as_str()), (0, normalized.stdout.as_str()));
+    let json = run(&["parse", "--json", "-"], Some(normalized.stdout.as_bytes()));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&json.stdout).unwrap().as_array().unwrap().len(), 4);
     for (flag, value, what) in [("--dev", "vdb", ""), ("--alias", "none", "alias"), ("--serial", "none", "serial")] {
         let r = run(&["parse", flag, value, DOMAIN], None);
         if value == "none" {
