@@ -62,7 +62,8 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Connect a volume with probing on and print where it is (for nbd, the export's size).
+    /// Probe a volume and print where it is: an Edge or nbd server answers (nbd: the export
+    /// exists, and its size), a local or file path exists; other drivers say "not probed".
     Probe(render::ProbeArgs),
     /// Print a shell completion script: diskxml completions bash > /etc/bash_completion.d/diskxml
     Completions {

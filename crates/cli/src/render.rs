@@ -151,6 +151,8 @@ struct ProbedJson<'a> {
     kind: &'a str,
     path: &'a str,
     size: Option<u64>,
+    /// Whether anything was checked: false for drivers with nothing to probe.
+    probed: bool,
 }
 
 /// Never print what libvirt refuses: the problems, one a line, or the step that failed.
@@ -172,12 +174,18 @@ pub(crate) fn probe(args: &ProbeArgs, out: &mut Vec<u8>) -> Result<(), Failure> 
         .connect(&info, &diskxml::ProbeOptions::probing(args.timeout))
         .map_err(|e| connection_failure(file, &text, &e))?;
     if args.json {
-        crate::write_json(&ProbedJson { kind: &device.kind, path: &device.path, size: device.size }, out);
+        let json = ProbedJson { kind: &device.kind, path: &device.path, size: device.size, probed: device.probed };
+        crate::write_json(&json, out);
         return Ok(());
     }
     let mut text = format!("kind: {}\npath: {}\n", device.kind, device.path);
     if let Some(size) = device.size {
         text.push_str(&format!("size: {size}\n"));
+    }
+    // Never report as checked what was not: rbd, iscsi, sheepdog, gluster and shared-memory
+    // Edge volumes have nothing a probe could reach from here.
+    if !device.probed {
+        text.push_str(&format!("not probed: the {} driver has nothing to probe; nothing was checked\n", device.kind));
     }
     out.extend_from_slice(text.as_bytes());
     Ok(())

@@ -85,15 +85,17 @@ impl VolumeDriver for OpenvStorageEdge {
 
     fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, Error> {
         let path = edge_path(info)?;
+        let mut probed = false;
         if probe.probe
             && let Some(host) = path.host()
         {
             let port = path.port().unwrap_or(EDGE_DEFAULT_PORT);
             tcp_probe(host, port, probe.timeout)?;
+            probed = true;
         }
         // The device path as the volume service gave it, not re-formatted.
         let given = info.require_data_str("device_path")?.to_owned();
-        Ok(DeviceInfo { kind: "openvstorage_edge".to_owned(), path: given, size: None })
+        Ok(DeviceInfo { kind: "openvstorage_edge".to_owned(), path: given, size: None, probed })
     }
 
     fn disconnect(&self, _info: &ConnectionInfo, _device: Option<&DeviceInfo>) -> Result<(), Error> {

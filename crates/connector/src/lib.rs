@@ -98,6 +98,15 @@ pub enum Error {
         /// `host:port`.
         address: String,
     },
+    /// The probe found no device at a host path (a `local` or `file` volume), or not the kind
+    /// the disk needs.
+    #[error("{path}: {reason}")]
+    NoDevice {
+        /// The path, `data.device_path`.
+        path: String,
+        /// Why it is not usable.
+        reason: String,
+    },
     /// No driver is registered for the `driver_volume_type`.
     #[error("driver_volume_type: no volume driver for '{name}'; known: {}", known.join(", "))]
     UnknownDriver {
@@ -214,7 +223,7 @@ pub trait VolumeDriver: Send + Sync + fmt::Debug {
     /// checks first that it is reachable, within `probe.timeout`.
     ///
     /// The default is a pass-through with nothing to probe: the kind is the
-    /// `driver_volume_type`, the path `data.device_path` (or empty).
+    /// `driver_volume_type`, the path `data.device_path` (or empty), `probed` false.
     ///
     /// # Errors
     /// [`Error::Field`] for unusable connection info; [`Error::Unreachable`] or
@@ -222,7 +231,7 @@ pub trait VolumeDriver: Send + Sync + fmt::Debug {
     fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, Error> {
         let _ = probe;
         let path = info.data_str("device_path")?.unwrap_or_default().to_owned();
-        Ok(DeviceInfo { kind: info.driver_volume_type().to_owned(), path, size: None })
+        Ok(DeviceInfo { kind: info.driver_volume_type().to_owned(), path, size: None, probed: false })
     }
 
     /// Undoes `connect`. Idempotent: disconnecting what is not connected succeeds.

@@ -210,12 +210,13 @@ impl VolumeDriver for NetworkVolume {
             Some((host, None)) => format!("{}://{host}/{name}", self.protocol),
             None => format!("{}:{name}", self.protocol),
         };
-        let mut device = DeviceInfo { kind: self.protocol.to_string(), path, size: None };
+        let mut device = DeviceInfo { kind: self.protocol.to_string(), path, size: None, probed: false };
         if probe.probe
             && self.protocol == Protocol::Nbd
             && let Some((host, port)) = address
         {
             device.size = Some(nbd_probe(host, port.unwrap_or(port_of(&Protocol::Nbd)), name, probe.timeout)?);
+            device.probed = true;
         }
         Ok(device)
     }
@@ -322,7 +323,7 @@ impl VolumeDriver for IscsiNetwork {
             host.port().map_or(port_of(&Protocol::Iscsi), Port::get),
             source.name.as_deref().unwrap_or_default()
         );
-        Ok(DeviceInfo { kind: "iscsi".to_owned(), path, size: None })
+        Ok(DeviceInfo { kind: "iscsi".to_owned(), path, size: None, probed: false })
     }
 
     fn disconnect(&self, _info: &ConnectionInfo, _device: Option<&DeviceInfo>) -> Result<(), Error> {
@@ -363,12 +364,40 @@ impl VolumeDriver for LocalVolume {
         common::disk_with_common_settings(source, info, disk_info)
     }
 
-    fn connect(&self, info: &ConnectionInfo, _probe: &ProbeOptions) -> Result<DeviceInfo, Error> {
+    /// With the probe: the path must exist, and be a block device for `local` (the disk is
+    /// `type='block'`), a file or block device for `file`.
+    fn connect(&self, info: &ConnectionInfo, probe: &ProbeOptions) -> Result<DeviceInfo, Error> {
         let path = info.require_data_str("device_path")?.to_owned();
-        Ok(DeviceInfo { kind: if self.block { "local" } else { "file" }.to_owned(), path, size: None })
+        if probe.probe {
+            host_path(&path, self.block)?;
+        }
+        Ok(DeviceInfo {
+            kind: if self.block { "local" } else { "file" }.to_owned(),
+            path,
+            size: None,
+            probed: probe.probe,
+        })
     }
 
     fn disconnect(&self, _info: &ConnectionInfo, _device: Option<&DeviceInfo>) -> Result<(), Error> {
         Ok(())
     }
+}
+
+/// The probe of a host path: it exists, and is what the disk's type needs.
+fn host_path(path: &str, block: bool) -> Result<(), Error> {
+    let missing = |reason: String| Error::NoDevice { path: path.to_owned(), reason };
+    let meta = std::fs::metadata(path).map_err(|e| missing(e.to_string()))?;
+    let kind = meta.file_type();
+    #[cfg(unix)]
+    let is_block = std::os::unix::fs::FileTypeExt::is_block_device(&kind);
+    #[cfg(not(unix))]
+    let is_block = false;
+    if block && !is_block {
+        return Err(missing("not a block device; a local volume's disk is type='block'".to_owned()));
+    }
+    if !block && !(kind.is_file() || is_block) {
+        return Err(missing("neither a file nor a block device".to_owned()));
+    }
+    Ok(())
 }

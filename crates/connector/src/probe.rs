@@ -41,8 +41,8 @@ impl ProbeOptions {
     }
 }
 
-/// What a connector made reachable: a kind (the driver's name), a path or URI, and the
-/// size in bytes where the probe learnt it (nbd).
+/// What a connector made reachable: a kind (the driver's name), a path or URI, the size in
+/// bytes where the probe learnt it (nbd), and whether a probe checked it at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceInfo {
     /// The driver's name, e.g. `openvstorage_edge`.
@@ -51,6 +51,10 @@ pub struct DeviceInfo {
     pub path: String,
     /// The volume's size in bytes, if known.
     pub size: Option<u64>,
+    /// Whether a probe checked that the volume is there: false when none was asked for, and
+    /// for drivers with nothing to probe (rbd, iscsi, sheepdog, gluster, an Edge volume over
+    /// shared memory), so that nothing reports as checked what was not.
+    pub probed: bool,
 }
 
 struct Deadline {

@@ -368,7 +368,7 @@ fn connect(
     connection_info: &str,
     probe: bool,
     timeout: f64,
-) -> PyResult<(String, String, Option<u64>)> {
+) -> PyResult<(String, String, Option<u64>, bool)> {
     let timeout = Duration::try_from_secs_f64(timeout)
         .map_err(|_| raise(py, "ArgumentError", (format!("timeout: {timeout} is not a duration"), "timeout")))?;
     let options = if probe { ProbeOptions::probing(timeout) } else { ProbeOptions::default() };
@@ -378,7 +378,7 @@ fn connect(
             Registry::with_builtins().connect(&info, &options).map_err(Error::from)
         })
         .map_err(|e| error(py, e))?;
-    Ok((device.kind, device.path, device.size))
+    Ok((device.kind, device.path, device.size, device.probed))
 }
 
 /// Disconnects a volume with the built-in drivers.

@@ -248,7 +248,9 @@ class ReadWriteTest(unittest.TestCase):
 class ConnectTest(unittest.TestCase):
     def test_connect_without_probe_names_the_device(self) -> None:
         device = diskxml.connect(EDGE)
-        self.assertEqual((device.kind, device.path, device.size), ("openvstorage_edge", EDGE["data"]["device_path"], None))
+        self.assertEqual(
+            (device.kind, device.path, device.size, device.probed), ("openvstorage_edge", EDGE["data"]["device_path"], None, False)
+        )
         self.assertIsNone(diskxml.disconnect(EDGE))
 
     def test_probe_of_a_closed_port_is_a_connect_error(self) -> None:
@@ -263,7 +265,7 @@ class ConnectTest(unittest.TestCase):
             server.listen(1)
             port = server.getsockname()[1]
             info = {**EDGE, "data": {"device_path": f"openvstorage+tcp:127.0.0.1:{port}/v"}}
-            self.assertEqual(diskxml.connect(info, probe=True).kind, "openvstorage_edge")
+            self.assertEqual(diskxml.connect(info, probe=True).probed, True)
 
     def test_connect_errors(self) -> None:
         with self.assertRaises(ArgumentError) as c:

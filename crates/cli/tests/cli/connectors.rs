@@ -73,7 +73,7 @@ fn probe_qemu_nbd_prints_the_export_size_or_names_the_missing_export() {
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
     let value: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let path = format!("nbd://127.0.0.1:{port}/cli-volume");
-    assert_eq!(value, serde_json::json!({"kind": "nbd", "path": path, "size": 1_048_576}));
+    assert_eq!(value, serde_json::json!({"kind": "nbd", "path": path, "size": 1_048_576, "probed": true}));
     let r = run(&["probe", "--connection-info", "-"], Some(json("missing").as_bytes()));
     assert_invalid(&r, &format!("diskxml: -: 127.0.0.1:{port}: the NBD server has no export named \"missing\"\n"));
 }
@@ -83,4 +83,35 @@ fn a_bad_timeout_is_a_usage_error() {
     let r = run(&["probe", "--connection-info", "-", "--timeout", "soon"], Some(b"{}"));
     assert_eq!((r.code, r.stdout.as_str()), (2, ""));
     assert!(r.stderr.contains("expected a duration such as 2s, 500ms, 5m or 1h"), "{}", r.stderr);
+}
+
+/// probe never reports as checked what it did not check: a local path must exist and be a
+/// block device (the disk is type='block'), a file path must exist; drivers with nothing to
+/// probe say so.
+#[test]
+fn probe_checks_host_paths_and_says_what_it_did_not_probe() {
+    let local = |path: &str| format!(r#"{{"driver_volume_type": "local", "data": {{"device_path": "{path}"}}}}"#);
+    let file = |path: &str| format!(r#"{{"driver_volume_type": "file", "data": {{"device_path": "{path}"}}}}"#);
+    let missing = "/nonexistent/diskxml-probe";
+    let r = run(&["probe", "--connection-info", "-"], Some(local(missing).as_bytes()));
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert!(r.stderr.starts_with(&format!("diskxml: -: {missing}: No such file or directory")), "{}", r.stderr);
+    let r = run(&["probe", "--connection-info", "-"], Some(file(missing).as_bytes()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // A regular file is a file volume, not a local (block) one.
+    let r = run(&["probe", "--connection-info", "-"], Some(local("/etc/hostname").as_bytes()));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("not a block device"), "{}", r.stderr);
+    let r = run(&["probe", "--json", "--connection-info", "-"], Some(file("/etc/hostname").as_bytes()));
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let value: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(value["probed"], true);
+    // rbd: nothing here could reach it.
+    let rbd = r#"{"driver_volume_type": "rbd", "data": {"name": "p/v", "hosts": ["h"], "ports": ["6789"]}}"#;
+    let r = run(&["probe", "--connection-info", "-"], Some(rbd.as_bytes()));
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(
+        r.stdout,
+        "kind: rbd\npath: rbd://h:6789/p/v\nnot probed: the rbd driver has nothing to probe; nothing was checked\n"
+    );
 }

@@ -78,12 +78,14 @@ def _json(connection_info: ConnectionInfo) -> str:
 
 @dataclass(frozen=True)
 class Device:
-    """What :func:`connect` reached: the driver's name, the device path or URI, and the
-    volume's size in bytes where the probe learnt it (nbd)."""
+    """What :func:`connect` reached: the driver's name, the device path or URI, the volume's
+    size in bytes where the probe learnt it (nbd), and whether a probe checked anything
+    (false without ``probe``, and for drivers with nothing to probe: rbd, iscsi, ...)."""
 
     kind: str
     path: str
     size: Optional[int]
+    probed: bool = False
 
 
 def parse_disk(xml: str) -> Dict[str, Any]:
@@ -123,8 +125,8 @@ def connect(connection_info: ConnectionInfo, probe: bool = False, timeout: float
     """Connects a volume with diskxml's built-in drivers; with ``probe``, checks that it is
     reachable within ``timeout`` seconds first (the Edge and nbd TCP probes; nbd also learns
     the export's size). Raises :class:`ConnectionInfoError` or :class:`ConnectError`."""
-    kind, path, size = _native.connect(_json(connection_info), probe, timeout)
-    return Device(kind, path, size)
+    kind, path, size, probed = _native.connect(_json(connection_info), probe, timeout)
+    return Device(kind, path, size, probed)
 
 
 def disconnect(connection_info: ConnectionInfo) -> None:
