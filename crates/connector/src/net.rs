@@ -396,7 +396,7 @@ fn host_path(path: &str, block: bool) -> Result<(), Error> {
     if block && !is_block {
         return Err(missing("not a block device; a local volume's disk is type='block'".to_owned()));
     }
-    if !block && !(kind.is_file() || is_block) {
+    if !(block || kind.is_file() || is_block) {
         return Err(missing("neither a file nor a block device".to_owned()));
     }
     Ok(())
