@@ -167,6 +167,11 @@ fn domain_figures(report: &mut Report) {
     let t = interleaved(&mut [&mut read_small, &mut read_big]);
     report.add("domain_parse_scaling", format!("{:.2}", (t[1] / 10_000.0) / (t[0] / 10.0)), "<= 1.2");
 
+    let mut check_small = || drop(black_box(diskxml::check(black_box(&small), diskxml::Profile::Qemu).expect("readable")));
+    let mut check_big = || drop(black_box(diskxml::check(black_box(&big), diskxml::Profile::Qemu).expect("readable")));
+    let t = interleaved(&mut [&mut check_small, &mut check_big]);
+    report.add("check_domain_scaling", format!("{:.2}", (t[1] / 10_000.0) / (t[0] / 10.0)), "<= 1.3");
+
     let disk = edge_disk_at(&domain_dev(5_000));
     let selector = DiskSelector::TargetDev(domain_dev(5_000));
     let mut replace = || drop(black_box(diskxml::replace_disk(black_box(&big), &selector, &disk).expect("found")));

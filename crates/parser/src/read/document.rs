@@ -50,7 +50,7 @@ fn with_disks<'i, T>(
     f: impl for<'d> FnOnce(&Reader<'d, 'i>, Node<'d, 'i>, Vec<Node<'d, 'i>>) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let doc = document(text, options)?;
-    let reader = Reader { doc: &doc, options };
+    let reader = Reader::new(&doc, options);
     let top = doc.root_element();
     let disks = if root != Root::Domain && is_named(top, "disk") {
         vec![top]

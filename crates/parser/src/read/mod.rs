@@ -45,6 +45,10 @@ impl Default for Options {
 pub(crate) struct Reader<'d, 'i> {
     pub(crate) doc: &'d Document<'i>,
     pub(crate) options: &'d Options,
+    /// Where each line of the text starts, made on the first position asked for: a position
+    /// is then a binary search, not a scan from the start (which made locating every disk of
+    /// a large domain quadratic).
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 /// The known attributes of one element, read once; whatever is left is kept as unknown.
@@ -59,10 +63,25 @@ impl<'a, 'i> Attrs<'a, 'i> {
     }
 }
 
+impl<'d, 'i> Reader<'d, 'i> {
+    pub(crate) fn new(doc: &'d Document<'i>, options: &'d Options) -> Self {
+        Self { doc, options, line_starts: std::cell::OnceCell::new() }
+    }
+}
+
 impl<'i> Reader<'_, 'i> {
+    /// The 1-based line and column (in characters) of byte `byte`, as roxmltree's
+    /// `text_pos_at` counts them.
     pub(crate) fn pos(&self, byte: usize) -> Pos {
-        let p = self.doc.text_pos_at(byte);
-        Pos { line: p.row, column: p.col }
+        let text = self.doc.input_text();
+        let starts = self.line_starts.get_or_init(|| {
+            core::iter::once(0).chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1)).collect()
+        });
+        let byte = byte.min(text.len());
+        let line = starts.partition_point(|start| *start <= byte);
+        let start = starts[line - 1];
+        let column = text.get(start..byte).map_or(0, |s| s.chars().count()) + 1;
+        Pos { line: u32::try_from(line).unwrap_or(u32::MAX), column: u32::try_from(column).unwrap_or(u32::MAX) }
     }
 
     pub(crate) fn err(&self, byte: usize, kind: ErrorKind) -> Error {
@@ -334,4 +353,27 @@ pub(crate) fn text_of(node: Node<'_, '_>) -> String {
 /// XML's whitespace (not Unicode's: a no-break space is content).
 pub(crate) const fn is_xml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+#[cfg(test)]
+mod pos_tests {
+    use super::*;
+
+    /// The line index gives roxmltree's own positions, at every character boundary.
+    #[test]
+    fn positions_are_roxmltrees() {
+        for text in [
+            "<disk/>",
+            "<disk>\n  <source file='/é'/>\r\n  <target dev='vda'/>\n</disk>\n",
+            "\n\n<a b='ü€𝄞'>\n\t<c/>x\ny</a>",
+        ] {
+            let doc = Document::parse(text).unwrap();
+            let options = Options::default();
+            let reader = Reader::new(&doc, &options);
+            for byte in (0..=text.len()).filter(|b| text.is_char_boundary(*b)) {
+                let theirs = doc.text_pos_at(byte);
+                assert_eq!(reader.pos(byte), Pos { line: theirs.row, column: theirs.col }, "{text:?} at {byte}");
+            }
+        }
+    }
 }
