@@ -167,7 +167,8 @@ fn domain_figures(report: &mut Report) {
     let t = interleaved(&mut [&mut read_small, &mut read_big]);
     report.add("domain_parse_scaling", format!("{:.2}", (t[1] / 10_000.0) / (t[0] / 10.0)), "<= 1.2");
 
-    let mut check_small = || drop(black_box(diskxml::check(black_box(&small), diskxml::Profile::Qemu).expect("readable")));
+    let mut check_small =
+        || drop(black_box(diskxml::check(black_box(&small), diskxml::Profile::Qemu).expect("readable")));
     let mut check_big = || drop(black_box(diskxml::check(black_box(&big), diskxml::Profile::Qemu).expect("readable")));
     let t = interleaved(&mut [&mut check_small, &mut check_big]);
     report.add("check_domain_scaling", format!("{:.2}", (t[1] / 10_000.0) / (t[0] / 10.0)), "<= 1.3");

@@ -233,3 +233,28 @@ fn the_depth_limit_is_exact_at_every_level() {
     assert_eq!(diskxml::parse_disk(&deepest.to_xml().unwrap()).unwrap(), deepest);
     refused(&chain(200), "200 layers", |k| matches!(k, ErrorKind::TooDeep { limit: 200 }));
 }
+
+/// The depth limit holds in the whole document, as docs/validation.md says: a `<domain>`
+/// nested deep outside its disks is refused too, wherever it is read (it was accepted).
+#[test]
+fn the_depth_limit_holds_outside_the_disks() {
+    let domain = |n: usize| {
+        format!(
+            "<domain type='kvm'><metadata>{}{}</metadata><devices><disk type='file'><target dev='vda'/></disk></devices></domain>",
+            "<x>".repeat(n),
+            "</x>".repeat(n)
+        )
+    };
+    let deep = domain(100_000);
+    for (what, err) in [
+        ("parse_domain_disks", diskxml::parse_domain_disks(&deep).unwrap_err()),
+        ("check", diskxml::check(&deep, diskxml::Profile::Qemu).unwrap_err()),
+        ("find_disk", diskxml::find_disk(&deep, &diskxml::DiskSelector::TargetDev("vda".into())).unwrap_err()),
+    ] {
+        let diskxml::Error::Parse(err) = err else { panic!("{what}: {err}") };
+        assert!(matches!(err.kind(), ErrorKind::TooDeep { limit: 200 }), "{what}: {err}");
+    }
+    // Exactly: an <x> has 2 element ancestors plus those of its own kind.
+    assert!(diskxml::parse_domain_disks(&domain(199)).is_ok());
+    assert!(diskxml::parse_domain_disks(&domain(200)).is_err());
+}

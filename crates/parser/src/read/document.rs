@@ -14,14 +14,31 @@ fn document<'i>(text: &'i str, options: &Options) -> Result<Document<'i>, Error>
         return Err(Error::new(START, ErrorKind::TooLarge { size: text.len(), limit: options.max_size }));
     }
     let parsing = ParsingOptions { allow_dtd: false, nodes_limit: options.max_nodes, ..ParsingOptions::default() };
-    Document::parse_with_options(text, parsing).map_err(|e| {
+    let doc = Document::parse_with_options(text, parsing).map_err(|e| {
         let pos = match e {
             // roxmltree reports a DTD at the document's start; point at the DOCTYPE itself.
             roxmltree::Error::DtdDetected => text.find("<!DOCTYPE").map_or(START, |at| position(text, at)),
             _ => Pos { line: e.pos().row, column: e.pos().col },
         };
         Error::new(pos, ErrorKind::Xml(super::xml::message(&e)))
-    })
+    })?;
+    // The depth limit holds in the whole document, not only in the disks read from it: an
+    // element with more element ancestors than the limit is refused wherever it is.
+    // In document order, the open elements are those whose range has not ended yet: their
+    // count is the element's number of element ancestors.
+    let mut open: Vec<usize> = Vec::new();
+    for node in doc.descendants().filter(roxmltree::Node::is_element) {
+        let range = node.range();
+        while open.last().is_some_and(|end| *end <= range.start) {
+            open.pop();
+        }
+        if open.len() > options.max_depth {
+            let limit = options.max_depth;
+            return Err(Error::new(position(text, range.start), ErrorKind::TooDeep { limit }));
+        }
+        open.push(range.end);
+    }
+    Ok(doc)
 }
 
 /// The 1-based line and column (in characters) of byte `at` of `text`.

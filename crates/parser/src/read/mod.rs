@@ -75,7 +75,9 @@ impl<'i> Reader<'_, 'i> {
     pub(crate) fn pos(&self, byte: usize) -> Pos {
         let text = self.doc.input_text();
         let starts = self.line_starts.get_or_init(|| {
-            core::iter::once(0).chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1)).collect()
+            core::iter::once(0)
+                .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
+                .collect()
         });
         let byte = byte.min(text.len());
         let line = starts.partition_point(|start| *start <= byte);
