@@ -59,13 +59,52 @@ fn message<T>(result: Result<T, diskxml::Error>) -> Result<T, String> {
     })
 }
 
-#[cfg(feature = "libvirt")]
-pub(crate) fn parse_bus(s: &str) -> Result<diskxml::Bus, String> {
-    message(diskxml::bus(s))
+/// A flag whose values are a vocabulary: clap offers the words (completions, `--help`),
+/// and the facade reads the value, so that a wrong one is refused in the facade's words
+/// (the same as Python's).
+#[derive(Clone)]
+pub(crate) struct Vocabulary<T> {
+    words: &'static [&'static str],
+    read: fn(&str) -> Result<T, String>,
 }
 
-pub(crate) fn parse_profile(s: &str) -> Result<diskxml::Profile, String> {
-    message(diskxml::profile(s))
+impl<T: Clone + Send + Sync + 'static> clap::builder::TypedValueParser for Vocabulary<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        // As a function value parser reads it: clap's own message around the facade's words.
+        self.read.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(self.words.iter().map(|w| clap::builder::PossibleValue::new(*w))))
+    }
+}
+
+/// The buses libvirt 9 accepts, read by the facade.
+#[cfg(feature = "libvirt")]
+pub(crate) fn bus_values() -> Vocabulary<diskxml::Bus> {
+    Vocabulary { words: diskxml::rules::LIBVIRT9_BUSES, read: |s| message(diskxml::bus(s)) }
+}
+
+/// A bus's name, checked later with the dev (`render` infers the bus from it).
+pub(crate) fn bus_names() -> Vocabulary<String> {
+    Vocabulary { words: diskxml::rules::LIBVIRT9_BUSES, read: |s| Ok(s.to_owned()) }
+}
+
+/// A device kind's name, checked later by the facade with the rest of the target.
+pub(crate) fn device_names() -> Vocabulary<String> {
+    Vocabulary { words: diskxml::rules::LIBVIRT9_DEVICES, read: |s| Ok(s.to_owned()) }
+}
+
+/// The profiles, read by the facade.
+pub(crate) fn profile_values() -> Vocabulary<diskxml::Profile> {
+    Vocabulary { words: &["qemu", "generic"], read: |s| message(diskxml::profile(s)) }
 }
 
 /// Which disk of a `<domain>`: by target dev, serial or alias; none means every disk.

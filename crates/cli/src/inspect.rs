@@ -7,7 +7,7 @@ use diskxml::{Disk, DiskSelector, DomainDisk, Source, ToXml};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::args::{Pick, parse_profile};
+use crate::args::{Pick, profile_values};
 use crate::input::{Failure, positioned, read_input};
 
 #[derive(Debug, Args)]
@@ -24,7 +24,7 @@ pub(crate) struct ParseArgs {
 #[derive(Debug, Args)]
 pub(crate) struct NormalizeArgs {
     /// Whose normalisation: qemu (what KVM hosts print) or generic (libvirt's own).
-    #[arg(long, default_value = "qemu", value_parser = parse_profile)]
+    #[arg(long, default_value = "qemu", value_parser = profile_values())]
     profile: diskxml::Profile,
     #[command(flatten)]
     parse: ParseArgs,
@@ -34,7 +34,7 @@ pub(crate) struct NormalizeArgs {
 pub(crate) struct CheckArgs {
     /// Whose rules: qemu (libvirt's parser and its QEMU driver, what KVM hosts enforce) or
     /// generic (libvirt's parser alone).
-    #[arg(long, default_value = "qemu", value_parser = parse_profile)]
+    #[arg(long, default_value = "qemu", value_parser = profile_values())]
     profile: diskxml::Profile,
     #[command(flatten)]
     pick: Pick,

@@ -5,7 +5,7 @@ use std::time::Duration;
 use clap::Args;
 use diskxml::Bus;
 
-use crate::args::{parse_bus, parse_duration, parse_wait};
+use crate::args::{bus_values, parse_duration, parse_wait};
 use crate::input::{Failure, connection_failure, read_input};
 
 #[derive(Debug, Args)]
@@ -21,7 +21,7 @@ pub(crate) struct AttachArgs {
     dev: Option<String>,
     /// The target bus; by default the one the dev's prefix names (vd virtio, sd scsi, hd ide,
     /// ...), as for render; virtio when no dev is given.
-    #[arg(long, value_parser = parse_bus)]
+    #[arg(long, value_parser = bus_values())]
     bus: Option<Bus>,
     /// Plug into the running guest (default: live and config when running, config when shut off).
     #[arg(long)]
@@ -218,7 +218,7 @@ pub(crate) struct AuditArgs {
     #[arg(long, default_value = "qemu:///system")]
     uri: String,
     /// Whose rules: qemu (what a KVM host enforces at start and migration) or generic.
-    #[arg(long, default_value = "qemu", value_parser = crate::args::parse_profile)]
+    #[arg(long, default_value = "qemu", value_parser = crate::args::profile_values())]
     profile: diskxml::Profile,
     /// Print a JSON array of {domain, definition, dev, line, column, rule, message}.
     #[arg(long)]

@@ -70,8 +70,12 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff): diskxml man | man -l -
-    Man,
+    /// Print a man page (roff): diskxml man | man -l -; diskxml man render for a subcommand's
+    /// own (diskxml-render(1)), with its options, exit status and examples.
+    Man {
+        /// The subcommand whose page to print; the command's own page when left out.
+        subcommand: Option<String>,
+    },
 }
 
 /// Writes `value` as pretty JSON and a newline, fields in their declared order.
@@ -100,7 +104,7 @@ fn run(command: &Command, stdout: &mut Vec<u8>) -> Result<(), Failure> {
             extra::completions(*shell, stdout);
             Ok(())
         }
-        Command::Man => extra::man(stdout),
+        Command::Man { subcommand } => extra::man(subcommand.as_deref(), stdout),
         #[cfg(not(feature = "libvirt"))]
         Command::NoLibvirt { .. } => Err(Failure::Io(
             "attach, detach and audit need the libvirt feature: cargo install diskxml-cli --features libvirt \

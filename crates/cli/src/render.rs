@@ -7,7 +7,7 @@ use diskxml::DiskInfo;
 use diskxml::connector::OpenvStorageEdge;
 use serde::Serialize;
 
-use crate::args::{parse_duration, parse_volume_secret};
+use crate::args::{bus_names, device_names, parse_duration, parse_volume_secret};
 use crate::input::{Failure, connection_failure, read_input};
 
 #[derive(Debug, Args)]
@@ -27,10 +27,10 @@ pub(crate) struct RenderArgs {
     dev: String,
     /// The target bus; by default the one the dev's prefix names (vd virtio, sd scsi, hd ide,
     /// fd fdc, xvd xen, ubd uml); sata has no prefix of its own.
-    #[arg(long)]
+    #[arg(long, value_parser = bus_names())]
     bus: Option<String>,
     /// How the guest sees the volume: disk, cdrom, floppy or lun.
-    #[arg(long, default_value = "disk")]
+    #[arg(long, default_value = "disk", value_parser = device_names())]
     device: String,
     /// The SCSI unit from the block-device mapping: on a scsi bus, a drive address on
     /// controller 0 with this unit.

@@ -342,3 +342,51 @@ fn many_files_show_a_progress_bar_on_a_terminal_only() {
     let out = std::process::Command::new("script").args(["-qec", &few, "/dev/null"]).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "");
 }
+
+/// Every enumerated flag offers its values to the shell, and `--help` names them: the
+/// profiles, libvirt 9's buses and device kinds.
+#[test]
+fn completions_offer_the_values_of_enumerated_flags() {
+    for shell in ["bash", "zsh", "fish"] {
+        let r = run(&["completions", shell], None);
+        assert_eq!(r.code, 0);
+        for words in [&["qemu", "generic"][..], &["ide", "virtio", "sata", "nvme"], &["cdrom", "floppy", "lun"]] {
+            for word in words {
+                assert!(r.stdout.contains(word), "{shell}: no {word}");
+            }
+        }
+    }
+    let help = run(&["render", "--help"], None);
+    assert!(help.stdout.contains("[possible values: disk, cdrom, floppy, lun]"), "{}", help.stdout);
+    let help = run(&["check", "--help"], None);
+    assert!(help.stdout.contains("[possible values: qemu, generic]"), "{}", help.stdout);
+}
+
+/// A man page per subcommand, which the command's own page points to (diskxml-render(1) ...):
+/// its options, exit status and examples.
+#[test]
+fn a_man_page_per_subcommand() {
+    let main = run(&["man"], None);
+    let mut pages = 0;
+    for sub in ["render", "parse", "normalize", "disks", "check", "probe", "completions", "man"] {
+        assert!(main.stdout.contains(&format!("diskxml\\-{sub}(1)")), "{sub}: not listed");
+        let r = run(&["man", sub], None);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{sub}");
+        for section in [
+            format!(".TH diskxml-{sub} 1"),
+            ".SH NAME".into(),
+            ".SH SYNOPSIS".into(),
+            ".SH \"EXIT STATUS\"".into(),
+            ".SH EXAMPLES".into(),
+        ] {
+            assert!(r.stdout.contains(&section), "{sub}: no {section}\n{}", r.stdout);
+        }
+        pages += 1;
+    }
+    assert_eq!(pages, 8);
+    let r = run(&["man", "render"], None);
+    assert!(r.stdout.contains(".SH OPTIONS") && r.stdout.contains("\\-\\-connection\\-info"), "{}", r.stdout);
+    let r = run(&["man", "nope"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("diskxml: man: no subcommand \"nope\"; known: render, parse"), "{}", r.stderr);
+}
