@@ -92,6 +92,12 @@ pub(crate) fn bus_values() -> Vocabulary<diskxml::Bus> {
     Vocabulary { words: diskxml::rules::LIBVIRT9_BUSES, read: |s| message(diskxml::bus(s)) }
 }
 
+/// The device kinds libvirt 9 accepts, read by the facade.
+#[cfg(feature = "libvirt")]
+pub(crate) fn device_values() -> Vocabulary<diskxml::DeviceKind> {
+    Vocabulary { words: diskxml::rules::LIBVIRT9_DEVICES, read: |s| message(diskxml::device(s)) }
+}
+
 /// A bus's name, checked later with the dev (`render` infers the bus from it).
 pub(crate) fn bus_names() -> Vocabulary<String> {
     Vocabulary { words: diskxml::rules::LIBVIRT9_BUSES, read: |s| Ok(s.to_owned()) }

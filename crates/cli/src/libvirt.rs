@@ -5,7 +5,7 @@ use std::time::Duration;
 use clap::Args;
 use diskxml::Bus;
 
-use crate::args::{bus_values, parse_duration, parse_wait};
+use crate::args::{bus_values, device_values, parse_duration, parse_wait};
 use crate::input::{Failure, connection_failure, read_input};
 
 #[derive(Debug, Args)]
@@ -23,6 +23,18 @@ pub(crate) struct AttachArgs {
     /// ...), as for render; virtio when no dev is given.
     #[arg(long, value_parser = bus_values())]
     bus: Option<Bus>,
+    /// How the guest sees the volume (as for render).
+    #[arg(long, default_value = "disk", value_parser = device_values())]
+    device: diskxml::DeviceKind,
+    /// The <serial> of the disk; it overrides the connection info's (as for render).
+    #[arg(long)]
+    serial: Option<String>,
+    /// The host's [libvirt] rbd_user, which nova falls back to for rbd volumes.
+    #[arg(long, value_name = "USER")]
+    rbd_user: Option<String>,
+    /// The host's [libvirt] rbd_secret_uuid, which nova falls back to for rbd volumes.
+    #[arg(long, value_name = "UUID")]
+    rbd_secret_uuid: Option<String>,
     /// Plug into the running guest (default: live and config when running, config when shut off).
     #[arg(long)]
     live: bool,
@@ -91,13 +103,20 @@ fn live_config(live: bool, config: bool) -> (Option<bool>, Option<bool>) {
 
 /// Opens libvirt with the lock settings, and SIGINT / SIGTERM as an interrupt: an attach or
 /// detach stops at its next safe point and undoes what it did.
-fn open_libvirt(args: &LibvirtArgs) -> Result<(diskxml::libvirt::Libvirt, diskxml::libvirt::Interrupt), Failure> {
+fn open_libvirt(
+    args: &LibvirtArgs,
+    registry: Option<diskxml::Registry>,
+) -> Result<(diskxml::libvirt::Libvirt, diskxml::libvirt::Interrupt), Failure> {
     let interrupt = diskxml::libvirt::Interrupt::new();
     for (signal, number) in [(signal_hook::consts::SIGINT, 2), (signal_hook::consts::SIGTERM, 15)] {
         signal_hook::flag::register_usize(signal, interrupt.flag(), number)
             .map_err(|e| Failure::Io(format!("installing the signal handler: {e}")))?;
     }
-    let mut libvirt = diskxml::libvirt::Libvirt::open(&args.uri)
+    let opened = match registry {
+        Some(registry) => diskxml::libvirt::Libvirt::with_registry(&args.uri, registry),
+        None => diskxml::libvirt::Libvirt::open(&args.uri),
+    };
+    let mut libvirt = opened
         .map_err(|e| Failure::Invalid(e.to_string()))?
         .lock_timeout(args.lock_timeout)
         .interrupt(interrupt.clone())
@@ -153,10 +172,21 @@ pub(crate) fn attach(args: &AttachArgs, out: &mut Vec<u8>) -> Result<(), Failure
     use diskxml::libvirt::AttachOptions;
     let file = &args.connection_info;
     let text = read_input(file)?;
-    let info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| connection_failure(file, &text, &e))?;
-    let (libvirt, interrupt) = open_libvirt(&args.conn)?;
+    let mut info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| connection_failure(file, &text, &e))?;
+    if args.serial.is_some() {
+        info.set_serial(args.serial.clone());
+    }
+    // The host's rbd settings, as render takes them: a registry of the built-in drivers with them.
+    let registry = (args.rbd_user.is_some() || args.rbd_secret_uuid.is_some()).then(|| {
+        let mut settings = diskxml::connector::HostSettings::default();
+        settings.rbd_user.clone_from(&args.rbd_user);
+        settings.rbd_secret_uuid.clone_from(&args.rbd_secret_uuid);
+        diskxml::Registry::with_host_settings(settings)
+    });
+    let (libvirt, interrupt) = open_libvirt(&args.conn, registry)?;
     let mut options = AttachOptions::default();
     options.dev.clone_from(&args.dev);
+    options.device = args.device.clone();
     options.bus = attach_bus(args)?;
     (options.live, options.config) = live_config(args.live, args.config);
     if args.probe {
@@ -194,7 +224,7 @@ pub(crate) fn detach(args: &DetachArgs, out: &mut Vec<u8>) -> Result<(), Failure
         }
         None => None,
     };
-    let (libvirt, interrupt) = open_libvirt(&args.conn)?;
+    let (libvirt, interrupt) = open_libvirt(&args.conn, None)?;
     let mut options = DetachOptions::default();
     (options.live, options.config) = live_config(args.live, args.config);
     options.timeout = args.timeout;

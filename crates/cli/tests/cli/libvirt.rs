@@ -211,6 +211,45 @@ fn attach_takes_the_bus_from_the_dev_prefix() {
     assert!(r.stderr.starts_with("diskxml: --dev: \"eth0\" is not a target dev libvirt accepts"), "{}", r.stderr);
 }
 
+/// attach has render's volume flags: --device, --serial, --rbd-user, --rbd-secret-uuid.
+#[test]
+fn attach_takes_renders_volume_flags() {
+    let Some(guest) = Guest::new("flags", false) else { return };
+    let json =
+        br#"{"driver_volume_type": "file", "serial": "given", "data": {"device_path": "/var/lib/images/flags.iso"}}"#;
+    let args = ["attach", "--domain", &guest.0, "--connection-info", "-", "--dev", "sdd", "--device", "cdrom"];
+    let r = run(&[&args[..], &["--serial", "override"]].concat(), Some(json));
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let xml = guest.xml(true);
+    assert!(xml.contains("<disk type='file' device='cdrom'>"), "{xml}");
+    assert!(xml.contains("<serial>override</serial>") && !xml.contains("<serial>given</serial>"), "{xml}");
+    let rbd = br#"{"driver_volume_type": "rbd", "serial": "rbd-vol", "data": {"name": "pool/img", "hosts": ["127.0.0.1"], "ports": ["6789"], "secret_type": "ceph"}}"#;
+    let uuid = "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d";
+    let r = run(
+        &[
+            "attach",
+            "--domain",
+            &guest.0,
+            "--connection-info",
+            "-",
+            "--dev",
+            "vdf",
+            "--rbd-user",
+            "nova",
+            "--rbd-secret-uuid",
+            uuid,
+        ],
+        Some(rbd),
+    );
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let xml = guest.xml(true);
+    assert!(xml.contains("<auth username='nova'>"), "{xml}");
+    assert!(xml.contains(&format!("<secret type='ceph' uuid='{uuid}'/>")), "{xml}");
+    let r = run(&["attach", "--domain", &guest.0, "--connection-info", "-", "--device", "tape"], Some(json));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("expected one of disk, cdrom, floppy, lun"), "{}", r.stderr);
+}
+
 #[test]
 fn attach_says_when_a_volume_is_encrypted_with_the_hosts_libvirt_secret() {
     let Some(guest) = Guest::new("luks", false) else { return };
