@@ -86,7 +86,10 @@ pub use diskxml_libvirt as libvirt;
 pub use connector::{
     ConnectionInfo, DeviceInfo, DiskInfo, EdgePath, EdgePresets, ProbeOptions, Registry, VolumeDriver,
 };
-pub use model::{Bus, DeviceKind, Disk, DiskBuilder, Driver, Host, Protocol, Source, Target};
+pub use model::{
+    Auth, Bus, Cache, DeviceKind, Disk, DiskBuilder, Driver, Encryption, Format, Host, IntoHost, IntoSecret, Io,
+    Iotune, Port, Protocol, Secret, SecretType, Source, Target, Text, Transport,
+};
 pub use parser::{DiskSelector, DomainDisk, Pos};
 pub use rules::{Problem, Profile, Rule, normalize, validate};
 

@@ -169,9 +169,11 @@ impl DiskBuilder {
         self
     }
 
-    /// `<auth username=...>` with its `<secret>`, inside a network source.
-    pub fn auth(mut self, username: impl Into<String>, secret: Result<crate::Secret, Error>) -> Self {
-        self.auth = Some((username.into(), Some(secret)));
+    /// `<auth username=...>` with its `<secret>`, inside a network source: a [`Secret`](crate::Secret),
+    /// or `Secret::uuid(..)` / `Secret::usage(..)` as they return (their error surfaces from
+    /// `build()`).
+    pub fn auth(mut self, username: impl Into<String>, secret: impl crate::IntoSecret) -> Self {
+        self.auth = Some((username.into(), Some(secret.into_secret())));
         self
     }
 

@@ -89,7 +89,7 @@ pub use source::{
     SourceCommon, VhostUserSource, VolumeSource,
 };
 pub use text::{Name, Text, check_chars, is_xml_char};
-pub use tuning::{Auth, Blockio, Encryption, EncryptionSecret, Iotune, Secret};
+pub use tuning::{Auth, Blockio, Encryption, EncryptionSecret, IntoSecret, Iotune, Secret};
 pub use unknown::{Attribute, Element, Node, Unknown};
 pub use vocab::{
     Bus, Cache, DetectZeroes, DeviceKind, Discard, ErrorPolicy, Format, Io, OnOff, Protocol, ReadErrorPolicy,

@@ -210,3 +210,25 @@ pub struct EncryptionSecret {
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
+
+/// What [`DiskBuilder::auth`](crate::DiskBuilder::auth) accepts: a [`Secret`], or the result
+/// of making one (`Secret::uuid(..)`), whose error then surfaces from `build()`.
+pub trait IntoSecret {
+    /// The secret, or why it could not be made.
+    ///
+    /// # Errors
+    /// The error of making the secret.
+    fn into_secret(self) -> Result<Secret, Error>;
+}
+
+impl IntoSecret for Secret {
+    fn into_secret(self) -> Result<Secret, Error> {
+        Ok(self)
+    }
+}
+
+impl IntoSecret for Result<Secret, Error> {
+    fn into_secret(self) -> Result<Secret, Error> {
+        self
+    }
+}

@@ -93,3 +93,26 @@ fn ipv6_hosts_are_bare_in_xml_and_bracketed_in_the_edge_path() {
     let odd = Host::tcp("[not-ipv6]", 1).unwrap();
     assert_eq!(odd.name().unwrap().as_str(), "[not-ipv6]");
 }
+
+/// The builders' types are at the facade's root, and `auth` takes a `Secret` as well as the
+/// result of making one (issue 20, item 9).
+#[test]
+fn auth_takes_a_secret_from_the_facade_root() -> Result<(), diskxml::Error> {
+    let secret: diskxml::Secret = diskxml::Secret::usage(diskxml::SecretType::Ceph, "client.cinder")?;
+    let disk = diskxml::Disk::network(diskxml::Protocol::Rbd, "volumes/v1")
+        .host(diskxml::Host::tcp("mon1", 6789))
+        .auth("cinder", secret.clone())
+        .target("vdb", diskxml::Bus::Virtio)
+        .iotune(diskxml::Iotune { total_iops_sec: Some(5), ..diskxml::Iotune::default() })
+        .build()?;
+    let xml = round_trip(&disk);
+    assert!(xml.contains("<auth username='cinder'>") && xml.contains("usage='client.cinder'"), "{xml}");
+    // The result form still works; the builder's own errors surface from build().
+    let made = diskxml::Disk::network(diskxml::Protocol::Rbd, "volumes/v1")
+        .auth("cinder", diskxml::Secret::uuid(diskxml::SecretType::Ceph, "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b"))
+        .build();
+    assert!(made.is_ok());
+    assert!(diskxml::Disk::file("/a").auth("u", secret).build().is_err(), "auth on a file source");
+    let _: Option<(diskxml::Format, diskxml::Cache, diskxml::Io, diskxml::Text)> = None;
+    Ok(())
+}
