@@ -193,8 +193,9 @@ pub const fn host_count(protocol: &Protocol) -> HostCount {
     }
 }
 
-/// The target buses libvirt 9 accepts (`target@bus`).
-pub const LIBVIRT9_BUSES: &[&str] = &["ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd", "nvme"];
+/// The target buses libvirt 9 accepts (`target@bus`). Not `nvme`: libvirt 10 added it, and
+/// libvirt 9 refuses it ("Invalid value for attribute 'bus' in element 'target': 'nvme'").
+pub const LIBVIRT9_BUSES: &[&str] = &["ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd"];
 
 /// The device kinds libvirt 9 accepts (`disk@device`).
 pub const LIBVIRT9_DEVICES: &[&str] = &["disk", "cdrom", "floppy", "lun"];

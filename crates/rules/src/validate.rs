@@ -213,10 +213,9 @@ fn lun(disk: &Disk, report: &mut Report) {
 }
 
 fn target(disk: &Disk, report: &mut Report) {
-    let nvme = |t: &diskxml_model::Target| t.bus.as_ref().is_some_and(|b| b.as_str() == "nvme") && is_nvme_dev(&t.dev);
+    // libvirt 9 has no nvme bus, so no nvme dev either (`nvme0n1` is refused like any other).
     if let Some(target) = &disk.target
         && !is_target_dev(&target.dev)
-        && !nvme(target)
     {
         let message = format!(
             "target dev {:?} must be fd, hd, sd, vd, xvd or ubd followed by letters, digits or _",
@@ -281,12 +280,6 @@ fn check_secret(secret: &Secret, at: &[Step], report: &mut Report) {
         }
         _ => {}
     }
-}
-
-/// An NVMe namespace dev on the nvme bus: `nvme<controller>n<namespace>`.
-fn is_nvme_dev(dev: &str) -> bool {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    dev.strip_prefix("nvme").and_then(|r| r.split_once('n')).is_some_and(|(c, n)| digits(c) && digits(n))
 }
 
 /// An rbd or gluster name libvirt can split in two at its first `/`: one that is there and

@@ -14,6 +14,10 @@ pub enum Mutation {
     RemoveTarget,
     /// `bus='virtoi'`.
     UnknownBus,
+    /// `bus='nvme'`, which libvirt 9 does not know (libvirt 10 does), with the dev `nvme0n1`.
+    NvmeBus,
+    /// `bus='nvme'` with a `vd` dev.
+    NvmeBusVdDev,
     /// `device='tape'`.
     UnknownDevice,
     /// `dev='eth0'`.
@@ -62,9 +66,11 @@ impl Mutation {
     ];
 
     /// Every mutation of libvirt's parser's rules.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 15] = [
         Self::RemoveTarget,
         Self::UnknownBus,
+        Self::NvmeBus,
+        Self::NvmeBusVdDev,
         Self::UnknownDevice,
         Self::BadDev,
         Self::TotalWithRead,
@@ -78,6 +84,15 @@ impl Mutation {
         Self::MalformedWwn,
     ];
 
+    /// The nvme bus mutations: libvirt 9 knows neither the bus nor its `nvme<C>n<N>` devs.
+    fn apply_nvme(self, mut disk: Disk) -> Disk {
+        set_bus(&mut disk, Bus::parse("nvme").expect("XML characters"));
+        if let (Some(t), Self::NvmeBus) = (&mut disk.target, self) {
+            t.dev = Text::new("t", "nvme0n1").expect("a fixed value");
+        }
+        disk
+    }
+
     /// Applies the mutation to `disk`; the domain's disks are then `[disk]`, or for
     /// [`Mutation::DuplicateDev`] `[disk, its twin]`.
     #[must_use]
@@ -86,6 +101,7 @@ impl Mutation {
         match self {
             Self::RemoveTarget => disk.target = None,
             Self::UnknownBus => set_bus(&mut disk, Bus::parse("virtoi").expect("XML characters")),
+            Self::NvmeBus | Self::NvmeBusVdDev => return vec![self.apply_nvme(disk)],
             Self::UnknownDevice => disk.device = Some(DeviceKind::parse("tape").expect("XML characters")),
             Self::BadDev => {
                 if let Some(t) = &mut disk.target {

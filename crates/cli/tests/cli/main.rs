@@ -314,7 +314,7 @@ fn render_refuses_what_libvirt_refuses_naming_the_flag_and_the_values_as_a_usage
     for (extra, message) in [
         (
             ["--bus", "virtoi"],
-            "diskxml: --bus: \"virtoi\" is not one libvirt accepts; expected one of ide, fdc, scsi, virtio, xen, usb, uml, sata, sd, nvme\n",
+            "diskxml: --bus: \"virtoi\" is not one libvirt accepts; expected one of ide, fdc, scsi, virtio, xen, usb, uml, sata, sd\n",
         ),
         (
             ["--device", "tape"],
