@@ -51,6 +51,15 @@ pub(crate) fn parse_volume_secret(s: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("expected VOLUME_ID=UUID, found {s:?}"))
 }
 
+/// A facade error about a flag's value, after clap: a usage error (exit 2) naming the flag
+/// (`--dev: ...`), as clap's own are.
+pub(crate) fn flag_failure(e: diskxml::Error) -> crate::input::Failure {
+    match e {
+        diskxml::Error::Argument { name, message } => crate::input::Failure::Io(format!("--{name}: {message}")),
+        other => crate::input::Failure::Io(other.to_string()),
+    }
+}
+
 /// A flag's value as the facade reads it; clap names the flag in its own message.
 fn message<T>(result: Result<T, diskxml::Error>) -> Result<T, String> {
     result.map_err(|e| match e {

@@ -5,7 +5,7 @@ use std::time::Duration;
 use clap::Args;
 use diskxml::Bus;
 
-use crate::args::{bus_values, device_values, parse_duration, parse_wait};
+use crate::args::{bus_values, device_values, flag_failure, parse_duration, parse_wait};
 use crate::input::{Failure, connection_failure, read_input};
 
 #[derive(Debug, Args)]
@@ -54,8 +54,8 @@ pub(crate) struct AttachArgs {
 /// Where libvirt is and how diskxml serialises operations on one domain.
 #[derive(Debug, Args)]
 pub(crate) struct LibvirtArgs {
-    /// The libvirt URI.
-    #[arg(long, default_value = "qemu:///system")]
+    /// The libvirt URI; by default libvirt's own LIBVIRT_DEFAULT_URI, as for virsh.
+    #[arg(long, env = "LIBVIRT_DEFAULT_URI", default_value = "qemu:///system")]
     uri: String,
     /// The directory of the per-domain lock files (default /run/lock/diskxml); every
     /// process attaching to the same domains must use the same one.
@@ -160,10 +160,7 @@ fn where_(live: bool, config: bool) -> &'static str {
 fn attach_bus(args: &AttachArgs) -> Result<Bus, Failure> {
     match (&args.bus, &args.dev) {
         (Some(bus), _) => Ok(bus.clone()),
-        (None, Some(dev)) => diskxml::disk_info(dev, None, "disk", None).map(|info| info.bus).map_err(|e| match e {
-            diskxml::Error::Argument { name, message } => Failure::Io(format!("--{name}: {message}")),
-            other => Failure::Io(other.to_string()),
-        }),
+        (None, Some(dev)) => diskxml::disk_info(dev, None, "disk", None).map(|info| info.bus).map_err(flag_failure),
         (None, None) => Ok(Bus::Virtio),
     }
 }
@@ -244,8 +241,8 @@ pub(crate) fn detach(args: &DetachArgs, out: &mut Vec<u8>) -> Result<(), Failure
 
 #[derive(Debug, Args)]
 pub(crate) struct AuditArgs {
-    /// The libvirt URI.
-    #[arg(long, default_value = "qemu:///system")]
+    /// The libvirt URI; by default libvirt's own LIBVIRT_DEFAULT_URI, as for virsh.
+    #[arg(long, env = "LIBVIRT_DEFAULT_URI", default_value = "qemu:///system")]
     uri: String,
     /// Whose rules: qemu (what a KVM host enforces at start and migration) or generic.
     #[arg(long, default_value = "qemu", value_parser = crate::args::profile_values())]

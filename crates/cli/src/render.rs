@@ -7,7 +7,7 @@ use diskxml::DiskInfo;
 use diskxml::connector::OpenvStorageEdge;
 use serde::Serialize;
 
-use crate::args::{bus_names, device_names, parse_duration, parse_volume_secret};
+use crate::args::{bus_names, device_names, flag_failure, parse_duration, parse_volume_secret};
 use crate::input::{Failure, connection_failure, read_input};
 
 #[derive(Debug, Args)]
@@ -66,16 +66,12 @@ pub(crate) struct ProbeArgs {
 
 /// The target as the flags give it, each checked against libvirt's vocabulary and the dev
 /// grammar by the facade (as the Python module checks its keywords): an error names the flag.
-fn disk_info(args: &RenderArgs) -> Result<DiskInfo, String> {
-    diskxml::disk_info(&args.dev, args.bus.as_deref(), &args.device, args.unit).map_err(|e| match e {
-        diskxml::Error::Argument { name, message } => format!("--{name}: {message}"),
-        other => other.to_string(),
-    })
+fn disk_info(args: &RenderArgs) -> Result<DiskInfo, Failure> {
+    diskxml::disk_info(&args.dev, args.bus.as_deref(), &args.device, args.unit).map_err(flag_failure)
 }
 
 pub(crate) fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
-    // A flag's value libvirt does not accept is a usage error (exit 2), as clap's own are.
-    let disk_info = disk_info(args).map_err(Failure::Io)?;
+    let disk_info = disk_info(args)?;
     let mut settings = diskxml::connector::HostSettings::default();
     settings.rbd_user.clone_from(&args.rbd_user);
     settings.rbd_secret_uuid.clone_from(&args.rbd_secret_uuid);

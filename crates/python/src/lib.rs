@@ -115,22 +115,13 @@ impl Place<'_> {
 /// naming the field: `(field, message)`.
 fn to_value(obj: &Bound<'_, PyAny>, place: Place<'_>) -> Result<Value, (String, String)> {
     let at = |message: String| (place.field(), message);
-    // The exact built-in types first (a pointer comparison each), subclasses after.
-    if let Ok(s) = obj.cast_exact::<PyString>() {
-        return s.to_str().map(|s| Value::String(s.to_owned())).map_err(|e| at(e.to_string()));
-    }
     if obj.is_none() {
         return Ok(Value::Null);
-    }
-    if let Ok(d) = obj.cast_exact::<PyDict>() {
-        return dict_value(d, place);
-    }
-    if let Ok(l) = obj.cast_exact::<PyList>() {
-        return list_value(&mut l.iter(), place);
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return s.to_str().map(|s| Value::String(s.to_owned())).map_err(|e| at(e.to_string()));
     }
+    // bool before int: Python's bool is an int.
     if let Ok(b) = obj.cast::<PyBool>() {
         return Ok(Value::Bool(b.is_true()));
     }
@@ -149,40 +140,41 @@ fn to_value(obj: &Bound<'_, PyAny>, place: Place<'_>) -> Result<Value, (String, 
             .ok_or_else(|| at(format!("{} is not a JSON number", f.value())));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
-        return dict_value(d, place);
+        nest(place)?;
+        let mut map = Map::new();
+        for (k, v) in d.iter() {
+            let Ok(key) = k.cast::<PyString>().map_err(|_| ()).and_then(|k| k.to_str().map_err(|_| ())) else {
+                return Err(at(format!(
+                    "a key that is not a string: {}",
+                    k.repr().map(|r| r.to_string()).unwrap_or_default()
+                )));
+            };
+            let value = to_value(&v, Place::Key(&place, key))?;
+            map.insert(key.to_owned(), value);
+        }
+        return Ok(Value::Object(map));
     }
     if let Ok(l) = obj.cast::<PyList>() {
-        return list_value(&mut l.iter(), place);
+        return array(l.iter(), place);
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
-        return list_value(&mut t.iter(), place);
+        return array(t.iter(), place);
     }
     let kind = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
     Err(at(format!("a {kind}, which JSON has no value for")))
 }
 
-/// A `dict`'s items, keys strings, as a JSON object.
-fn dict_value(d: &Bound<'_, PyDict>, place: Place<'_>) -> Result<Value, (String, String)> {
+/// Refuses a container nested deeper than [`MAX_DEPTH`].
+fn nest(place: Place<'_>) -> Result<(), (String, String)> {
     if place.depth() >= MAX_DEPTH {
         return Err((place.field(), format!("nested deeper than {MAX_DEPTH} levels")));
     }
-    let mut map = Map::new();
-    for (k, v) in d.iter() {
-        let Ok(key) = k.cast::<PyString>().map_err(|_| ()).and_then(|k| k.to_str().map_err(|_| ())) else {
-            let key = k.repr().map(|r| r.to_string()).unwrap_or_default();
-            return Err((place.field(), format!("a key that is not a string: {key}")));
-        };
-        let value = to_value(&v, Place::Key(&place, key))?;
-        map.insert(key.to_owned(), value);
-    }
-    Ok(Value::Object(map))
+    Ok(())
 }
 
 /// A `list`'s or `tuple`'s items as a JSON array.
-fn list_value(items: &mut dyn Iterator<Item = Bound<'_, PyAny>>, place: Place<'_>) -> Result<Value, (String, String)> {
-    if place.depth() >= MAX_DEPTH {
-        return Err((place.field(), format!("nested deeper than {MAX_DEPTH} levels")));
-    }
+fn array<'py>(items: impl Iterator<Item = Bound<'py, PyAny>>, place: Place<'_>) -> Result<Value, (String, String)> {
+    nest(place)?;
     items.enumerate().map(|(i, v)| to_value(&v, Place::Index(&place, i))).collect::<Result<_, _>>().map(Value::Array)
 }
 
@@ -365,36 +357,29 @@ fn normalize(py: Python<'_>, xml: &str, profile: &str) -> PyResult<String> {
 #[pyfunction]
 fn connect(
     py: Python<'_>,
-    connection_info: &str,
+    connection_info: &Bound<'_, PyAny>,
     probe: bool,
     timeout: f64,
 ) -> PyResult<(String, String, Option<u64>, bool)> {
     let timeout = Duration::try_from_secs_f64(timeout)
         .map_err(|_| raise(py, "ArgumentError", (format!("timeout: {timeout} is not a duration"), "timeout")))?;
     let options = if probe { ProbeOptions::probing(timeout) } else { ProbeOptions::default() };
-    let device = py
-        .detach(|| {
-            let info = ConnectionInfo::from_json(connection_info)?;
-            Registry::with_builtins().connect(&info, &options).map_err(Error::from)
-        })
-        .map_err(|e| error(py, e))?;
+    let info = read_connection_info(py, connection_info)?;
+    let device = py.detach(|| BUILTINS.connect(&info, &options)).map_err(|e| error(py, e.into()))?;
     Ok((device.kind, device.path, device.size, device.probed))
 }
 
 /// Disconnects a volume with the built-in drivers.
 #[pyfunction]
-fn disconnect(py: Python<'_>, connection_info: &str) -> PyResult<()> {
-    py.detach(|| {
-        let info = ConnectionInfo::from_json(connection_info)?;
-        Registry::with_builtins().disconnect(&info, None).map_err(Error::from)
-    })
-    .map_err(|e| error(py, e))
+fn disconnect(py: Python<'_>, connection_info: &Bound<'_, PyAny>) -> PyResult<()> {
+    let info = read_connection_info(py, connection_info)?;
+    py.detach(|| BUILTINS.disconnect(&info, None)).map_err(|e| error(py, e.into()))
 }
 
 /// The volume types the built-in registry knows, sorted.
 #[pyfunction]
 fn drivers() -> Vec<String> {
-    let mut names: Vec<String> = Registry::with_builtins().names().map(str::to_owned).collect();
+    let mut names: Vec<String> = BUILTINS.names().map(str::to_owned).collect();
     names.sort();
     names
 }

@@ -4,13 +4,15 @@ Rust tests do)."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
+import subprocess
 import sys
 import unittest
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, Optional
 
 #: The repository's root (crates/python/tests/../../..).
 ROOT = Path(__file__).resolve().parents[3]
@@ -70,3 +72,33 @@ def seed(name: str) -> int:
 def seeded(name: str) -> random.Random:
     """A random generator from :func:`seed`."""
     return random.Random(seed(name))
+
+
+def testkit() -> str:
+    """The testkit's command (``cargo build -p diskxml-testkit``): its generator and its
+    semantic comparison, so that the Python tests use the Rust tests' own."""
+    path = ROOT / "target" / "debug" / "diskxml-testkit"
+    if not path.is_file():
+        missing("target/debug/diskxml-testkit (cargo build -p diskxml-testkit)")
+    return str(path)
+
+
+class SemanticEq:
+    """The testkit's "semantically equal" (``diskxml-testkit semantic-eq``), one process for
+    many comparisons; close it when done."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([testkit(), "semantic-eq"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def diff(self, a: str, b: str) -> Optional[str]:
+        """None when ``a`` and ``b`` are semantically equal, else where and how they differ."""
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(json.dumps([a, b]) + "\n")
+        self.proc.stdin.flush()
+        answer: Optional[str] = json.loads(self.proc.stdout.readline())
+        return answer
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait()

@@ -37,7 +37,6 @@ import diskxml.nova  # noqa: E402
 
 CONF = nova.conf.CONF
 CASES = int(os.environ.get("DISKXML_NOVA_CASES", "600"))
-TESTKIT = support.ROOT / "target" / "debug" / "diskxml-testkit"
 PREFIX = f"diskxml-pytest-{os.getpid()}-"
 
 
@@ -59,25 +58,6 @@ class Host:
     def find_secret(self, usage_type: str, usage_id: str) -> Optional[Secret]:
         found = self.secrets.get(usage_id) if usage_type == "volume" else None
         return Secret(found) if found else None
-
-
-class Comparer:
-    """The testkit's semantic comparison, one process for the run."""
-
-    def __init__(self) -> None:
-        self.proc = subprocess.Popen([str(TESTKIT), "semantic-eq"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-
-    def diff(self, a: str, b: str) -> Optional[str]:
-        assert self.proc.stdin and self.proc.stdout
-        self.proc.stdin.write(json.dumps([a, b]) + "\n")
-        self.proc.stdin.flush()
-        answer: Optional[str] = json.loads(self.proc.stdout.readline())
-        return answer
-
-    def close(self) -> None:
-        if self.proc.stdin:
-            self.proc.stdin.close()
-        self.proc.wait()
 
 
 def with_conf(request: Dict[str, Any]) -> None:
@@ -148,13 +128,11 @@ class DifferentialTest(unittest.TestCase):
         self.addCleanup(CONF.clear_override, "rbd_secret_uuid", group="libvirt")
 
     def test_rbd_and_local_agree_with_nova(self) -> None:
-        if not TESTKIT.is_file():
-            support.missing("target/debug/diskxml-testkit (cargo build -p diskxml-testkit)")
         seed = support.seed("nova")
-        lines = subprocess.run([str(TESTKIT), "nova-requests", str(seed), str(CASES)], capture_output=True, text=True, check=True)
+        lines = subprocess.run([support.testkit(), "nova-requests", str(seed), str(CASES)], capture_output=True, text=True, check=True)
         requests = [json.loads(line) for line in lines.stdout.splitlines()]
         self.assertEqual(len(requests), CASES)
-        comparer = Comparer()
+        comparer = support.SemanticEq()
         self.addCleanup(comparer.close)
         judge: Optional[Libvirt] = None
         counts = {"equal": 0, "refused by all": 0, "refused like libvirt": 0}

@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import random
-import subprocess
 import sys
 import unittest
 from typing import Any, Dict, Optional, Tuple
@@ -28,7 +27,6 @@ import diskxml  # noqa: E402
 import diskxml.nova  # noqa: E402
 
 CASES = int(os.environ.get("DISKXML_EDGE_CASES", "500"))
-TESTKIT = support.ROOT / "target" / "debug" / "diskxml-testkit"
 BUSES = {"virtio": "vd", "scsi": "sd", "sata": "sd", "ide": "hd", "usb": "sd"}
 CACHE_MODES = [None, "writeback", "writethrough", "unsafe", "directsync", "none"]
 
@@ -78,18 +76,8 @@ class EdgeThroughNovaTest(test.NoDBTestCase):
         saved = dict(libvirt_driver.VOLUME_DRIVERS)
         self.addCleanup(lambda: (libvirt_driver.VOLUME_DRIVERS.clear(), libvirt_driver.VOLUME_DRIVERS.update(saved)))
         diskxml.nova.register()
-        if not TESTKIT.is_file():
-            support.missing("target/debug/diskxml-testkit (cargo build -p diskxml-testkit)")
-        self.comparer = subprocess.Popen([str(TESTKIT), "semantic-eq"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.addCleanup(self.comparer.wait)
-        self.addCleanup(lambda: self.comparer.stdin.close() if self.comparer.stdin else None)
-
-    def diff(self, a: str, b: str) -> Optional[str]:
-        assert self.comparer.stdin and self.comparer.stdout
-        self.comparer.stdin.write(json.dumps([a, b]) + "\n")
-        self.comparer.stdin.flush()
-        answer: Optional[str] = json.loads(self.comparer.stdout.readline())
-        return answer
+        self.comparer = support.SemanticEq()
+        self.addCleanup(self.comparer.close)
 
     def expected(self, info: Dict[str, Any], d: Dict[str, Any], cache: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
         """diskxml's Edge disk with the cache mode nova's _set_cache_mode sets: the XML, or the
@@ -127,7 +115,7 @@ class EdgeThroughNovaTest(test.NoDBTestCase):
             self.assertIsInstance(conf, diskxml.nova.DiskxmlGuestDisk, case)
             self.assertEqual((conf.source_type, conf.source_protocol), ("network", "openvstorage"), case)
             got = conf.to_xml()
-            why = self.diff(got, want or "")
+            why = self.comparer.diff(got, want or "")
             self.assertIsNone(why, f"{case}\nnova serialised:\n{got}\ndiskxml:\n{want}")
             self.assertIn("protocol=\"openvstorage\"", got, case)
             counts["equal"] += 1

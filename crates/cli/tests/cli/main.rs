@@ -20,8 +20,14 @@ struct Run {
 }
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    run_env(args, stdin, &[])
+}
+
+/// [`run`] with these environment variables set for the command.
+fn run_env(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_diskxml"))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(ROOT)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -82,7 +82,7 @@ fn a_guest_destroyed_between_lookup_and_plug_leaves_nothing_connected() {
     let name = format!("diskxml-test-destroyed-{}", std::process::id());
     let victim = name.clone();
     let destroy: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
-        let conn = virt::connect::Connect::open(Some(crate::harness::URI)).unwrap();
+        let conn = virt::connect::Connect::open(Some(&crate::harness::uri())).unwrap();
         conn.lookup_domain_by_name(&victim).unwrap().destroy().unwrap();
     });
     let libvirt = open(counting_registry_with(&counters, Some(destroy)));
@@ -228,7 +228,7 @@ fn a_dev_another_tool_took_meanwhile_is_skipped_when_diskxml_picked_it() {
     let target = name.clone();
     // Another tool (not diskxml, so not under its lock) plugs vda into the config meanwhile.
     let sneak: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
-        let conn = virt::connect::Connect::open(Some(crate::harness::URI)).unwrap();
+        let conn = virt::connect::Connect::open(Some(&crate::harness::uri())).unwrap();
         let disk = "<disk type='file' device='disk'><source file='/var/lib/other.img'/><target dev='vda' bus='virtio'/></disk>";
         conn.lookup_domain_by_name(&target).unwrap().attach_device_flags(disk, 2).unwrap();
     });

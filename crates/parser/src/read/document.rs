@@ -157,22 +157,27 @@ pub(crate) fn find_domain_disk_clashing(
 
 /// Whether the `<disk>` element `node`'s first `<target>` has `dev`.
 fn has_dev(node: Node<'_, '_>, dev: &str) -> bool {
-    may_select(node, &DiskSelector::TargetDev(dev.to_owned()))
+    first_attribute(node, "target", "dev") == Some(dev)
+}
+
+/// The `attribute` of the `<disk>` element `node`'s first `element` child.
+fn first_attribute<'a>(node: Node<'a, '_>, element: &str, attribute: &str) -> Option<&'a str> {
+    node.children()
+        .find(|c| element_name(*c) == element)?
+        .attributes()
+        .find(|a| a.name() == attribute && a.namespace().is_none())
+        .map(|a| a.value())
 }
 
 /// Whether the `<disk>` element `node` may be the one `selector` picks: its first
 /// `<target>`'s `dev`, first `<serial>`'s text or first `<alias>`'s `name` is the value.
 fn may_select(node: Node<'_, '_>, selector: &DiskSelector) -> bool {
-    let first = |name: &str| node.children().find(|c| element_name(*c) == name);
-    let attribute = |element: &str, attribute: &str, value: &str| {
-        first(element)
-            .and_then(|e| e.attributes().find(|a| a.name() == attribute && a.namespace().is_none()))
-            .is_some_and(|a| a.value() == value)
-    };
     match selector {
-        DiskSelector::TargetDev(dev) => attribute("target", "dev", dev),
-        DiskSelector::Alias(alias) => attribute("alias", "name", alias),
-        DiskSelector::Serial(serial) => first("serial").is_some_and(|s| text_of(s) == *serial),
+        DiskSelector::TargetDev(dev) => has_dev(node, dev),
+        DiskSelector::Alias(alias) => first_attribute(node, "alias", "name") == Some(alias.as_str()),
+        DiskSelector::Serial(serial) => {
+            node.children().find(|c| element_name(*c) == "serial").is_some_and(|s| text_of(s) == *serial)
+        }
     }
 }
 

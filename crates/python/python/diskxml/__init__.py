@@ -70,12 +70,6 @@ __version__: str = _native.__version__
 ConnectionInfo = Union[str, Mapping[str, Any]]
 
 
-def _json(connection_info: ConnectionInfo) -> str:
-    if isinstance(connection_info, str):
-        return connection_info
-    return json.dumps(connection_info)
-
-
 @dataclass(frozen=True)
 class Device:
     """What :func:`connect` reached: the driver's name, the device path or URI, the volume's
@@ -125,13 +119,13 @@ def connect(connection_info: ConnectionInfo, probe: bool = False, timeout: float
     """Connects a volume with diskxml's built-in drivers; with ``probe``, checks that it is
     reachable within ``timeout`` seconds first (the Edge and nbd TCP probes; nbd also learns
     the export's size). Raises :class:`ConnectionInfoError` or :class:`ConnectError`."""
-    kind, path, size, probed = _native.connect(_json(connection_info), probe, timeout)
+    kind, path, size, probed = _native.connect(connection_info, probe, timeout)
     return Device(kind, path, size, probed)
 
 
 def disconnect(connection_info: ConnectionInfo) -> None:
     """Disconnects a volume :func:`connect` connected. Raises :class:`ConnectionInfoError`."""
-    _native.disconnect(_json(connection_info))
+    _native.disconnect(connection_info)
 
 
 def drivers() -> List[str]:
