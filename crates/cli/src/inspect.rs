@@ -270,6 +270,7 @@ fn selected_index(file: &str, text: &str, selector: &DiskSelector) -> Result<usi
 pub(crate) fn check(args: &CheckArgs, out: &mut Vec<u8>) -> Result<(), Failure> {
     let reports = each_file(&args.files, |file| check_file(file, args));
     let failed = failures(&reports);
+    let unread = reports.iter().filter(|r| r.is_err()).count();
     if args.json {
         crate::write_json(&check_json(&args.files, &reports), out);
     }
@@ -283,8 +284,10 @@ pub(crate) fn check(args: &CheckArgs, out: &mut Vec<u8>) -> Result<(), Failure> 
     }
     match failed {
         Some(failure) => {
-            if !found.is_empty() {
-                eprintln!("diskxml: {} problem(s) found", found.len());
+            // Both counts (a file that could not be read at all is not a problem found), once
+            // there is more than the one failure just said.
+            if !found.is_empty() || args.files.len() > 1 {
+                eprintln!("diskxml: {} problem(s) found; {unread} file(s) could not be checked", found.len());
             }
             Err(failure)
         }

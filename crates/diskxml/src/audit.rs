@@ -1,6 +1,7 @@
 //! An operator's audit: every disk of every domain on a host, against libvirt's rules.
 
-use crate::{Disk, Error, Finding, Problem, Profile, Rule, checked, libvirt::Libvirt, rules};
+use crate::check::checked;
+use crate::{Disk, Error, Finding, Problem, Profile, Rule, libvirt::Libvirt, rules};
 
 /// A broken rule in one disk of one domain's definition.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +40,11 @@ pub fn audit(libvirt: &Libvirt, profile: Profile) -> Result<Vec<AuditFinding>, E
     for definition in libvirt.definitions()? {
         let (findings, disks) = checked(&definition.xml, profile, &mut |disk| missing_secrets(libvirt, disk))?;
         for finding in findings {
-            let dev = disks.get(finding.disk).and_then(|d| d.target.as_ref()).map(|t| t.dev.to_string());
+            let dev = disks
+                .get(finding.disk)
+                .and_then(Option::as_ref)
+                .and_then(|d| d.target.as_ref())
+                .map(|t| t.dev.to_string());
             found.push(AuditFinding { domain: definition.domain.clone(), live: definition.live, dev, finding });
         }
     }

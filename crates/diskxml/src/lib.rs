@@ -167,6 +167,8 @@ fn refused_list(problems: &[Problem]) -> String {
 mod audit;
 #[cfg(feature = "libvirt")]
 pub use audit::{AuditFinding, audit};
+mod check;
+pub use check::{Finding, check};
 mod render;
 pub use render::{Rendered, Warning, render, render_info};
 mod target;
@@ -259,89 +261,4 @@ pub fn insert_disk(text: &str, disk: &Disk) -> Result<String, Error> {
 /// [`Error::Edit`] (no such disk, unreadable document).
 pub fn remove_disk(text: &str, selector: &DiskSelector) -> Result<String, Error> {
     Ok(parser::remove_disk(text, selector)?)
-}
-
-/// A broken rule of libvirt's, located in the text it was read from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
-    /// Where: the offending attribute or element.
-    pub pos: Pos,
-    /// Which disk of the document, from 0 in document order (always 0 for a `<disk>`).
-    pub disk: usize,
-    /// What, and which rule.
-    pub problem: Problem,
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.pos, self.problem.message)
-    }
-}
-
-/// Reads a `<disk>` document, or every disk of a `<domain>`, and checks each against
-/// libvirt's rules under `profile`: every problem, at the line:column of the offending
-/// attribute or element. The parser reads and locates, [`rules`] judges. An empty list
-/// means the rules hold.
-///
-/// ```
-/// use diskxml::Profile;
-///
-/// let text = "<disk type='network'>\n  <source protocol='nbd'/>\n  <target dev='nvme0'/>\n</disk>";
-/// let findings = diskxml::check(text, Profile::Qemu)?;
-/// let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
-/// assert_eq!(lines, [
-///     "2:3: protocol 'nbd' takes exactly one host, found 0",
-///     "3:11: target dev \"nvme0\" must be fd, hd, sd, vd, xvd or ubd followed by letters, digits or _",
-/// ]);
-/// assert_eq!(findings[1].problem.rule.code(), "target.dev-pattern");
-/// # Ok::<(), diskxml::Error>(())
-/// ```
-///
-/// # Errors
-/// [`Error::Parse`] when the text cannot be read at all (the first such problem).
-pub fn check(text: &str, profile: Profile) -> Result<Vec<Finding>, Error> {
-    checked(text, profile, &mut |_| Ok(Vec::new())).map(|(findings, _)| findings)
-}
-
-/// What a caller judges of each disk besides the rules (the host's facts, say).
-pub(crate) type Judge<'a> = dyn FnMut(&Disk) -> Result<Vec<Problem>, Error> + 'a;
-
-/// [`check`]'s findings, with `judge`'s problems located like the rules' own, and the disks
-/// it read (a finding's `disk` indexes them).
-pub(crate) fn checked(text: &str, profile: Profile, judge: &mut Judge<'_>) -> Result<(Vec<Finding>, Vec<Disk>), Error> {
-    // Where each disk's target dev is, for the rules that span the domain (unique devs).
-    let dev = rules::Locator(vec![rules::Step::Element { name: "target", index: 0 }, rules::Step::Attribute("dev")]);
-    let mut index = 0;
-    let mut failed = None;
-    let per_disk = parser::with_located_disks(text, &parser::Options::default(), |located| {
-        let disk = index;
-        index += 1;
-        let mut problems = rules::validate(&located.disk, profile);
-        match judge(&located.disk) {
-            Ok(more) => problems.extend(more),
-            Err(e) => {
-                // The first error is the one reported.
-                failed.get_or_insert(e);
-            }
-        }
-        let findings: Vec<Finding> =
-            problems.into_iter().map(|problem| Finding { pos: located.locate(&problem.at), disk, problem }).collect();
-        (findings, located.disk.clone(), located.locate(&dev))
-    })?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    let (per_disk, disks): (Vec<_>, Vec<Disk>) =
-        per_disk.into_iter().map(|(own, disk, dev_pos)| ((own, dev_pos), disk)).unzip();
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut domain = rules::validate_domain(&disks).into_iter().peekable();
-    for (i, (mut own, dev_pos)) in per_disk.into_iter().enumerate() {
-        while let Some((_, problem)) = domain.next_if(|(at, _)| *at == i) {
-            debug_assert_eq!(problem.at, dev, "the domain rules point at target/@dev");
-            own.push(Finding { pos: dev_pos, disk: i, problem });
-        }
-        own.sort_by_key(|f| f.pos);
-        findings.extend(own);
-    }
-    Ok((findings, disks))
 }

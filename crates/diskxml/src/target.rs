@@ -79,9 +79,10 @@ pub fn dev(dev: &str) -> Result<String, Error> {
     }
 }
 
-/// Where a volume goes: `dev` checked, `bus` given or else the one `dev`'s prefix names
-/// (vd virtio, sd scsi, hd ide, fd fdc, xvd xen, ubd uml), `device` checked, and `unit` on a
-/// scsi bus only (nova's drive address; on any other bus it could not apply).
+/// Where a volume goes: `dev` checked, `bus` given or else the one libvirt infers from the
+/// device and dev ([`rules::implied_bus`]: a floppy fdc; vd virtio, sd scsi, hd ide, xvd xen,
+/// ubd uml), `device` checked, and `unit` on a scsi bus only (nova's drive address; on any
+/// other bus it could not apply).
 ///
 /// ```
 /// let info = diskxml::disk_info("sdb", None, "lun", Some(3))?;
@@ -95,12 +96,11 @@ pub fn dev(dev: &str) -> Result<String, Error> {
 /// [`Error::Argument`] naming the argument at fault.
 pub fn disk_info(dev: &str, bus: Option<&str>, device: &str, unit: Option<u32>) -> Result<DiskInfo, Error> {
     let dev = self::dev(dev)?;
+    let device = self::device(device)?;
     let bus = match bus {
         Some(name) => self::bus(name)?,
-        None => rules::bus_for_dev(&dev).ok_or_else(|| Error::Argument {
-            name: "bus",
-            message: format!("no bus follows from the prefix of dev {dev:?}; name one"),
-        })?,
+        // As libvirt infers it: dev and device are valid here, so this is the bus libvirt picks.
+        None => rules::implied_bus(Some(&device), &dev),
     };
     if unit.is_some() && bus != Bus::Scsi {
         return Err(Error::Argument {
@@ -109,7 +109,7 @@ pub fn disk_info(dev: &str, bus: Option<&str>, device: &str, unit: Option<u32>) 
         });
     }
     let mut info = DiskInfo::new(dev, bus);
-    info.device = self::device(device)?;
+    info.device = device;
     info.unit = unit;
     Ok(info)
 }

@@ -2,7 +2,7 @@
 //! needs: each is defined here once, and the validator, the normaliser, the connector and
 //! the libvirt crate read it from here.
 
-use diskxml_model::{Bus, Protocol};
+use diskxml_model::{Bus, DeviceKind, Disk, Protocol};
 
 /// A target-dev prefix and the bus libvirt infers from it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +40,47 @@ fn split_dev(dev: &str) -> Option<(&'static DevPrefix, &str)> {
 #[must_use]
 pub fn bus_for_dev(dev: &str) -> Option<Bus> {
     split_dev(dev).map(|(p, _)| p.bus.clone())
+}
+
+/// The bus libvirt gives a disk whose `<target>` names none (`virDomainDiskDefParseXML`):
+/// fdc for a floppy, whatever its dev; otherwise the bus of the dev's prefix (hd ide, sd
+/// scsi, vd virtio, xvd xen, ubd uml), and ide for any other dev, `fd…` included.
+///
+/// ```
+/// use diskxml_model::{Bus, DeviceKind};
+/// use diskxml_rules::implied_bus;
+/// assert_eq!(implied_bus(None, "sdi"), Bus::Scsi);
+/// assert_eq!(implied_bus(Some(&DeviceKind::Floppy), "fda"), Bus::Fdc);
+/// assert_eq!(implied_bus(Some(&DeviceKind::Disk), "fda"), Bus::Ide);
+/// assert_eq!(implied_bus(None, "nvme0n1"), Bus::Ide);
+/// ```
+#[must_use]
+pub fn implied_bus(device: Option<&DeviceKind>, dev: &str) -> Bus {
+    if device == Some(&DeviceKind::Floppy) {
+        return Bus::Fdc;
+    }
+    match bus_for_dev(dev) {
+        Some(Bus::Fdc) | None => Bus::Ide,
+        Some(bus) => bus,
+    }
+}
+
+/// The bus libvirt reads `disk` as being on: its target's, or else [`implied_bus`]; `None`
+/// without a target.
+///
+/// ```
+/// use diskxml_model::{Bus, Disk, FileSource, Source, Target};
+///
+/// let mut disk = Disk::new(Source::File(FileSource::default()));
+/// assert_eq!(diskxml_rules::disk_bus(&disk), None);
+/// disk.target = Some(Box::new(Target::new("sdb", None)?));
+/// assert_eq!(diskxml_rules::disk_bus(&disk), Some(Bus::Scsi));
+/// # Ok::<(), diskxml_model::Error>(())
+/// ```
+#[must_use]
+pub fn disk_bus(disk: &Disk) -> Option<Bus> {
+    let target = disk.target.as_ref()?;
+    Some(target.bus.clone().unwrap_or_else(|| implied_bus(disk.device.as_ref(), &target.dev)))
 }
 
 /// The prefix nova's block-device mapping (and `diskxml attach`) gives a new dev on `bus`:

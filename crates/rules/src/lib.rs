@@ -44,7 +44,7 @@ mod validate_more;
 
 pub use facts::{
     DEV_PREFIXES, DevPrefix, HostCount, LIBVIRT9_BUSES, LIBVIRT9_DEVICES, bus_for_dev, default_port, dev_index,
-    dev_letters, dev_prefix_for_bus, host_count, is_target_dev, is_user_alias,
+    dev_letters, dev_prefix_for_bus, disk_bus, host_count, implied_bus, is_target_dev, is_user_alias,
 };
 pub use normalize::normalize;
 pub use qemu::hotpluggable;
@@ -134,6 +134,27 @@ rules! {
     ShareableFormat = "shareable.format",
     /// QEMU (this host's): a protocol QEMU has no block driver for.
     ProtocolUnsupported = "source.protocol-unsupported",
+    /// A lun's format is raw.
+    LunFormat = "device.lun-format",
+    /// A floppy is on the fdc bus, and only a floppy is.
+    FloppyBus = "device.floppy-bus",
+    /// A floppy's target dev starts with `fd`, and only a floppy's does.
+    FloppyDev = "target.floppy-dev",
+    /// An iotune limit libvirt reads (a later duplicate `<iotune>`'s included) is an integer.
+    IotuneValue = "iotune.value-integer",
+    /// Construction: a required attribute or element is missing (`<target>` without `dev`).
+    Required = "xml.required",
+    /// Construction: a value the model cannot hold (a non-numeric `<boot order>`, a `<readonly>`
+    /// with content, two values that exclude each other).
+    Value = "xml.value",
+    /// Construction: a character XML 1.0 cannot carry, or a namespaced name inside `<disk>`.
+    Character = "xml.character",
+    /// Construction: a host's port is 1-65535.
+    Port = "source.host-port",
+    /// Construction: a unix host names an absolute socket path, and nothing else.
+    Socket = "source.host-socket",
+    /// Construction: each host's transport is one its protocol takes (openvstorage: tcp or rdma).
+    Transport = "source.host-transport",
     /// The host's: a secret the disk names is defined in libvirt (the guest does not start
     /// without it). Only an audit of the host can tell ([`secret_refs`] lists the secrets);
     /// [`validate`] never reports it.
@@ -154,6 +175,16 @@ impl Rule {
     #[must_use]
     pub const fn at_start(self) -> bool {
         matches!(self, Self::HostCount | Self::SecretMissing)
+    }
+
+    /// Whether the rule is one the model enforces when a disk is built or read (ports,
+    /// sockets, transports, required parts, characters): [`validate`] never reports it, as
+    /// no [`diskxml_model::Disk`] can break it; `diskxml::check` reports a disk it could
+    /// not read under it (an openvstorage source's second host under
+    /// [`Rule::HostCount`], whose count the model caps).
+    #[must_use]
+    pub const fn construction(self) -> bool {
+        matches!(self, Self::Required | Self::Value | Self::Character | Self::Port | Self::Socket | Self::Transport)
     }
 }
 

@@ -11,7 +11,7 @@ use diskxml_model::{
 };
 
 use crate::Profile;
-use crate::facts::{bus_for_dev, default_port, dev_index, is_user_alias};
+use crate::facts::{default_port, dev_index, implied_bus, is_user_alias};
 
 fn name(s: &str) -> Name {
     Name::new("attribute name", s).expect("a fixed, valid name")
@@ -81,7 +81,7 @@ fn generic(d: &mut Disk) {
     }
     if let Some(target) = &mut d.target {
         if target.bus.is_none() {
-            target.bus = bus_for_dev(&target.dev);
+            target.bus = Some(implied_bus(d.device.as_ref(), &target.dev));
         }
         // libvirt prints the tray only when it is open.
         if target.tray == Some(Tray::Closed) {

@@ -4,7 +4,7 @@
 use alloc::format;
 use alloc::string::ToString;
 
-use diskxml_model::{Bus, Cache, DeviceKind, Disk, Format, Io, Protocol, Source};
+use diskxml_model::{AddressKind, Bus, Cache, DeviceKind, Disk, Format, Io, Protocol, Source};
 
 use crate::Rule;
 use crate::validate::{Report, Step, el};
@@ -36,11 +36,11 @@ pub(crate) fn serial(disk: &Disk, report: &mut Report) {
 }
 
 /// The front end each bus gives: no read-only disk on ide or sata ("readonly ide disks are
-/// not supported"), a lun only on scsi or virtio, no serial on a lun
+/// not supported"), a lun only on scsi or virtio, no serial on a lun on scsi
 /// (`qemuValidateDomainDeviceDefDiskFrontend`).
 pub(crate) fn frontend(disk: &Disk, report: &mut Report) {
-    // The bus as libvirt sees it: written, or inferred from the dev's prefix.
-    let bus = disk.target.as_ref().and_then(|t| t.bus.clone().or_else(|| crate::bus_for_dev(&t.dev)));
+    // The bus as libvirt sees it: written, or inferred from the device and dev.
+    let bus = crate::disk_bus(disk);
     let bus = bus.as_ref();
     let device = disk.device.as_ref().unwrap_or(&DeviceKind::Disk);
     if let Some(bus) = bus.filter(|b| matches!(b, Bus::Ide | Bus::Sata))
@@ -55,10 +55,27 @@ pub(crate) fn frontend(disk: &Disk, report: &mut Report) {
             let message = format!("device='lun' needs a scsi or virtio bus, not '{bus}'");
             report.add(Rule::LunBus, &[el("target"), Step::Attribute("bus")], message);
         }
-        if disk.serial.is_some() {
-            let message = "a lun (scsi-block) takes no <serial>".to_string();
+        // A lun on virtio (virtio-blk passthrough) takes one.
+        if disk.serial.is_some() && bus == Some(&Bus::Scsi) {
+            let message = "a lun on a scsi bus (scsi-block) takes no <serial>".to_string();
             report.add(Rule::LunSerial, &[el("serial")], message);
         }
+    }
+}
+
+/// The address a virtio or usb disk takes in QEMU: a virtio disk no drive or usb address
+/// ("virtio disk cannot have an address of type …"), a usb disk only a usb address
+/// ("unexpected address type for usb disk"); `qemuValidateDomainDeviceDefAddress` and the
+/// QEMU driver's address assignment. libvirt's parser takes both.
+pub(crate) fn address_for_frontend(disk: &Disk, report: &mut Report) {
+    let (Some(address), Some(bus)) = (&disk.address, crate::disk_bus(disk)) else { return };
+    let fits = match bus {
+        Bus::Virtio => !matches!(address.kind, AddressKind::Drive(_) | AddressKind::Usb(_)),
+        Bus::Usb => matches!(address.kind, AddressKind::Usb(_)),
+        _ => true,
+    };
+    if !fits {
+        crate::validate_more::report_address(address, &bus, report);
     }
 }
 

@@ -1,12 +1,13 @@
 //! libvirt's semantic rules for a disk: every problem, not just the first, each with a
 //! stable rule id.
 
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use diskxml_model::{DeviceKind, Disk, Iotune, NetworkSource, Protocol, Secret, Source};
+use diskxml_model::{DeviceKind, Disk, Format, Iotune, NetworkSource, Node, Protocol, Secret, Source};
 
 use crate::facts::{host_count, is_target_dev};
 use crate::{Profile, Rule};
@@ -99,6 +100,7 @@ const GENERIC: &[Check] = &[
     iotune,
     identifiers,
     crate::validate_more::address_for_bus,
+    crate::validate_more::floppy,
 ];
 
 /// What libvirt's QEMU driver adds (`qemuValidateDomainDeviceDefDisk` and the storage
@@ -108,6 +110,7 @@ const QEMU: &[Check] = &[
     crate::qemu::native_io,
     crate::qemu::serial,
     crate::qemu::frontend,
+    crate::qemu::address_for_frontend,
     crate::qemu::shareable_format,
     crate::qemu::protocols,
 ];
@@ -210,6 +213,11 @@ fn lun(disk: &Disk, report: &mut Report) {
         let message = format!("device='lun' needs a block, iscsi or volume source, not type '{}'", disk.disk_type());
         report.add(Rule::LunSource, &[Step::Attribute("device")], message);
     }
+    // `virDomainDiskDefValidate`: "disk device 'lun' must use 'raw' format".
+    if let Some(format) = disk.driver.as_ref().and_then(|d| d.format.as_ref()).filter(|f| **f != Format::Raw) {
+        let message = format!("device='lun' passes the device through: its format must be 'raw', not '{format}'");
+        report.add(Rule::LunFormat, &[el("driver"), Step::Attribute("type")], message);
+    }
 }
 
 fn target(disk: &Disk, report: &mut Report) {
@@ -226,7 +234,7 @@ fn target(disk: &Disk, report: &mut Report) {
 }
 
 fn iotune(disk: &Disk, report: &mut Report) {
-    let Some(iotune) = &disk.iotune else { return };
+    let Some(iotune) = effective_iotune(disk, report) else { return };
     for suffix in Iotune::LIMITS.iter().filter_map(|l| l.strip_prefix("total_")) {
         // `{prefix}_{suffix}`, when set (compared in place: this runs for every rendered disk).
         let set = |prefix: &str| {
@@ -242,6 +250,46 @@ fn iotune(disk: &Disk, report: &mut Report) {
             }
         }
     }
+}
+
+/// The iotune limits as libvirt reads them: each from its first element in document order
+/// (`string(./iotune/NAME)`), across the model's `<iotune>`, what it kept, and any duplicate
+/// `<iotune>` kept after it; a limit found only in a kept element and not an integer is a
+/// problem, as libvirt refuses it. Borrows the model's when nothing is kept.
+fn effective_iotune<'d>(disk: &'d Disk, report: &mut Report) -> Option<Cow<'d, Iotune>> {
+    let mut iotune = disk.iotune.as_deref().map(Cow::Borrowed);
+    let kept = disk.iotune.as_deref().map(|t| (0, t.unknown.children())).into_iter();
+    let duplicates = disk.unknown.children().iter().filter_map(|n| match n {
+        Node::Element(e) if e.name.as_str() == "iotune" => Some(e.children.as_slice()),
+        _ => None,
+    });
+    let first = usize::from(disk.iotune.is_none());
+    for (index, children) in kept.chain(duplicates.enumerate().map(|(k, c)| (k + 1 - first, c))) {
+        for child in children.iter().filter_map(|n| if let Node::Element(e) = n { Some(e) } else { None }) {
+            let Some(&name) = Iotune::LIMITS.iter().find(|l| **l == child.name.as_str()) else { continue };
+            if iotune.as_ref().is_some_and(|t| t.limits().any(|(n, _)| n == name)) {
+                continue;
+            }
+            let text: String = child
+                .children
+                .iter()
+                .filter_map(|n| if let Node::Text(t) = n { Some(t.as_str()) } else { None })
+                .collect();
+            match crate::shape::decimal(text.trim()) {
+                Ok(value) => {
+                    let owned = iotune.get_or_insert_with(|| Cow::Owned(Iotune::default())).to_mut();
+                    if let Some(slot) = owned.limit_mut(name) {
+                        *slot = Some(value);
+                    }
+                }
+                Err(_) => {
+                    let message = format!("iotune {name} {:?} is not a non-negative integer", text.trim());
+                    report.add(Rule::IotuneValue, &[Step::Element { name: "iotune", index }, el(name)], message);
+                }
+            }
+        }
+    }
+    iotune
 }
 
 /// wwn, vendor and product: what `virDomainDiskDefValidate` accepts (the serial is the QEMU

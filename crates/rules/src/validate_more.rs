@@ -5,7 +5,7 @@ use alloc::format;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
-use diskxml_model::{AddressKind, Bus, Disk, Source};
+use diskxml_model::{AddressKind, Bus, DeviceKind, Disk, Source};
 
 use crate::validate::{Report, Step, el};
 use crate::{Problem, Rule};
@@ -71,21 +71,49 @@ pub(crate) fn vocabularies(disk: &Disk, report: &mut Report) {
 }
 
 /// The address kind each bus takes (`virDomainDiskAddressDiskBusCompatibility`): ide, fdc,
-/// scsi and sata a drive address; usb a usb address; virtio anything but a drive address.
+/// scsi and sata a drive address; any other bus any address. The bus is the target's, or the
+/// one libvirt infers from the device and dev ([`crate::disk_bus`]). What the QEMU driver
+/// adds for virtio and usb is [`crate::qemu::address_for_frontend`].
 pub(crate) fn address_for_bus(disk: &Disk, report: &mut Report) {
-    let (Some(address), Some(bus)) = (&disk.address, disk.target.as_ref().and_then(|t| t.bus.as_ref())) else {
-        return;
-    };
-    let drive = matches!(address.kind, AddressKind::Drive(_));
+    let (Some(address), Some(bus)) = (&disk.address, crate::disk_bus(disk)) else { return };
     let fits = match bus {
-        Bus::Ide | Bus::Fdc | Bus::Scsi | Bus::Sata => drive,
-        Bus::Usb => matches!(address.kind, AddressKind::Usb(_)),
-        Bus::Virtio => !drive,
+        Bus::Ide | Bus::Fdc | Bus::Scsi | Bus::Sata => matches!(address.kind, AddressKind::Drive(_)),
         _ => true,
     };
     if !fits {
-        let message = format!("an address of type '{}' does not fit a disk on bus '{bus}'", address.kind.type_name());
-        report.add(Rule::AddressForBus, &[el("address"), Step::Attribute("type")], message);
+        report_address(address, &bus, report);
+    }
+}
+
+/// The address-kind problem: `address` does not fit a disk on `bus`.
+pub(crate) fn report_address(address: &diskxml_model::Address, bus: &Bus, report: &mut Report) {
+    let message = format!("an address of type '{}' does not fit a disk on bus '{bus}'", address.kind.type_name());
+    report.add(Rule::AddressForBus, &[el("address"), Step::Attribute("type")], message);
+}
+
+/// A floppy is on the fdc bus with an `fd` dev, and nothing else is
+/// (`virDomainDiskDefValidate`: "Invalid bus type '…' for floppy disk", "Invalid floppy
+/// device name", "Invalid harddisk device name").
+pub(crate) fn floppy(disk: &Disk, report: &mut Report) {
+    let Some(target) = &disk.target else { return };
+    let floppy = disk.device == Some(DeviceKind::Floppy);
+    if let Some(bus) = &target.bus
+        && floppy != (*bus == Bus::Fdc)
+    {
+        let message = if floppy {
+            format!("a floppy needs bus 'fdc', not '{bus}'")
+        } else {
+            "bus 'fdc' takes only device='floppy'".to_string()
+        };
+        report.add(Rule::FloppyBus, &[el("target"), Step::Attribute("bus")], message);
+    }
+    if floppy != target.dev.starts_with("fd") {
+        let message = if floppy {
+            format!("a floppy's target dev starts with 'fd', not {:?}", target.dev.as_str())
+        } else {
+            format!("target dev {:?} names a floppy; only device='floppy' takes an fd dev", target.dev.as_str())
+        };
+        report.add(Rule::FloppyDev, &[el("target"), Step::Attribute("dev")], message);
     }
 }
 

@@ -2,8 +2,8 @@
 //! of `check` against libvirt itself.
 
 use diskxml_model::{
-    Address, AddressKind, Bus, Cache, DeviceKind, Disk, Host, NetworkSource, PciAddress, Protocol, Source, Text,
-    Unknown,
+    Address, AddressKind, Bus, Cache, DeviceKind, Disk, DriveAddress, Element, Host, Iotune, Name, NetworkSource, Node,
+    PciAddress, Protocol, Source, Text, Unknown, UsbAddress,
 };
 use proptest::prelude::*;
 
@@ -52,11 +52,37 @@ pub enum Mutation {
     LunOnSata,
     /// QEMU: a shareable, writable qcow2 disk.
     ShareableQcow2,
+    /// No bus on the target, a PCI address: libvirt refuses it where the dev implies ide or
+    /// scsi (`hd`, `sd`), and takes it on virtio (`vd`).
+    ImpliedBusPci,
+    /// No bus, a `vd` dev (virtio implied) and a drive address: libvirt's parser takes it,
+    /// its QEMU driver does not.
+    ImpliedVirtioDrive,
+    /// QEMU: a usb address on a virtio disk.
+    UsbOnVirtio,
+    /// `device='floppy'` with the dev and bus left as they are (not `fd`, not fdc).
+    FloppyNotFd,
+    /// Two `<iotune>`: the first with `read_bytes_sec`, the second with `total_bytes_sec`,
+    /// which libvirt reads together.
+    DuplicateIotune,
+    /// A second `<iotune>` whose `read_iops_sec` is not a number (libvirt reads it).
+    DuplicateIotuneText,
+    /// A second `<target>` with a bad dev and bus, which libvirt never reads: valid.
+    DuplicateTarget,
+    /// QEMU: a second `<serial>` with a `!`, which libvirt never reads: valid.
+    DuplicateSerial,
+    /// QEMU: a lun (on a block source) on a virtio bus with a serial: valid.
+    LunSerialVirtio,
+    /// A lun (on a block source, scsi bus) in qcow2 format.
+    LunQcow2,
 }
 
 impl Mutation {
     /// The mutations of the QEMU driver's rules.
-    pub const QEMU: [Self; 6] = [
+    pub const QEMU: [Self; 9] = [
+        Self::UsbOnVirtio,
+        Self::DuplicateSerial,
+        Self::LunSerialVirtio,
         Self::NativeIoWriteback,
         Self::ReadonlySata,
         Self::LunWithSerial,
@@ -66,7 +92,14 @@ impl Mutation {
     ];
 
     /// Every mutation of libvirt's parser's rules.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 22] = [
+        Self::LunQcow2,
+        Self::ImpliedBusPci,
+        Self::ImpliedVirtioDrive,
+        Self::FloppyNotFd,
+        Self::DuplicateIotune,
+        Self::DuplicateIotuneText,
+        Self::DuplicateTarget,
         Self::RemoveTarget,
         Self::UnknownBus,
         Self::NvmeBus,
@@ -142,16 +175,16 @@ impl Mutation {
                 for h in ["a.example", "b.example"] {
                     nbd.push_host(Host::new(h, None, None).expect("a valid host")).expect("nbd takes hosts here");
                 }
-                disk.source = Source::Network(Box::new(nbd));
-                disk.device = Some(DeviceKind::Disk);
+                (disk.source, disk.device) = (Source::Network(Box::new(nbd)), Some(DeviceKind::Disk));
             }
             Self::RbdNameWithoutPool | Self::NetworkWithoutName => {
                 let name = (self == Self::RbdNameWithoutPool).then(|| text("image"));
                 let mut rbd = NetworkSource::new(Protocol::Rbd, name);
                 rbd.push_host(Host::new("mon.example", None, None).expect("a valid host")).expect("rbd takes hosts");
-                disk.source = Source::Network(Box::new(rbd));
-                disk.device = Some(DeviceKind::Disk);
+                (disk.source, disk.device) = (Source::Network(Box::new(rbd)), Some(DeviceKind::Disk));
             }
+            // The rest: how libvirt 9 reads buses, addresses, floppies and duplicates.
+            _ => return vec![self.apply_libvirt9(disk)],
         }
         vec![disk]
     }
@@ -195,6 +228,80 @@ impl Mutation {
         }
         disk
     }
+}
+
+impl Mutation {
+    /// The mutations of how libvirt 9 reads a disk: the bus a dev implies, the address kind
+    /// each bus takes, floppies, and duplicate elements (each value from its first match).
+    fn apply_libvirt9(self, mut disk: Disk) -> Disk {
+        let text = |s: &str| Text::new("t", s).expect("a fixed value");
+        let address = |kind| Some(Box::new(Address { kind, unknown: Unknown::default() }));
+        match self {
+            Self::ImpliedBusPci => {
+                set_bus(&mut disk, Bus::Virtio);
+                let pci = PciAddress { domain: Some(0), bus: Some(0), slot: Some(9), function: Some(0) };
+                (disk.target.as_mut().expect("a valid disk has a target").bus, disk.address) =
+                    (None, address(AddressKind::Pci(pci)));
+            }
+            Self::ImpliedVirtioDrive | Self::UsbOnVirtio => {
+                let (dev, bus) = if self == Self::UsbOnVirtio { ("vdq", Some(Bus::Virtio)) } else { ("vdq", None) };
+                disk.target = Some(Box::new(diskxml_model::Target::new(dev, bus).expect("a valid dev")));
+                disk.device = Some(DeviceKind::Disk);
+                disk.address = address(if self == Self::UsbOnVirtio {
+                    AddressKind::Usb(UsbAddress { bus: Some(0), port: Some(text("1")) })
+                } else {
+                    AddressKind::Drive(DriveAddress {
+                        controller: Some(0),
+                        bus: Some(0),
+                        target: Some(0),
+                        unit: Some(0),
+                    })
+                });
+            }
+            Self::FloppyNotFd => disk.device = Some(DeviceKind::Floppy),
+            Self::DuplicateIotune | Self::DuplicateIotuneText => {
+                let (name, value) = if self == Self::DuplicateIotune {
+                    disk.iotune = Some(Box::new(Iotune { read_bytes_sec: Some(1000), ..Iotune::default() }));
+                    ("total_bytes_sec", "2000")
+                } else {
+                    ("read_iops_sec", "many")
+                };
+                let mut iotune = element("iotune", &[], None);
+                iotune.children.push(Node::Element(element(name, &[], Some(value))));
+                disk.unknown.push_child(Node::Element(iotune));
+            }
+            Self::DuplicateTarget => {
+                disk.unknown.push_child(Node::Element(element("target", &[("dev", "eth0"), ("bus", "virtoi")], None)));
+            }
+            Self::DuplicateSerial => {
+                disk.serial = Some(text("first"));
+                disk.unknown.push_child(Node::Element(element("serial", &[], Some("a!b"))));
+            }
+            Self::LunSerialVirtio | Self::LunQcow2 => {
+                let dev = Some(text("/dev/mapper/lun"));
+                disk.source = Source::Block(diskxml_model::BlockSource { dev, ..Default::default() });
+                let (dev, bus) = if self == Self::LunQcow2 { ("sdq", Bus::Scsi) } else { ("vdq", Bus::Virtio) };
+                disk.target = Some(Box::new(diskxml_model::Target::new(dev, Some(bus)).expect("a valid dev")));
+                (disk.device, disk.readonly, disk.address) = (Some(DeviceKind::Lun), false, None);
+                let format =
+                    if self == Self::LunQcow2 { diskxml_model::Format::Qcow2 } else { diskxml_model::Format::Raw };
+                disk.driver.get_or_insert_with(Default::default).format = Some(format);
+                disk.serial = (self == Self::LunSerialVirtio).then(|| text("lun-serial"));
+            }
+            _ => {}
+        }
+        disk
+    }
+}
+
+/// An element the model keeps as unknown: `name` with `attributes` and an optional text.
+fn element(name: &str, attributes: &[(&str, &str)], text: Option<&str>) -> Element {
+    let mut el = Element::new(Name::new("element name", name).expect("an XML name"));
+    for (n, v) in attributes {
+        el.set_attribute(Name::new("attribute name", *n).expect("an XML name"), Text::new("t", *v).expect("a value"));
+    }
+    el.children.extend(text.map(|t| Node::Text(Text::new("t", t).expect("a value"))));
+    el
 }
 
 fn set_bus(disk: &mut Disk, bus: Bus) {

@@ -154,6 +154,28 @@ fn check_json_carries_what_the_text_says() {
 }
 
 #[test]
+fn check_counts_a_disk_it_could_not_read_as_a_problem_with_its_rule() {
+    let scratch = Scratch::new("construction");
+    let file = "testdata/check/check_err_construction.xml";
+    let broken = scratch.file("broken.xml", b"<disk type='file'>");
+    let r = run(&["check", file, &broken], None);
+    assert_eq!(r.code, 1);
+    let rules: Vec<&str> = r.stdout.lines().map(|l| l.split(['[', ']']).nth(1).unwrap_or("none")).collect();
+    assert_eq!(rules, ["source.host-port", "source.host-count", "xml.required", "target.dev-pattern"], "{}", r.stdout);
+    assert!(r.stdout.starts_with(&format!("{file}:6:40: [source.host-port] ")), "{}", r.stdout);
+    assert!(
+        r.stderr.ends_with("diskxml: 4 problem(s) found; 1 file(s) could not be checked\n"),
+        "the summary counts both: {}",
+        r.stderr
+    );
+    let r = run(&["check", "--json", file], None);
+    let entries = json(&r.stdout);
+    let rules: Vec<&str> = entries.as_array().unwrap().iter().map(|e| e["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["source.host-port", "source.host-count", "xml.required", "target.dev-pattern"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "diskxml: 4 problem(s) found\n"));
+}
+
+#[test]
 fn check_json_names_the_files_it_could_not_check_in_input_order() {
     let dir = std::env::temp_dir().join(format!("diskxml-cli-unchecked-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

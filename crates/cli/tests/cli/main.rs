@@ -341,13 +341,20 @@ fn render_refuses_what_libvirt_refuses_naming_the_flag_and_the_values_as_a_usage
 
 #[test]
 fn render_takes_the_bus_from_the_dev_prefix() {
-    for (dev, bus) in
-        [("vdc", "virtio"), ("sdb", "scsi"), ("hdb", "ide"), ("fda", "fdc"), ("xvdb", "xen"), ("ubda", "uml")]
-    {
+    for (dev, bus) in [("vdc", "virtio"), ("sdb", "scsi"), ("hdb", "ide"), ("xvdb", "xen"), ("ubda", "uml")] {
         let r = run(&["render", "--connection-info", "examples/openvstorage-edge.json", "--dev", dev], None);
         assert_eq!(r.code, 0, "{dev}: {}", r.stderr);
         assert!(r.stdout.contains(&format!("<target dev='{dev}' bus='{bus}'/>")), "{dev}: {}", r.stdout);
     }
+    // As libvirt infers it: a floppy is on fdc whatever its dev, and an fd dev is a floppy's
+    // only (a disk on fda would be ide, which libvirt refuses).
+    let floppy = ["render", "--connection-info", "examples/openvstorage-edge.json", "--device", "floppy"];
+    let r = run(&[&floppy[..], &["--dev", "fda"]].concat(), None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("<target dev='fda' bus='fdc'/>"), "{}", r.stdout);
+    let r = run(&["render", "--connection-info", "examples/openvstorage-edge.json", "--dev", "fda"], None);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("[target.floppy-dev]"), "{}", r.stderr);
     let r =
         run(&["render", "--connection-info", "examples/openvstorage-edge.json", "--dev", "sdb", "--bus", "sata"], None);
     assert!(r.stdout.contains("<target dev='sdb' bus='sata'/>"), "{}", r.stdout);

@@ -22,6 +22,8 @@ diskxml_testkit::golden! {
     check_err_lun,
     check_err_patterns,
     check_err_secrets,
+    check_err_construction,
+    check_err_libvirt9,
 }
 
 #[test]
@@ -91,4 +93,38 @@ proptest::proptest! {
         let problems = diskxml::validate(&disk, Profile::Qemu);
         proptest::prop_assert!(problems.is_empty(), "{:?}", problems);
     }
+}
+
+#[test]
+fn a_disk_the_model_cannot_hold_is_a_finding_and_the_others_are_still_checked() {
+    let input = testdata("check/check_err_construction.xml").unwrap();
+    let found: Vec<(usize, &str)> =
+        diskxml::check(&input, Profile::Qemu).unwrap().iter().map(|f| (f.disk, f.problem.rule.code())).collect();
+    assert_eq!(
+        found,
+        [(0, "source.host-port"), (1, "source.host-count"), (2, "xml.required"), (3, "target.dev-pattern")]
+    );
+    for rule in [diskxml::Rule::Port, diskxml::Rule::Required, diskxml::Rule::Socket, diskxml::Rule::Transport] {
+        assert!(rule.construction() && diskxml::Rule::ALL.contains(&rule), "{rule}");
+    }
+}
+
+#[test]
+fn libvirt_9s_readings_bus_from_the_dev_duplicates_from_their_first_match() {
+    let input = testdata("check/check_err_libvirt9.xml").unwrap();
+    let codes = |profile| -> Vec<(usize, &'static str)> {
+        diskxml::check(&input, profile).unwrap().iter().map(|f| (f.disk, f.problem.rule.code())).collect()
+    };
+    let generic = [
+        (0, "iotune.total-with-read-write"),
+        (0, "iotune.value-integer"),
+        (1, "target.floppy-dev"),
+        (2, "address.bus-mismatch"),
+        (7, "device.lun-format"),
+    ];
+    assert_eq!(codes(Profile::Generic), generic, "libvirt's parser takes a drive address on virtio");
+    // The QEMU driver adds: no drive address on virtio, no serial on a lun on scsi (the lun
+    // on virtio keeps its serial); the second <serial> and <target> are never read.
+    let qemu = [&generic[..4], &[(3, "address.bus-mismatch"), (5, "serial.lun"), generic[4]]].concat();
+    assert_eq!(codes(Profile::Qemu), qemu);
 }

@@ -3,7 +3,7 @@
 //! defined with `virsh`: on `test:///default` (libvirt's parser) the generic profile, on
 //! `qemu:///system` (its QEMU driver, which validates without starting anything) the qemu
 //! profile. libvirt accepts the domain exactly when `check` finds no problem, in at least
-//! 99 % of the cases; the rest are listed in `docs/conformance.md`.
+//! 99.5 % of the cases; the rest are listed in `docs/conformance.md`.
 //!
 //! The seed is the day's number, printed; `DISKXML_CHECK_SEED` overrides it.
 
@@ -141,7 +141,8 @@ impl Judge {
         );
         let third = CASES / 3;
         assert!(mutants > third && CASES - mutants > third, "the mix of valid disks and mutants is off: {mutants}");
-        assert!(agree * 100 >= CASES * 99, "seed {seed}: {agree} of {CASES} agree:\n{}", report.join("\n"));
+        // The goal: 99.5 % or more (issue 20).
+        assert!(agree * 1000 >= CASES * 995, "seed {seed}: {agree} of {CASES} agree:\n{}", report.join("\n"));
         if !report.is_empty() {
             let _ = writeln!(std::io::stderr(), "the disagreements:\n{}", report.join("\n"));
         }

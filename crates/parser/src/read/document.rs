@@ -249,35 +249,41 @@ impl LocatedDisk<'_, '_, '_> {
 }
 
 /// Reads a `<disk>` document, or every disk of a `<domain>`, and calls `f` with each disk
-/// and the means to locate its parts, in document order. The parser reads and locates;
-/// judging is the caller's (the facade's `check` joins this with `diskxml-rules`).
+/// and the means to locate its parts, in document order; a disk that cannot be read (a port
+/// out of range, a missing `dev`) comes as its error, and the others are still read. The
+/// parser reads and locates; judging is the caller's (the facade's `check` joins this with
+/// `diskxml-rules`).
 ///
 /// ```
 /// use diskxml_rules::{Locator, Step};
 ///
-/// let text = "<disk type='file'>\n  <target dev='vda' bus='virtio'/>\n</disk>";
-/// let places = diskxml_parser::with_located_disks(text, &Default::default(), |located| {
-///     let at = Locator(vec![Step::Element { name: "target", index: 0 }, Step::Attribute("bus")]);
-///     located.locate(&at).to_string()
+/// let text = "<domain><devices>\n  <disk type='file'><target dev='vda' bus='virtio'/></disk>\n  <disk type='file'><target/></disk>\n</devices></domain>";
+/// let places = diskxml_parser::with_located_disks(text, &Default::default(), |located| match located {
+///     Ok(located) => {
+///         let at = Locator(vec![Step::Element { name: "target", index: 0 }, Step::Attribute("bus")]);
+///         located.locate(&at).to_string()
+///     }
+///     Err(e) => e.to_string(),
 /// })?;
-/// assert_eq!(places, ["2:21"]);
+/// assert_eq!(places, ["2:39", "3:21: <target> lacks the required attribute 'dev'"]);
 /// # Ok::<(), diskxml_parser::Error>(())
 /// ```
 ///
 /// # Errors
-/// [`Error`] when the text cannot be read, or a disk in it cannot.
+/// [`Error`] when the document cannot be read: malformed XML, a limit exceeded, a root that
+/// is neither `<disk>` nor `<domain>`.
 pub fn with_located_disks<T>(
     text: &str,
     options: &Options,
-    mut f: impl FnMut(&LocatedDisk<'_, '_, '_>) -> T,
+    mut f: impl FnMut(Result<&LocatedDisk<'_, '_, '_>, Error>) -> T,
 ) -> Result<Vec<T>, Error> {
     with_disks(text, options, Root::Either, |reader, _, disks| {
-        disks
+        Ok(disks
             .into_iter()
-            .map(|node| {
-                let located = LocatedDisk { reader, node, disk: reader.disk(node)? };
-                Ok(f(&located))
+            .map(|node| match reader.disk(node) {
+                Ok(disk) => f(Ok(&LocatedDisk { reader, node, disk })),
+                Err(e) => f(Err(e)),
             })
-            .collect()
+            .collect())
     })
 }
