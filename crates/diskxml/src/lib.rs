@@ -87,21 +87,15 @@ pub use connector::{
     ConnectionInfo, DeviceInfo, DiskInfo, EdgePath, EdgePresets, ProbeOptions, Registry, VolumeDriver,
 };
 pub use model::{
-    Auth, Bus, Cache, DeviceKind, Disk, DiskBuilder, Driver, Encryption, Format, Host, IntoHost, IntoSecret, Io,
-    Iotune, Port, Protocol, Secret, SecretType, Source, Target, Text, Transport,
+    Auth, Bus, Cache, DetectZeroes, DeviceKind, Discard, Disk, DiskBuilder, Driver, EdgeDiskBuilder, Encryption,
+    ErrorPolicy, Format, Host, IntoHost, IntoSecret, Io, Iotune, PciAddress, Port, Protocol, ReadErrorPolicy, Secret,
+    SecretType, Source, Target, Text, Transport,
 };
 pub use parser::{DiskSelector, DomainDisk, Pos};
 pub use rules::{Problem, Profile, Rule, normalize, validate};
 
-// The README's library example runs as a doctest, so it cannot rot.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeDoctests;
-
-// So is the migration guide's.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/migrating-from-nova.md")]
-struct MigrationDoctests;
+// The README's and the migration guide's examples run as doctests of
+// `crates/front-door`, which depends on this crate alone, as a user's crate does.
 
 /// Why a facade call failed: the error of the step that failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -168,16 +168,101 @@ pub struct Driver {
     pub unknown: Unknown,
 }
 
+/// Building a `<driver>` without struct literals or field labels: start with
+/// [`Driver::qemu`] (or [`Driver::named`] for another hypervisor's) and chain the setters.
+///
+/// ```
+/// use diskxml_model::{Cache, Discard, Driver, Format, Io};
+///
+/// let driver = Driver::qemu(Format::Qcow2).cache(Cache::None).io(Io::Native).discard(Discard::Unmap);
+/// assert_eq!((driver.format, driver.cache, driver.io), (Some(Format::Qcow2), Some(Cache::None), Some(Io::Native)));
+/// assert_eq!(Driver::qemu(Format::Raw), Driver::qemu_raw());
+/// let tap = Driver::named("tap")?.iothread(2);
+/// assert_eq!((tap.name.as_deref(), tap.iothread), (Some("tap"), Some(2)));
+/// assert_eq!(Driver::named("a\u{1}").unwrap_err().to_string(), "driver.name: character 1 is U+0001, which XML 1.0 cannot carry; remove it");
+/// # Ok::<(), diskxml_model::Error>(())
+/// ```
 impl Driver {
     /// `<driver name='qemu' type='raw'/>`, what nova and libvirt's QEMU driver use for
     /// block and network volumes.
     #[must_use]
     pub fn qemu_raw() -> Self {
+        Self::qemu(Format::Raw)
+    }
+
+    /// `<driver name='qemu' type=FORMAT/>`: QEMU's driver for an image of `format`.
+    #[must_use]
+    pub fn qemu(format: Format) -> Self {
         Self {
             name: Some(Text::new("driver.name", "qemu").expect("'qemu' holds only XML characters")),
-            format: Some(Format::Raw),
+            format: Some(format),
             ..Self::default()
         }
+    }
+
+    /// A driver named `name` (another hypervisor's, e.g. Xen's `tap`), with no format.
+    ///
+    /// # Errors
+    /// [`Error::InvalidChar`](crate::Error::InvalidChar) for `driver.name` when `name` holds
+    /// a character XML cannot carry.
+    pub fn named(name: impl Into<alloc::string::String>) -> Result<Self, crate::Error> {
+        Ok(Self { name: Some(Text::new("driver.name", name)?), ..Self::default() })
+    }
+
+    /// Sets `type`, the image format.
+    #[must_use]
+    pub fn format(mut self, format: Format) -> Self {
+        self.format = Some(format);
+        self
+    }
+
+    /// Sets `cache`.
+    #[must_use]
+    pub fn cache(mut self, cache: Cache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Sets `io`.
+    #[must_use]
+    pub fn io(mut self, io: Io) -> Self {
+        self.io = Some(io);
+        self
+    }
+
+    /// Sets `discard`.
+    #[must_use]
+    pub fn discard(mut self, discard: Discard) -> Self {
+        self.discard = Some(discard);
+        self
+    }
+
+    /// Sets `detect_zeroes`.
+    #[must_use]
+    pub fn detect_zeroes(mut self, detect_zeroes: DetectZeroes) -> Self {
+        self.detect_zeroes = Some(detect_zeroes);
+        self
+    }
+
+    /// Sets `error_policy` (on write errors) and, when given, `rerror_policy` (on read errors).
+    #[must_use]
+    pub fn error_policy(mut self, error_policy: ErrorPolicy, rerror_policy: Option<ReadErrorPolicy>) -> Self {
+        (self.error_policy, self.rerror_policy) = (Some(error_policy), rerror_policy);
+        self
+    }
+
+    /// Sets `iothread`, the IOThread the disk runs in.
+    #[must_use]
+    pub const fn iothread(mut self, iothread: u32) -> Self {
+        self.iothread = Some(iothread);
+        self
+    }
+
+    /// Sets `queues`, the number of virtio queues.
+    #[must_use]
+    pub const fn queues(mut self, queues: u32) -> Self {
+        self.queues = Some(queues);
+        self
     }
 }
 
