@@ -19,8 +19,8 @@ pub(crate) struct AttachArgs {
     /// The target dev; the first free one for the bus when left out.
     #[arg(long)]
     dev: Option<String>,
-    /// The target bus; by default the one the dev's prefix names (vd virtio, sd scsi, hd ide,
-    /// ...), as for render; virtio when no dev is given.
+    /// The target bus; by default the one libvirt infers from the device and dev (a floppy
+    /// fdc, vd virtio, sd scsi, hd ide, ...), as for render; virtio when no dev is given.
     #[arg(long, value_parser = bus_values())]
     bus: Option<Bus>,
     /// How the guest sees the volume (as for render).
@@ -29,10 +29,12 @@ pub(crate) struct AttachArgs {
     /// The <serial> of the disk; it overrides the connection info's (as for render).
     #[arg(long)]
     serial: Option<String>,
-    /// The host's [libvirt] rbd_user, which nova falls back to for rbd volumes.
+    /// The host's [libvirt] rbd_user, which nova falls back to for rbd volumes (an error for
+    /// any other volume).
     #[arg(long, value_name = "USER")]
     rbd_user: Option<String>,
-    /// The host's [libvirt] rbd_secret_uuid, which nova falls back to for rbd volumes.
+    /// The host's [libvirt] rbd_secret_uuid, which nova falls back to for rbd volumes (an
+    /// error for any other volume).
     #[arg(long, value_name = "UUID")]
     rbd_secret_uuid: Option<String>,
     /// Plug into the running guest (default: live and config when running, config when shut off).
@@ -155,12 +157,14 @@ fn where_(live: bool, config: bool) -> &'static str {
     }
 }
 
-/// The bus `--bus` names, else the one `--dev`'s prefix names (the facade's reading, as
-/// `render`'s), else virtio. A dev libvirt does not accept is a usage error.
+/// The bus `--bus` names, else the one libvirt infers from `--device` and `--dev` (the
+/// facade's reading, as `render`'s), else virtio. A dev libvirt does not accept is a usage error.
 fn attach_bus(args: &AttachArgs) -> Result<Bus, Failure> {
     match (&args.bus, &args.dev) {
         (Some(bus), _) => Ok(bus.clone()),
-        (None, Some(dev)) => diskxml::disk_info(dev, None, "disk", None).map(|info| info.bus).map_err(flag_failure),
+        (None, Some(dev)) => {
+            diskxml::disk_info(dev, None, args.device.as_str(), None).map(|info| info.bus).map_err(flag_failure)
+        }
         (None, None) => Ok(Bus::Virtio),
     }
 }
@@ -170,6 +174,7 @@ pub(crate) fn attach(args: &AttachArgs, out: &mut Vec<u8>) -> Result<(), Failure
     let file = &args.connection_info;
     let text = read_input(file)?;
     let mut info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| connection_failure(file, &text, &e))?;
+    crate::args::rbd_flags_apply(info.driver_volume_type(), args.rbd_user.as_ref(), args.rbd_secret_uuid.as_ref())?;
     if args.serial.is_some() {
         info.set_serial(args.serial.clone());
     }

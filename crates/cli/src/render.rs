@@ -25,8 +25,8 @@ pub(crate) struct RenderArgs {
     /// digits or _.
     #[arg(long, default_value = "vda")]
     dev: String,
-    /// The target bus; by default the one the dev's prefix names (vd virtio, sd scsi, hd ide,
-    /// fd fdc, xvd xen, ubd uml); sata has no prefix of its own.
+    /// The target bus; by default the one libvirt infers: fdc for a floppy, else the dev's
+    /// prefix's (vd virtio, sd scsi, hd ide, xvd xen, ubd uml); sata has no prefix of its own.
     #[arg(long, value_parser = bus_names())]
     bus: Option<String>,
     /// How the guest sees the volume: disk, cdrom, floppy or lun.
@@ -36,10 +36,12 @@ pub(crate) struct RenderArgs {
     /// controller 0 with this unit.
     #[arg(long)]
     unit: Option<u32>,
-    /// The host's [libvirt] rbd_user, which nova falls back to for rbd volumes.
+    /// The host's [libvirt] rbd_user, which nova falls back to for rbd volumes (an error for
+    /// any other volume).
     #[arg(long, value_name = "USER")]
     rbd_user: Option<String>,
-    /// The host's [libvirt] rbd_secret_uuid, which nova falls back to for rbd volumes.
+    /// The host's [libvirt] rbd_secret_uuid, which nova falls back to for rbd volumes (an
+    /// error for any other volume).
     #[arg(long, value_name = "UUID")]
     rbd_secret_uuid: Option<String>,
     /// A libvirt secret of usage 'volume' on the host: the volume with this id is encrypted
@@ -79,6 +81,7 @@ pub(crate) fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure
     let rendered = if let Some(file) = &args.connection_info {
         let text = read_input(file)?;
         let mut info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| connection_failure(file, &text, &e))?;
+        crate::args::rbd_flags_apply(info.driver_volume_type(), args.rbd_user.as_ref(), args.rbd_secret_uuid.as_ref())?;
         if let Some(serial) = &args.serial {
             let was = info.serial().map_or_else(|| "none".to_owned(), |s| format!("{s:?}"));
             eprintln!("diskxml: note: --serial {serial:?} overrides the connection info's serial ({was})");
@@ -91,6 +94,7 @@ pub(crate) fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure
         })?
     } else {
         let path = args.device_path.as_deref().unwrap_or_default();
+        crate::args::rbd_flags_apply("openvstorage_edge", args.rbd_user.as_ref(), args.rbd_secret_uuid.as_ref())?;
         let disk = OpenvStorageEdge.disk_from_path(path, args.serial.as_deref(), &disk_info).map_err(|e| match e {
             // The field is the flag here.
             diskxml::connector::Error::Field { problem, .. } => Failure::Invalid(format!("--device-path: {problem}")),
