@@ -220,6 +220,11 @@ class ReadWriteTest(unittest.TestCase):
         self.assertEqual((p.rule, p.line, p.column, p.disk), ("source.name-split", 4, 63, 1))
         self.assertEqual(str(p), f"4:63: [source.name-split] {p.message}")
         self.assertEqual(diskxml.check(self.DISK.replace("name='x'", "name='p/x'")), [])
+        # A disk the model cannot hold is a problem with its rule; the others are still checked.
+        bad_port = dom.replace(
+            "<source protocol='rbd' name='x'/>", "<source protocol='rbd' name='x'><host name='m' port='99999'/></source>"
+        )
+        self.assertEqual([(p.rule, p.disk) for p in diskxml.check(bad_port)], [("source.host-port", 1)])
 
     def test_check_profiles(self) -> None:
         # io='native' with a writeback cache: QEMU's driver refuses it, libvirt's parser alone not.

@@ -105,7 +105,9 @@ def write_disk(disk: Mapping[str, Any], check: bool = True) -> str:
 def check(xml: str, profile: str = "qemu") -> List[Problem]:
     """A ``<disk>`` or every disk of a ``<domain>`` against libvirt's rules: ``qemu`` (its
     parser and its QEMU driver) or ``generic`` (its parser alone). Every problem, located; an
-    empty list means the rules hold. Raises :class:`XmlError` when the text cannot be read."""
+    empty list means the rules hold. A disk the model cannot hold (a port out of range, a
+    ``<target>`` without ``dev``) is a problem under its construction rule (``source.host-port``,
+    ``xml.required``, ...). Raises :class:`XmlError` when the document cannot be read at all."""
     return [Problem(rule, message, line, column, disk) for rule, message, line, column, disk in _native.check(xml, profile)]
 
 
