@@ -30,6 +30,7 @@
 //! The facade re-exports the workspace's crates as modules; pick one directly to depend on
 //! less:
 //! - [`model`] (`diskxml-model`): the typed disk, no XML;
+//! - [`schema`] (`diskxml-schema`): libvirt's XML vocabulary, one table per element;
 //! - [`rules`] (`diskxml-rules`): libvirt's rules: validate, normalize, the facts;
 //! - [`writer`] (`diskxml-writer`): model to XML, without heap allocation;
 //! - [`parser`] (`diskxml-parser`): XML to model, errors with line:column;
@@ -75,6 +76,8 @@ pub use diskxml_model as model;
 pub use diskxml_parser as parser;
 #[doc(inline)]
 pub use diskxml_rules as rules;
+#[doc(inline)]
+pub use diskxml_schema as schema;
 #[doc(inline)]
 pub use diskxml_writer as writer;
 

@@ -28,7 +28,7 @@
 //!
 //! # Locating
 //! [`with_located_disks`] reads every disk of a document with the means to find any part
-//! of it (a [`diskxml_rules::Locator`]) at its line:column; the facade's `check` joins that
+//! of it (a [`diskxml_schema::Locator`]) at its line:column; the facade's `check` joins that
 //! with the rules' problems. The parser reads and locates; it judges nothing.
 //!
 //! # Errors

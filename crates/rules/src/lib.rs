@@ -34,23 +34,25 @@
 
 extern crate alloc;
 
+mod domain;
 mod facts;
+mod generic;
 mod normalize;
 mod qemu;
+mod report;
 mod secrets;
-pub mod shape;
 mod validate;
-mod validate_more;
 
+pub use domain::validate_domain;
 pub use facts::{
     DEV_PREFIXES, DevPrefix, HostCount, LIBVIRT9_BUSES, LIBVIRT9_DEVICES, bus_for_dev, default_port, dev_index,
     dev_letters, dev_prefix_for_bus, disk_bus, host_count, implied_bus, is_target_dev, is_user_alias,
 };
 pub use normalize::normalize;
 pub use qemu::hotpluggable;
+pub use report::{Locator, Problem, Step};
 pub use secrets::{SecretName, SecretRef, secret_refs};
-pub use validate::{Locator, Problem, Step, validate};
-pub use validate_more::validate_domain;
+pub use validate::validate;
 
 /// Whose rules to apply: a named set of rules for [`validate`] and [`normalize`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

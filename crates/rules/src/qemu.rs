@@ -7,9 +7,23 @@ use alloc::string::ToString;
 use diskxml_model::{AddressKind, Bus, Cache, DeviceKind, Disk, Format, Io, Protocol, Source};
 
 use crate::Rule;
-use crate::validate::{Report, Step, el};
+use crate::facts::host_count;
+use crate::report::{Report, Step, el};
 
 const IO: &[Step] = &[el("driver"), Step::Attribute("io")];
+
+/// The number of hosts each protocol takes: the QEMU driver's rule (libvirt's parser takes
+/// any number; `qemuDomainValidateStorageSource`).
+pub(crate) fn host_counts(disk: &Disk, report: &mut Report) {
+    let Source::Network(net) = &disk.source else { return };
+    let count = net.hosts().len();
+    let rule = host_count(net.protocol());
+    if !rule.allows(count) {
+        let at = if count > 1 { Step::Element { name: "host", index: 1 } } else { el("host") };
+        let message = format!("protocol '{}' takes {}, found {count}", net.protocol(), rule.describe());
+        report.add(Rule::HostCount, &[el("source"), at], message);
+    }
+}
 
 /// `io='native'` needs `cache='none'` or `directsync` (`qemuValidateDomainDeviceDefDisk`:
 /// "native I/O needs either no disk cache or directsync cache mode").
@@ -75,7 +89,7 @@ pub(crate) fn address_for_frontend(disk: &Disk, report: &mut Report) {
         _ => true,
     };
     if !fits {
-        crate::validate_more::report_address(address, &bus, report);
+        crate::generic::report_address(address, &bus, report);
     }
 }
 

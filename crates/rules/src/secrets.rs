@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use diskxml_model::{Auth, Disk, Encryption, Source};
 
-use crate::validate::{Locator, Step, el};
+use crate::report::{Locator, Step, el};
 
 /// How a disk names a secret: by uuid, or by its usage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

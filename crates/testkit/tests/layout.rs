@@ -100,3 +100,37 @@ fn the_function_counter_counts() {
     let text = "fn a() {\n    x();\n}\n\npub fn b(\n    y: u8,\n) -> u8 {\n    y\n}\n#[cfg(test)]\nfn c() {}\n";
     assert_eq!(functions(text), [(1, 3), (5, 5)]);
 }
+
+/// The `[dependencies]` of `crate_dir`'s manifest: its internal crates' names.
+fn internal_dependencies(crate_dir: &str) -> Vec<String> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(crate_dir).join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let section = text.split("\n[dependencies]\n").nth(1).unwrap_or_default();
+    let section = section.split("\n[").next().unwrap_or_default();
+    section
+        .lines()
+        .filter_map(|l| l.split(['.', ' ', '=']).next())
+        .filter(|name| name.starts_with("diskxml"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// docs/architecture.md's dependency table, for the crates whose edges it forbids: the writer
+/// and the parser read libvirt's vocabulary from the schema, never its semantics from the
+/// rules; the schema depends on the model alone; the rules, on the model and the schema.
+#[test]
+fn the_crates_depend_only_as_the_architecture_says() {
+    for (dir, allowed) in [
+        ("schema", &["diskxml-model"][..]),
+        ("rules", &["diskxml-model", "diskxml-schema"]),
+        ("writer", &["diskxml-model", "diskxml-schema"]),
+        ("parser", &["diskxml-model", "diskxml-schema"]),
+        ("connector", &["diskxml-model", "diskxml-rules"]),
+    ] {
+        let found = internal_dependencies(dir);
+        assert!(!found.is_empty() || dir == "model", "{dir}: no dependencies read");
+        for dep in &found {
+            assert!(allowed.contains(&dep.as_str()), "crates/{dir} depends on {dep}; it may depend on {allowed:?}");
+        }
+    }
+}

@@ -1,9 +1,9 @@
 //! The clash pre-pass: a kept unknown attribute named like a known one would make the XML
 //! ill-formed, so it is refused before the first byte is written. The known names come
-//! from the element shapes of `diskxml-rules`, the same tables the writer emits from.
+//! from the element tables of `diskxml-schema`, the same tables the writer emits from.
 
 use diskxml_model::{AddressKind, Auth, BackingLayer, BackingStore, Disk, Encryption, Source, Unknown};
-use diskxml_rules::shape::{self, Shape};
+use diskxml_schema::{self as shape, Shape};
 
 use crate::Error;
 

@@ -3,7 +3,7 @@
 use core::fmt::{self, Write};
 
 use diskxml_model::{Address, AddressKind, Disk, Driver, Element, Iotune, Node, Unknown};
-use diskxml_rules::shape::{self, Shape, Value};
+use diskxml_schema::{self as shape, Shape, Value};
 
 use crate::escape::escape;
 

@@ -5,7 +5,7 @@ use core::fmt::{self, Write};
 use diskxml_model::{
     Auth, BackingLayer, BackingStore, Encryption, Host, NetworkExtras, NetworkSource, NvmeSource, Source, SourceCommon,
 };
-use diskxml_rules::shape::{self, Shape, Value};
+use diskxml_schema::{self as shape, Shape, Value};
 
 use crate::escape::escape;
 use crate::write::Writer;

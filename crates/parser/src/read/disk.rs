@@ -6,7 +6,7 @@ use diskxml_model::{
     Address, AddressKind, Alias, Blockio, Boot, Disk, Driver, Geometry, Iotune, MetadataCache, Target, Transient,
     Unknown,
 };
-use diskxml_rules::shape::{self, decimal};
+use diskxml_schema::{self as shape, decimal};
 use roxmltree::Node;
 
 use super::{Reader, element_name, is_blank, is_empty, is_named, is_noise, text_of};

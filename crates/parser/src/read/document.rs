@@ -1,7 +1,7 @@
 //! Documents: a `<disk>` or a `<domain>`, their disks, and where things are in the text.
 
 use diskxml_model::Disk;
-use diskxml_rules::{Locator, Step};
+use diskxml_schema::{Locator, Step};
 use roxmltree::{Document, Node, ParsingOptions};
 
 use super::{Reader, element_name, is_named, text_of};
@@ -255,7 +255,7 @@ impl LocatedDisk<'_, '_, '_> {
 /// `diskxml-rules`).
 ///
 /// ```
-/// use diskxml_rules::{Locator, Step};
+/// use diskxml_schema::{Locator, Step};
 ///
 /// let text = "<domain><devices>\n  <disk type='file'><target dev='vda' bus='virtio'/></disk>\n  <disk type='file'><target/></disk>\n</devices></domain>";
 /// let places = diskxml_parser::with_located_disks(text, &Default::default(), |located| match located {

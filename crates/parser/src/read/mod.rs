@@ -9,7 +9,7 @@ mod source;
 mod xml;
 
 use diskxml_model::{Element, Name, Node as MNode, Text, Unknown};
-use diskxml_rules::shape::{SetError, Shape};
+use diskxml_schema::{SetError, Shape};
 use roxmltree::{Attribute, Document, Node};
 
 use crate::{Error, ErrorKind, Pos};

@@ -1,7 +1,7 @@
 //! Network sources: protocol, hosts, credentials, and the less common children.
 
 use diskxml_model::{Auth, Host, Identity, NetworkExtras, NetworkSource, Port, Protocol, Secret, Text, Transport};
-use diskxml_rules::shape::{self, decimal};
+use diskxml_schema::{self as shape, decimal};
 use roxmltree::Node;
 
 use super::{Reader, is_blank, is_named, is_noise, is_xml_space, text_of};

@@ -4,7 +4,7 @@ use diskxml_model::{
     BackingFormat, BackingLayer, BackingStore, BlockSource, DirSource, Encryption, EncryptionSecret, FileSource,
     Format, Mirror, NvmeSource, OtherSource, Source, SourceCommon, VhostUserSource, VolumeSource,
 };
-use diskxml_rules::shape::{self, Shape};
+use diskxml_schema::{self as shape, Shape};
 use roxmltree::{Attribute, Node};
 
 use super::disk::is_host_side;
