@@ -389,8 +389,9 @@ fn summary(disk: &Disk) -> String {
                 s.push(if i == 0 { '@' } else { ',' });
                 match (host.socket(), host.name(), host.port()) {
                     (Some(socket), _, _) => s.push_str(&format!("unix:{socket}")),
-                    (None, Some(name), Some(port)) if name.contains(':') => s.push_str(&format!("[{name}]:{port}")),
-                    (None, Some(name), Some(port)) => s.push_str(&format!("{name}:{port}")),
+                    (None, Some(name), Some(port)) => {
+                        s.push_str(&format!("{}:{port}", diskxml::model::Bracketed(name)));
+                    }
                     (None, Some(name), None) => s.push_str(name),
                     (None, None, _) => {}
                 }

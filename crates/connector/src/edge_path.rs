@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use diskxml_model::{Host, NetworkSource, Port, Protocol, Text, Transport};
+use diskxml_model::{Bracketed, Host, NetworkSource, Port, Protocol, Text, Transport};
 
 /// The grammar, as error messages quote it.
 pub const EDGE_PATH_GRAMMAR: &str = "openvstorage[+tcp|+rdma|+shm]:HOST[:PORT]/VOLUME";
@@ -363,13 +363,12 @@ type HostSplit<'a> = (&'a str, Option<(u64, usize)>, usize);
 
 /// Splits `HOST[:PORT]/VOLUME`.
 fn split_host<'a>(body: &'a str, at: &dyn Fn(usize) -> usize) -> Result<HostSplit<'a>, EdgePathError> {
-    let (host, after) = if let Some(inner) = body.strip_prefix('[') {
-        let Some(close) = inner.find(']') else {
+    let (host, after) = if let Some(split) = Bracketed::split(body) {
+        let Some((host, rest)) = split else {
             return fail(at(0), "an IPv6 host opened with '[' is not closed with ']'");
         };
-        let host = &inner[..close];
         check_ipv6(host, at(1))?;
-        (host, close + 2)
+        (host, body.len() - rest.len())
     } else {
         let end = body.find([':', '/']).unwrap_or(body.len());
         let host = &body[..end];
@@ -464,11 +463,7 @@ impl fmt::Display for EdgePath {
         }
         f.write_str(":")?;
         if let Some(host) = &self.host {
-            if host.contains(':') {
-                write!(f, "[{host}]")?;
-            } else {
-                f.write_str(host)?;
-            }
+            write!(f, "{}", Bracketed(host))?;
             if let Some(port) = self.port {
                 write!(f, ":{port}")?;
             }

@@ -2,7 +2,8 @@
 //! form, and the local block and file drivers.
 
 use diskxml_model::{
-    Auth, BlockSource, Disk, FileSource, Host, NetworkSource, Port, Protocol, Secret, SecretType, Source, Text,
+    Auth, BlockSource, Bracketed, Disk, FileSource, Host, NetworkSource, Port, Protocol, Secret, SecretType, Source,
+    Text,
 };
 use serde_json::Value;
 
@@ -205,8 +206,7 @@ impl VolumeDriver for NetworkVolume {
             (n.as_str(), port)
         });
         let path = match address {
-            Some((host, Some(port))) if host.contains(':') => format!("{}://[{host}]:{port}/{name}", self.protocol),
-            Some((host, Some(port))) => format!("{}://{host}:{port}/{name}", self.protocol),
+            Some((host, Some(port))) => format!("{}://{}:{port}/{name}", self.protocol, Bracketed(host)),
             Some((host, None)) => format!("{}://{host}/{name}", self.protocol),
             None => format!("{}:{name}", self.protocol),
         };
@@ -258,8 +258,8 @@ fn split_portal(portal: &str) -> Result<(&str, u16), Error> {
     let bad = |why: &str| {
         Error::field("data.target_portal", format!("{why}; expected HOST[:PORT] or [IPV6][:PORT], found {portal:?}"))
     };
-    let (host, port) = if let Some(rest) = portal.strip_prefix('[') {
-        let (host, after) = rest.split_once(']').ok_or_else(|| bad("an IPv6 host is not closed with ']'"))?;
+    let (host, port) = if let Some(split) = Bracketed::split(portal) {
+        let (host, after) = split.ok_or_else(|| bad("an IPv6 host is not closed with ']'"))?;
         match after.strip_prefix(':') {
             Some(port) => (host, Some(port)),
             None if after.is_empty() => (host, None),

@@ -65,7 +65,7 @@ struct Deadline {
 
 impl Deadline {
     fn new(host: &str, port: u16, timeout: Duration) -> Self {
-        let address = if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
+        let address = format!("{}:{port}", diskxml_model::Bracketed(host));
         Self { start: Instant::now(), timeout, address }
     }
 

@@ -183,9 +183,41 @@ impl Host {
 
 /// `[addr]` without its brackets when `addr` is an IPv6 address (holds a `:`); else as is.
 fn bare(name: alloc::string::String) -> alloc::string::String {
-    match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
-        Some(inner) if inner.contains(':') => inner.into(),
+    match Bracketed::split(&name) {
+        Some(Some((inner, ""))) if inner.contains(':') => inner.into(),
         _ => name,
+    }
+}
+
+/// A host name as it is written before `:port` (in a URL, a socket address, a device path):
+/// an IPv6 address (it holds a `:`) in brackets, any other name as is. The one place that
+/// knows the bracketed form, both ways.
+///
+/// ```
+/// use diskxml_model::Bracketed;
+///
+/// assert_eq!(format!("{}:26203", Bracketed("fd00::5")), "[fd00::5]:26203");
+/// assert_eq!(format!("{}:26203", Bracketed("ovs.example")), "ovs.example:26203");
+/// assert_eq!(Bracketed::split("[fd00::5]:26203/vol"), Some(Some(("fd00::5", ":26203/vol"))));
+/// assert_eq!(Bracketed::split("[fd00::5"), Some(None));
+/// assert_eq!(Bracketed::split("ovs:1"), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bracketed<'a>(pub &'a str);
+
+impl<'a> Bracketed<'a> {
+    /// Reads `[address]rest`: `None` when `text` does not start with `[`; `Some(None)` when
+    /// its `]` is missing; else the address inside and what follows the `]`.
+    #[must_use]
+    pub fn split(text: &'a str) -> Option<Option<(&'a str, &'a str)>> {
+        let inner = text.strip_prefix('[')?;
+        Some(inner.split_once(']'))
+    }
+}
+
+impl core::fmt::Display for Bracketed<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.0.contains(':') { write!(f, "[{}]", self.0) } else { f.write_str(self.0) }
     }
 }
 

@@ -83,7 +83,7 @@ pub use disk::{
 };
 pub use edge::EdgeDiskBuilder;
 pub use error::Error;
-pub use host::{Host, IntoHost, Port};
+pub use host::{Bracketed, Host, IntoHost, Port};
 pub use source::{
     BlockSource, DirSource, FileSource, Identity, NetworkExtras, NetworkSource, NvmeSource, OtherSource, Source,
     SourceCommon, VhostUserSource, VolumeSource,

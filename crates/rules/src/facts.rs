@@ -234,12 +234,14 @@ pub const fn host_count(protocol: &Protocol) -> HostCount {
     }
 }
 
-/// The target buses libvirt 9 accepts (`target@bus`). Not `nvme`: libvirt 10 added it, and
-/// libvirt 9 refuses it ("Invalid value for attribute 'bus' in element 'target': 'nvme'").
-pub const LIBVIRT9_BUSES: &[&str] = &["ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd"];
+/// The target buses libvirt 9 accepts (`target@bus`): the model's vocabulary, defined once
+/// there ([`Bus::KNOWN`]). Not `nvme`: libvirt 10 added it, and libvirt 9 refuses it
+/// ("Invalid value for attribute 'bus' in element 'target': 'nvme'").
+pub const LIBVIRT9_BUSES: &[&str] = Bus::KNOWN;
 
-/// The device kinds libvirt 9 accepts (`disk@device`).
-pub const LIBVIRT9_DEVICES: &[&str] = &["disk", "cdrom", "floppy", "lun"];
+/// The device kinds libvirt 9 accepts (`disk@device`): the model's vocabulary
+/// ([`DeviceKind::KNOWN`]).
+pub const LIBVIRT9_DEVICES: &[&str] = DeviceKind::KNOWN;
 
 /// Whether `name` is a user alias libvirt keeps: `ua-` then letters, digits, `_` or `-`.
 #[must_use]

@@ -28,8 +28,13 @@
 
 extern crate alloc;
 
-mod attrs;
+#[macro_use]
+mod table;
+mod elements;
 mod locator;
 
-pub use attrs::*;
+pub use elements::*;
 pub use locator::{Locator, Step};
+pub use table::{
+    Attr, Child, ChildKind, Getter, Known, Part, SetError, Setter, Shape, Value, decimal, decimal_u32, hex_or_decimal,
+};

@@ -52,7 +52,6 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
-mod check;
 mod escape;
 mod number;
 mod write;
@@ -129,7 +128,25 @@ pub fn write_disk<W: Write + ?Sized>(disk: &Disk, out: &mut W) -> Result<(), Err
 /// # Errors
 /// See the [crate docs](crate#errors).
 pub fn write_disk_indented<W: Write + ?Sized>(disk: &Disk, out: &mut W, depth: usize) -> Result<(), Error> {
-    check::disk(disk)?;
+    // A dry run first, into nothing: the one traversal that writes also meets every element's
+    // kept unknown attributes, so a clash is found before a byte reaches `out`.
+    let mut nothing = Discard;
+    let mut dry = write::Writer::new(&mut nothing, depth);
+    if dry.disk(disk).is_err() {
+        return Err(dry
+            .clash
+            .take()
+            .map_or(Error::Format, |(element, attribute)| Error::AttributeClash { element, attribute }));
+    }
     write::Writer::new(out, depth).disk(disk)?;
     Ok(())
+}
+
+/// A destination that keeps nothing: the dry run's.
+struct Discard;
+
+impl Write for Discard {
+    fn write_str(&mut self, _: &str) -> fmt::Result {
+        Ok(())
+    }
 }

@@ -2,19 +2,21 @@
 
 use core::fmt::{self, Write};
 
-use diskxml_model::{Address, AddressKind, Disk, Driver, Element, Iotune, Node, Unknown};
-use diskxml_schema::{self as shape, Shape, Value};
+use diskxml_model::{Address, AddressKind, Disk, Driver, Element, Iotune, Name, Node, Unknown};
+use diskxml_schema::{self as shape, ChildKind, Known, Part, Shape, Value};
 
 use crate::escape::escape;
 
 pub(crate) struct Writer<'a, W: Write + ?Sized> {
     pub(crate) out: &'a mut W,
     depth: usize,
+    /// The element and kept unknown attribute that clash, once one is met: writing stops.
+    pub(crate) clash: Option<(&'static str, Name)>,
 }
 
 impl<'a, W: Write + ?Sized> Writer<'a, W> {
     pub(crate) const fn new(out: &'a mut W, depth: usize) -> Self {
-        Self { out, depth }
+        Self { out, depth, clash: None }
     }
 
     pub(crate) fn indent(&mut self) -> fmt::Result {
@@ -78,9 +80,20 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     }
 
     /// Writes the unknown attributes, then closes the start tag: `/>` when there are no
-    /// children (known ones included, `has_children`), else `>` and a newline.
-    fn finish_start(&mut self, unknown: &Unknown, has_children: bool) -> Result<bool, fmt::Error> {
+    /// children (known ones included, `has_children`), else `>` and a newline. An unknown
+    /// attribute named like one the element's tables (`known`) write is a clash: it is
+    /// recorded and writing stops, here, where every element's unknown attributes pass.
+    fn finish_start(
+        &mut self,
+        known: &[&dyn Known],
+        unknown: &Unknown,
+        has_children: bool,
+    ) -> Result<bool, fmt::Error> {
         for a in unknown.attributes() {
+            if known.iter().any(|k| k.knows(a.name.as_str())) {
+                self.clash = Some((known.first().map_or("", |k| k.element()), a.name.clone()));
+                return Err(fmt::Error);
+            }
             self.value(a.name.as_str(), Value::Text(a.value.as_str()))?;
         }
         let open = has_children || unknown.children().iter().any(has_content);
@@ -99,26 +112,27 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     }
 
     /// `</name>` and a newline.
-    fn end_tag(&mut self, name: &str) -> fmt::Result {
+    pub(crate) fn end_tag(&mut self, name: &str) -> fmt::Result {
         self.out.write_str("</")?;
         self.out.write_str(name)?;
         self.out.write_str(">\n")
     }
 
-    /// An element named `name` whose start tag `start` writes after `<name`: its unknown
-    /// attributes, its known children (`children`, one level deeper, when `has_children`),
-    /// its unknown children, its end tag.
+    /// The element of the tables `known` (named by the first) whose start tag `start` writes
+    /// after `<name`: its unknown attributes, its known children (`children`, one level
+    /// deeper, when `has_children`), its unknown children, its end tag.
     pub(crate) fn element_with(
         &mut self,
-        name: &str,
+        known: &[&dyn Known],
         start: impl FnOnce(&mut Self) -> fmt::Result,
         unknown: &Unknown,
         has_children: bool,
         children: impl FnOnce(&mut Self) -> fmt::Result,
     ) -> fmt::Result {
+        let name = known.first().map_or("", |k| k.element());
         self.open(name)?;
         start(self)?;
-        let open = self.finish_start(unknown, has_children)?;
+        let open = self.finish_start(known, unknown, has_children)?;
         if has_children {
             self.nested(children)?;
         }
@@ -127,59 +141,55 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 
     /// An element of `shape` with no known children.
     pub(crate) fn leaf<T>(&mut self, shape: &Shape<T>, item: &T, unknown: &Unknown) -> fmt::Result {
-        self.element_with(shape.element, |w| w.attrs(shape, item), unknown, false, |_| Ok(()))
+        self.element_with(&[shape], |w| w.attrs(shape, item), unknown, false, |_| Ok(()))
     }
 
     pub(crate) fn disk(&mut self, disk: &Disk) -> fmt::Result {
-        self.element_with("disk", |w| w.attrs(&shape::DISK, disk), &disk.unknown, true, |w| w.disk_children(disk))
+        self.element_with(
+            &[&shape::DISK],
+            |w| w.attrs(&shape::DISK, disk),
+            &disk.unknown,
+            true,
+            |w| w.disk_children(disk),
+        )
     }
 
+    /// The disk's children, in the order of its table.
     fn disk_children(&mut self, disk: &Disk) -> fmt::Result {
-        if let Some(driver) = &disk.driver {
-            self.driver(driver)?;
+        for child in shape::DISK.children {
+            match &child.kind {
+                ChildKind::Flag { get, .. } => self.flag(child.name, get(disk))?,
+                ChildKind::Text { get, .. } => self.text_element(child.name, get(disk).map(|t| t.as_str()))?,
+                ChildKind::Part(part) => self.disk_part(*part, disk)?,
+            }
         }
-        if let Some(auth) = &disk.auth {
-            self.auth(auth)?;
+        Ok(())
+    }
+
+    /// One of the disk's parts (every [`Part`], without a wildcard: a new part is a compile
+    /// error until it is written).
+    fn disk_part(&mut self, part: Part, disk: &Disk) -> fmt::Result {
+        match part {
+            Part::Driver => disk.driver.as_ref().map_or(Ok(()), |d| self.driver(d)),
+            Part::Auth => disk.auth.as_ref().map_or(Ok(()), |a| self.auth(a)),
+            Part::Source => self.source(&disk.source),
+            Part::BackingStore => disk.backing_store.as_ref().map_or(Ok(()), |b| self.backing_store(b)),
+            Part::Mirror => disk
+                .mirror
+                .as_ref()
+                .map_or(Ok(()), |m| self.layer(&m.layer, |w| w.attrs(&shape::MIRROR, m), &shape::MIRROR)),
+            Part::Geometry => disk.geometry.as_ref().map_or(Ok(()), |g| self.leaf(&shape::GEOMETRY, g, &g.unknown)),
+            Part::Blockio => disk.blockio.as_ref().map_or(Ok(()), |b| self.leaf(&shape::BLOCKIO, b, &b.unknown)),
+            Part::Target => disk.target.as_ref().map_or(Ok(()), |t| self.leaf(&shape::TARGET, t, &t.unknown)),
+            Part::Iotune => disk.iotune.as_ref().map_or(Ok(()), |i| self.iotune(i)),
+            Part::Transient => disk.transient.as_ref().map_or(Ok(()), |t| self.leaf(&shape::TRANSIENT, t, &t.unknown)),
+            Part::Encryption => disk.encryption.as_ref().map_or(Ok(()), |e| self.encryption(e)),
+            Part::Boot => disk.boot.as_ref().map_or(Ok(()), |b| self.leaf(&shape::BOOT, b, &b.unknown)),
+            Part::Alias => disk.alias.as_ref().map_or(Ok(()), |a| self.leaf(&shape::ALIAS, a, &a.unknown)),
+            Part::Address => disk.address.as_ref().map_or(Ok(()), |a| self.address(a)),
+            // A driver's child, never a disk's.
+            Part::MetadataCache => Ok(()),
         }
-        self.source(&disk.source)?;
-        if let Some(backing) = &disk.backing_store {
-            self.backing_store(backing)?;
-        }
-        if let Some(mirror) = &disk.mirror {
-            self.layer(&mirror.layer, |w| w.attrs(&shape::MIRROR, mirror), "mirror")?;
-        }
-        if let Some(geometry) = &disk.geometry {
-            self.leaf(&shape::GEOMETRY, geometry, &geometry.unknown)?;
-        }
-        if let Some(blockio) = &disk.blockio {
-            self.leaf(&shape::BLOCKIO, blockio, &blockio.unknown)?;
-        }
-        if let Some(target) = &disk.target {
-            self.leaf(&shape::TARGET, target, &target.unknown)?;
-        }
-        if let Some(iotune) = &disk.iotune {
-            self.iotune(iotune)?;
-        }
-        self.flag("readonly", disk.readonly)?;
-        self.flag("shareable", disk.shareable)?;
-        if let Some(transient) = &disk.transient {
-            self.leaf(&shape::TRANSIENT, transient, &transient.unknown)?;
-        }
-        for (name, text) in
-            [("serial", &disk.serial), ("wwn", &disk.wwn), ("vendor", &disk.vendor), ("product", &disk.product)]
-        {
-            self.text_element(name, text.as_deref())?;
-        }
-        if let Some(encryption) = &disk.encryption {
-            self.encryption(encryption)?;
-        }
-        if let Some(boot) = &disk.boot {
-            self.leaf(&shape::BOOT, boot, &boot.unknown)?;
-        }
-        if let Some(alias) = &disk.alias {
-            self.leaf(&shape::ALIAS, alias, &alias.unknown)?;
-        }
-        disk.address.as_ref().map_or(Ok(()), |address| self.address(address))
     }
 
     fn flag(&mut self, name: &str, set: bool) -> fmt::Result {
@@ -204,27 +214,34 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 
     fn driver(&mut self, d: &Driver) -> fmt::Result {
         let start = |w: &mut Self| w.attrs(&shape::DRIVER, d);
-        self.element_with("driver", start, &d.unknown, d.metadata_cache.is_some(), |w| {
+        self.element_with(&[&shape::DRIVER], start, &d.unknown, d.metadata_cache.is_some(), |w| {
             let Some(cache) = &d.metadata_cache else { return Ok(()) };
-            w.open("metadata_cache")?;
+            w.open(shape::METADATA_CACHE.element)?;
             let Some(size) = cache.max_size else { return w.out.write_str("/>\n") };
             w.out.write_str(">\n")?;
             w.nested(|w| {
-                w.open("max_size")?;
+                w.open(shape::MAX_SIZE)?;
                 if let Some(unit) = &cache.unit {
                     w.value("unit", Value::Text(unit))?;
                 }
-                writeln!(w.out, ">{size}</max_size>")
+                writeln!(w.out, ">{size}</{}>", shape::MAX_SIZE)
             })?;
             w.indent()?;
-            w.out.write_str("</metadata_cache>\n")
+            w.end_tag(shape::METADATA_CACHE.element)
         })
     }
 
     fn iotune(&mut self, iotune: &Iotune) -> fmt::Result {
         let has_children = iotune.limits().next().is_some() || iotune.group_name.is_some();
+        // `<group_name>`, the table's one child, goes after the first GROUP_NAME_AFTER limits.
+        let group = |w: &mut Self| {
+            shape::IOTUNE.children.iter().try_for_each(|child| match &child.kind {
+                ChildKind::Text { get, .. } => w.text_element(child.name, get(iotune).map(|t| t.as_str())),
+                ChildKind::Flag { .. } | ChildKind::Part(_) => Ok(()),
+            })
+        };
         self.element_with(
-            "iotune",
+            &[&shape::IOTUNE],
             |_| Ok(()),
             &iotune.unknown,
             has_children,
@@ -233,21 +250,25 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
                 for (name, value) in iotune.limits() {
                     let index = Iotune::LIMITS.iter().position(|l| *l == name).unwrap_or(0);
                     if !group_written && index >= Iotune::GROUP_NAME_AFTER {
-                        w.text_element("group_name", iotune.group_name.as_deref())?;
+                        group(w)?;
                         group_written = true;
                     }
                     w.indent()?;
                     writeln!(w.out, "<{name}>{value}</{name}>")?;
                 }
-                if !group_written {
-                    w.text_element("group_name", iotune.group_name.as_deref())?;
-                }
-                Ok(())
+                if group_written { Ok(()) } else { group(w) }
             },
         )
     }
 
     fn address(&mut self, address: &Address) -> fmt::Result {
+        let kind: &dyn Known = match &address.kind {
+            AddressKind::Drive(_) => &shape::DRIVE_ADDRESS,
+            AddressKind::Pci(_) => &shape::PCI_ADDRESS,
+            AddressKind::Ccw(_) => &shape::CCW_ADDRESS,
+            AddressKind::Usb(_) => &shape::USB_ADDRESS,
+            _ => &shape::ADDRESS,
+        };
         let start = |w: &mut Self| {
             w.attrs(&shape::ADDRESS, address)?;
             match &address.kind {
@@ -258,7 +279,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
                 _ => Ok(()),
             }
         };
-        self.element_with("address", start, &address.unknown, false, |_| Ok(()))
+        self.element_with(&[&shape::ADDRESS, kind], start, &address.unknown, false, |_| Ok(()))
     }
 
     /// The unknown children of a known element, one a line, texts as the parser keeps them

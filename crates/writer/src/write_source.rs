@@ -58,7 +58,7 @@ impl<W: Write + ?Sized> Writer<'_, W> {
             w.attrs(&shape::SOURCE_COMMON, common)
         };
         let encryption = common.encryption.as_deref();
-        self.element_with("source", start, &common.unknown, encryption.is_some(), |w| {
+        self.element_with(&[own, &shape::SOURCE_COMMON], start, &common.unknown, encryption.is_some(), |w| {
             encryption.map_or(Ok(()), |e| w.encryption(e))
         })
     }
@@ -69,7 +69,7 @@ impl<W: Write + ?Sized> Writer<'_, W> {
             || net.encryption.is_some()
             || net.extras.as_ref().is_some_and(|e| !e.is_empty());
         let start = |w: &mut Self| w.attrs(&shape::NETWORK_SOURCE, net);
-        self.element_with("source", start, &net.unknown, children, |w| {
+        self.element_with(&[&shape::NETWORK_SOURCE], start, &net.unknown, children, |w| {
             for host in net.hosts() {
                 w.host(host)?;
             }
@@ -89,9 +89,9 @@ impl<W: Write + ?Sized> Writer<'_, W> {
 
     fn nvme_source(&mut self, n: &NvmeSource) -> fmt::Result {
         let start = |w: &mut Self| w.attrs(&shape::NVME_SOURCE, n);
-        self.element_with("source", start, &n.unknown, n.address.is_some(), |w| {
+        self.element_with(&[&shape::NVME_SOURCE], start, &n.unknown, n.address.is_some(), |w| {
             let Some(p) = &n.address else { return Ok(()) };
-            w.open("address")?;
+            w.open(shape::ADDRESS.element)?;
             w.attrs(&shape::PCI_ADDRESS, p)?;
             w.out.write_str("/>\n")
         })
@@ -100,24 +100,26 @@ impl<W: Write + ?Sized> Writer<'_, W> {
     /// A backing chain, nested as libvirt writes it.
     pub(crate) fn backing_store(&mut self, backing: &BackingStore) -> fmt::Result {
         match backing {
-            BackingStore::Layer(layer) => self.layer(layer, |w| w.attrs(&shape::BACKING_STORE, layer), "backingStore"),
+            BackingStore::Layer(layer) => {
+                self.layer(layer, |w| w.attrs(&shape::BACKING_STORE, layer), &shape::BACKING_STORE)
+            }
             BackingStore::End => {
-                self.indent()?;
-                self.out.write_str("<backingStore/>\n")
+                self.open(shape::BACKING_STORE.element)?;
+                self.out.write_str("/>\n")
             }
         }
     }
 
-    /// A backing layer or a mirror (`element`, whose attributes `start` writes): format,
-    /// source and the next backing store.
-    pub(crate) fn layer(
+    /// A backing layer or a mirror (the element of `table`, whose attributes `start`
+    /// writes): format, source and the next backing store.
+    pub(crate) fn layer<T>(
         &mut self,
         layer: &BackingLayer,
         start: impl FnOnce(&mut Self) -> fmt::Result,
-        element: &str,
+        table: &Shape<T>,
     ) -> fmt::Result {
         let has_children = layer.format.is_some() || layer.backing.is_some() || writes_source(&layer.source);
-        self.element_with(element, start, &layer.unknown, has_children, |w| {
+        self.element_with(&[table], start, &layer.unknown, has_children, |w| {
             if let Some(format) = &layer.format {
                 w.leaf(&shape::BACKING_FORMAT, format, &format.unknown)?;
             }
@@ -142,24 +144,24 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         let [snapshot, config, known_hosts, reconnect, ssl, readahead, timeout] = &shape::NETWORK_EXTRAS;
         self.single_extras(&[snapshot, config, known_hosts], x)?;
         if let Some(id) = &x.identity {
-            self.open("identity")?;
+            self.open(shape::IDENTITY.element)?;
             self.attrs(&shape::IDENTITY, id)?;
             self.out.write_str("/>\n")?;
         }
         self.single_extras(&[reconnect, ssl], x)?;
         if !x.cookies.is_empty() {
             self.element_with(
-                "cookies",
+                &[&shape::COOKIES],
                 |_| Ok(()),
                 &diskxml_model::Unknown::default(),
                 true,
                 |w| {
                     for (name, value) in &x.cookies {
-                        w.open("cookie")?;
+                        w.open(shape::COOKIE)?;
                         w.value("name", Value::Text(name))?;
                         w.out.write_char('>')?;
                         escape(w.out, value, false)?;
-                        w.out.write_str("</cookie>\n")?;
+                        w.end_tag(shape::COOKIE)?;
                     }
                     Ok(())
                 },
@@ -168,12 +170,12 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         self.single_extras(&[readahead, timeout], x)?;
         if let Some(iqn) = &x.initiator_iqn {
             self.element_with(
-                "initiator",
+                &[&shape::INITIATOR],
                 |_| Ok(()),
                 &diskxml_model::Unknown::default(),
                 true,
                 |w| {
-                    w.open("iqn")?;
+                    w.open(shape::INITIATOR_IQN)?;
                     w.value("name", Value::Text(iqn))?;
                     w.out.write_str("/>\n")
                 },
@@ -184,14 +186,14 @@ impl<W: Write + ?Sized> Writer<'_, W> {
 
     pub(crate) fn encryption(&mut self, e: &Encryption) -> fmt::Result {
         let start = |w: &mut Self| w.attrs(&shape::ENCRYPTION, e);
-        self.element_with("encryption", start, &e.unknown, !e.secrets.is_empty(), |w| {
+        self.element_with(&[&shape::ENCRYPTION], start, &e.unknown, !e.secrets.is_empty(), |w| {
             e.secrets.iter().try_for_each(|s| w.leaf(&shape::ENCRYPTION_SECRET, s, &s.unknown))
         })
     }
 
     pub(crate) fn auth(&mut self, auth: &Auth) -> fmt::Result {
         let start = |w: &mut Self| w.attrs(&shape::AUTH, auth);
-        self.element_with("auth", start, &auth.unknown, auth.secret.is_some(), |w| {
+        self.element_with(&[&shape::AUTH], start, &auth.unknown, auth.secret.is_some(), |w| {
             auth.secret.as_ref().map_or(Ok(()), |s| w.leaf(&shape::AUTH_SECRET, s, &s.unknown))
         })
     }

@@ -6,7 +6,7 @@ use diskxml_model::{
     Address, AddressKind, Alias, Blockio, Boot, Disk, Driver, Geometry, Iotune, MetadataCache, Target, Transient,
     Unknown,
 };
-use diskxml_schema::{self as shape, decimal};
+use diskxml_schema::{self as shape, ChildKind, Part, decimal};
 use roxmltree::Node;
 
 use super::{Reader, element_name, is_blank, is_empty, is_named, is_noise, text_of};
@@ -31,7 +31,7 @@ impl<'i> Reader<'_, 'i> {
             self.check_element_name(child)?;
             // An empty <source/> of a host-side disk says nothing the model can hold; it is
             // kept as unknown, so that a later <source> cannot take its place on a second read.
-            if is_named(child, "source") && source_node.is_none() && !(simple && is_empty(child)) {
+            if is_named(child, shape::SOURCE_COMMON.element) && source_node.is_none() && !(simple && is_empty(child)) {
                 source_node = Some(child);
             } else if !self.disk_child(child, &mut disk)? {
                 self.keep(child, &mut disk.unknown)?;
@@ -42,40 +42,67 @@ impl<'i> Reader<'_, 'i> {
     }
 
     /// Reads a known child of `<disk>` (not its source) into `disk`, the first of its name
-    /// only; `false` when `child` is not one, to be kept as unknown.
+    /// only, as its table says; `false` when `child` is not one, to be kept as unknown.
     fn disk_child(&self, child: Node<'_, 'i>, disk: &mut Disk) -> Result<bool, Error> {
-        match element_name(child) {
-            "driver" if disk.driver.is_none() => disk.driver = Some(Box::new(self.driver(child)?)),
-            "encryption" if disk.encryption.is_none() => disk.encryption = Some(Box::new(self.encryption(child)?)),
-            "backingStore" if disk.backing_store.is_none() => disk.backing_store = Some(self.backing_store(child)?),
-            "mirror" if disk.mirror.is_none() => disk.mirror = Some(Box::new(self.mirror(child)?)),
-            "auth" if disk.auth.is_none() => disk.auth = Some(Box::new(self.auth(child)?)),
-            "blockio" if disk.blockio.is_none() => {
+        let Some(known) = shape::DISK.child(element_name(child)) else { return Ok(false) };
+        match &known.kind {
+            ChildKind::Flag { get, set } if !get(disk) => {
+                if self.flag(child, known.name)? {
+                    set(disk);
+                }
+            }
+            ChildKind::Text { get, set, field } if get(disk).is_none() => {
+                set(disk, self.text_element(child, known.name, field)?)
+            }
+            ChildKind::Part(part) => return self.disk_part(*part, child, disk),
+            ChildKind::Flag { .. } | ChildKind::Text { .. } => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// One of the disk's parts, the first of its name only (every [`Part`], without a
+    /// wildcard: a new part is a compile error until it is read); `false` to keep it.
+    fn disk_part(&self, part: Part, child: Node<'_, 'i>, disk: &mut Disk) -> Result<bool, Error> {
+        match part {
+            Part::Driver if disk.driver.is_none() => disk.driver = Some(Box::new(self.driver(child)?)),
+            Part::Encryption if disk.encryption.is_none() => disk.encryption = Some(Box::new(self.encryption(child)?)),
+            Part::BackingStore if disk.backing_store.is_none() => disk.backing_store = Some(self.backing_store(child)?),
+            Part::Mirror if disk.mirror.is_none() => disk.mirror = Some(Box::new(self.mirror(child)?)),
+            Part::Auth if disk.auth.is_none() => disk.auth = Some(Box::new(self.auth(child)?)),
+            Part::Blockio if disk.blockio.is_none() => {
                 disk.blockio =
                     Some(Box::new(self.plain(child, &shape::BLOCKIO, Blockio::default(), |b| &mut b.unknown)?));
             }
-            "geometry" if disk.geometry.is_none() => {
+            Part::Geometry if disk.geometry.is_none() => {
                 let geometry = self.plain(child, &shape::GEOMETRY, Geometry::default(), |g| &mut g.unknown)?;
                 disk.geometry = Some(Box::new(geometry));
             }
-            "transient" if disk.transient.is_none() => {
+            Part::Transient if disk.transient.is_none() => {
                 let transient = self.plain(child, &shape::TRANSIENT, Transient::default(), |t| &mut t.unknown)?;
                 disk.transient = Some(Box::new(transient));
             }
-            "iotune" if disk.iotune.is_none() => disk.iotune = Some(Box::new(self.iotune(child)?)),
-            "target" if disk.target.is_none() => disk.target = Some(Box::new(self.target(child)?)),
-            "readonly" if !disk.readonly => disk.readonly = self.flag(child, "readonly")?,
-            "shareable" if !disk.shareable => disk.shareable = self.flag(child, "shareable")?,
-            "serial" if disk.serial.is_none() => disk.serial = Some(self.text_element(child, "serial", "serial")?),
-            "wwn" if disk.wwn.is_none() => disk.wwn = Some(self.text_element(child, "wwn", "wwn")?),
-            "vendor" if disk.vendor.is_none() => disk.vendor = Some(self.text_element(child, "vendor", "vendor")?),
-            "product" if disk.product.is_none() => {
-                disk.product = Some(self.text_element(child, "product", "product")?);
-            }
-            "boot" if disk.boot.is_none() => disk.boot = Some(Box::new(self.boot(child)?)),
-            "alias" if disk.alias.is_none() => disk.alias = Some(Box::new(self.alias(child)?)),
-            "address" if disk.address.is_none() => disk.address = Some(Box::new(self.address(child)?)),
-            _ => return Ok(false),
+            Part::Iotune if disk.iotune.is_none() => disk.iotune = Some(Box::new(self.iotune(child)?)),
+            Part::Target if disk.target.is_none() => disk.target = Some(Box::new(self.target(child)?)),
+            Part::Boot if disk.boot.is_none() => disk.boot = Some(Box::new(self.boot(child)?)),
+            Part::Alias if disk.alias.is_none() => disk.alias = Some(Box::new(self.alias(child)?)),
+            Part::Address if disk.address.is_none() => disk.address = Some(Box::new(self.address(child)?)),
+            // The source is read apart, once the disk's type is known; a second one of any
+            // part is kept, as is a driver's child met at disk level.
+            Part::Driver
+            | Part::Encryption
+            | Part::BackingStore
+            | Part::Mirror
+            | Part::Auth
+            | Part::Blockio
+            | Part::Geometry
+            | Part::Transient
+            | Part::Iotune
+            | Part::Target
+            | Part::Boot
+            | Part::Alias
+            | Part::Address
+            | Part::Source
+            | Part::MetadataCache => return Ok(false),
         }
         Ok(true)
     }
@@ -101,14 +128,14 @@ impl<'i> Reader<'_, 'i> {
     /// `<metadata_cache>` in its plain form (no attributes; at most one `<max_size>` with a
     /// `unit` and a decimal text); `None` when `node` is anything else, which is then kept.
     fn metadata_cache(&self, node: Node<'_, '_>) -> Result<Option<MetadataCache>, Error> {
-        if !is_named(node, "metadata_cache") || node.attributes().next().is_some() {
+        if !is_named(node, shape::METADATA_CACHE.element) || node.attributes().next().is_some() {
             return Ok(None);
         }
         let elements: Vec<Node<'_, '_>> = node.children().filter(|c| !is_blank(*c) && !is_noise(*c)).collect();
         match elements.as_slice() {
             [] => Ok(Some(MetadataCache::default())),
             [max]
-                if is_named(*max, "max_size")
+                if is_named(*max, shape::MAX_SIZE)
                     && max.attributes().all(|a| a.name() == "unit" && a.namespace().is_none())
                     && max.children().all(|c| c.is_text() || is_noise(c)) =>
             {
@@ -127,8 +154,11 @@ impl<'i> Reader<'_, 'i> {
         for child in node.children() {
             self.check_element_name(child)?;
             let name = element_name(child);
-            if name == "group_name" && iotune.group_name.is_none() {
-                iotune.group_name = Some(self.text_element(child, "group_name", "iotune.group_name")?);
+            if let Some(known) = shape::IOTUNE.child(name)
+                && let ChildKind::Text { get, set, field } = &known.kind
+                && get(&iotune).is_none()
+            {
+                set(&mut iotune, self.text_element(child, known.name, field)?);
                 continue;
             }
             let free = iotune.limit_mut(name).is_some_and(|slot| slot.is_none());
@@ -136,7 +166,7 @@ impl<'i> Reader<'_, 'i> {
                 self.keep(child, &mut iotune.unknown)?;
                 continue;
             }
-            let text = self.text_element(child, "iotune", "iotune")?;
+            let text = self.text_element(child, shape::IOTUNE.element, "iotune")?;
             let value = decimal(text.trim()).map_err(|_| {
                 self.err(
                     child.range().start,
@@ -183,7 +213,10 @@ impl<'i> Reader<'_, 'i> {
     fn address(&self, node: Node<'_, 'i>) -> Result<Address, Error> {
         let mut attrs = self.attrs(node)?;
         let kind = attrs.take("type").ok_or_else(|| {
-            self.err(node.range().start, ErrorKind::MissingAttribute { element: "address", attribute: "type" })
+            self.err(
+                node.range().start,
+                ErrorKind::MissingAttribute { element: shape::ADDRESS.element, attribute: "type" },
+            )
         })?;
         let kind = match kind.value() {
             "drive" => AddressKind::Drive(self.filled(&shape::DRIVE_ADDRESS, &mut attrs)?),

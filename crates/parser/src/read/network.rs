@@ -17,12 +17,12 @@ impl<'i> Reader<'_, 'i> {
         self.fill(&shape::NETWORK_SOURCE, &mut source, &mut attrs)?;
         self.rest(attrs, &mut source.unknown)?;
         for child in node.children() {
-            if is_named(child, "host") {
+            if is_named(child, shape::HOST.element) {
                 let host = self.host(child)?;
                 source.push_host(host).map_err(|e| self.model_err(child.range().start, e))?;
-            } else if is_named(child, "auth") && source.auth.is_none() {
+            } else if is_named(child, shape::AUTH.element) && source.auth.is_none() {
                 source.auth = Some(Box::new(self.auth(child)?));
-            } else if is_named(child, "encryption") && source.encryption.is_none() {
+            } else if is_named(child, shape::ENCRYPTION.element) && source.encryption.is_none() {
                 source.encryption = Some(Box::new(self.encryption(child)?));
             } else if child.is_element() && self.network_extra(child, source.extras.get_or_insert_with(Box::default))? {
                 // Typed into the extras.
@@ -42,10 +42,11 @@ impl<'i> Reader<'_, 'i> {
         let [name, port, transport, socket] = ["name", "port", "transport", "socket"].map(|n| attrs.take(n));
         debug_assert!(shape::HOST.names().eq(["name", "port", "transport", "socket"]));
         let unexpected = |a: &roxmltree::Attribute<'_, '_>, found: String| {
-            self.err(a.range().start, ErrorKind::UnexpectedContent { element: "host", found })
+            self.err(a.range().start, ErrorKind::UnexpectedContent { element: shape::HOST.element, found })
         };
-        let missing =
-            |attribute| self.err(node.range().start, ErrorKind::MissingAttribute { element: "host", attribute });
+        let missing = |attribute| {
+            self.err(node.range().start, ErrorKind::MissingAttribute { element: shape::HOST.element, attribute })
+        };
         let mut host = if transport.as_ref().is_some_and(|t| t.value() == "unix") {
             if let Some(extra) = name.as_ref().or(port.as_ref()) {
                 return Err(unexpected(extra, format!("attribute '{}' with transport='unix'", extra.name())));
@@ -59,7 +60,7 @@ impl<'i> Reader<'_, 'i> {
             let name = name.ok_or_else(|| missing("name"))?;
             let port = port
                 .map(|p| {
-                    let n = decimal(p.value()).map_err(|e| self.set_err(&p, "host", "port", e))?;
+                    let n = decimal(p.value()).map_err(|e| self.set_err(&p, shape::HOST.element, "port", e))?;
                     Port::new("source.host.port", n).map_err(|e| self.model_err(p.range_value().start, e))
                 })
                 .transpose()?;
@@ -80,7 +81,7 @@ impl<'i> Reader<'_, 'i> {
             Auth::new(username.value(), None).map_err(|e| self.model_err(username.range_value().start, e))?;
         self.rest(attrs, &mut auth.unknown)?;
         for child in node.children() {
-            if is_named(child, "secret") && auth.secret.is_none() {
+            if is_named(child, shape::AUTH_SECRET.element) && auth.secret.is_none() {
                 let secret = Secret { secret_type: None, uuid: None, usage: None, unknown: Default::default() };
                 auth.secret = Some(self.plain(child, &shape::AUTH_SECRET, secret, |s| &mut s.unknown)?);
             } else {
@@ -111,12 +112,17 @@ impl<'i> Reader<'_, 'i> {
             return Ok(true);
         }
         match name {
-            "identity" if extras.identity.is_none() && only(child, &shape::IDENTITY.names().collect::<Vec<_>>()) => {
+            n if n == shape::IDENTITY.element
+                && extras.identity.is_none()
+                && only(child, &shape::IDENTITY.names().collect::<Vec<_>>()) =>
+            {
                 let mut attrs = self.attrs(child)?;
                 extras.identity = Some(self.filled::<Identity>(&shape::IDENTITY, &mut attrs)?);
             }
-            "cookies" if extras.cookies.is_empty() => return self.cookies(child, extras),
-            "initiator" if extras.initiator_iqn.is_none() => return self.initiator(child, extras),
+            n if n == shape::COOKIES.element && extras.cookies.is_empty() => return self.cookies(child, extras),
+            n if n == shape::INITIATOR.element && extras.initiator_iqn.is_none() => {
+                return self.initiator(child, extras);
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -125,7 +131,7 @@ impl<'i> Reader<'_, 'i> {
     /// `<cookies>` of plain `<cookie name=...>value</cookie>` elements.
     fn cookies(&self, node: Node<'_, '_>, extras: &mut NetworkExtras) -> Result<bool, Error> {
         let plain_cookie = |c: Node<'_, '_>| {
-            is_named(c, "cookie")
+            is_named(c, shape::COOKIE)
                 && c.attributes().all(|a| a.name() == "name" && a.namespace().is_none())
                 && c.has_attribute("name")
                 && c.children().all(|t| t.is_text() || is_noise(t))
@@ -152,7 +158,7 @@ impl<'i> Reader<'_, 'i> {
         let items: Vec<Node<'_, '_>> = node.children().filter(Node::is_element).collect();
         let [iqn] = items.as_slice() else { return Ok(false) };
         let plain = node.attributes().next().is_none()
-            && is_named(*iqn, "iqn")
+            && is_named(*iqn, shape::INITIATOR_IQN)
             && only(*iqn, &["name"])
             && iqn.has_attribute("name");
         if !plain || !blank_texts(node) {

@@ -45,7 +45,10 @@ impl<'i> Reader<'_, 'i> {
             Some("network") => {
                 let node = node.ok_or_else(|| {
                     let why = "a network disk names its protocol there";
-                    self.err(owner.range().start, ErrorKind::MissingElement { element, child: "source", why })
+                    self.err(
+                        owner.range().start,
+                        ErrorKind::MissingElement { element, child: shape::SOURCE_COMMON.element, why },
+                    )
                 })?;
                 Source::Network(Box::new(self.network_source(node)?))
             }
@@ -73,7 +76,7 @@ impl<'i> Reader<'_, 'i> {
         self.fill(&shape::SOURCE_COMMON, common, &mut attrs)?;
         self.rest(attrs, &mut common.unknown)?;
         for child in node.children() {
-            if is_named(child, "encryption") && common.encryption.is_none() {
+            if is_named(child, shape::ENCRYPTION.element) && common.encryption.is_none() {
                 common.encryption = Some(Box::new(self.encryption(child)?));
             } else {
                 self.check_element_name(child)?;
@@ -90,7 +93,7 @@ impl<'i> Reader<'_, 'i> {
         self.rest(attrs, &mut nvme.unknown)?;
         for child in node.children() {
             // The controller's address, typed in its plain form: PCI attributes only, no children.
-            let plain = is_named(child, "address")
+            let plain = is_named(child, shape::ADDRESS.element)
                 && nvme.address.is_none()
                 && child.attributes().all(|a| a.namespace().is_none() && shape::PCI_ADDRESS.knows(a.name()))
                 && !child.children().any(|c| c.is_element());
@@ -111,7 +114,7 @@ impl<'i> Reader<'_, 'i> {
         self.fill(&shape::ENCRYPTION, &mut encryption, &mut attrs)?;
         self.rest(attrs, &mut encryption.unknown)?;
         for child in node.children() {
-            if is_named(child, "secret") {
+            if is_named(child, shape::ENCRYPTION_SECRET.element) {
                 let secret = EncryptionSecret {
                     secret_type: None,
                     uuid: None,
@@ -139,7 +142,7 @@ impl<'i> Reader<'_, 'i> {
         let mut layer = BackingLayer::new(Source::File(FileSource::default()));
         self.fill(&shape::BACKING_STORE, &mut layer, &mut attrs)?;
         self.rest(attrs, &mut layer.unknown)?;
-        self.layer_children(node, depth, disk_type.as_ref(), &mut layer, "backingStore")?;
+        self.layer_children(node, depth, disk_type.as_ref(), &mut layer, shape::BACKING_STORE.element)?;
         Ok(BackingStore::Layer(Box::new(layer)))
     }
 
@@ -151,7 +154,7 @@ impl<'i> Reader<'_, 'i> {
         let mut mirror = Mirror { job: None, ready: None, layer };
         self.fill(&shape::MIRROR, &mut mirror, &mut attrs)?;
         self.rest(attrs, &mut mirror.layer.unknown)?;
-        self.layer_children(node, depth_of(node), disk_type.as_ref(), &mut mirror.layer, "mirror")?;
+        self.layer_children(node, depth_of(node), disk_type.as_ref(), &mut mirror.layer, shape::MIRROR.element)?;
         Ok(mirror)
     }
 
@@ -173,8 +176,13 @@ impl<'i> Reader<'_, 'i> {
                 self.check_depth(child, depth + 1)?;
             }
             match element_name(child) {
-                "source" if source_node.is_none() && !(simple && is_empty(child)) => source_node = Some(child),
-                "format" if layer.format.is_none() && child.attribute("type").is_some() => {
+                n if n == shape::SOURCE_COMMON.element && source_node.is_none() && !(simple && is_empty(child)) => {
+                    source_node = Some(child);
+                }
+                n if n == shape::BACKING_FORMAT.element
+                    && layer.format.is_none()
+                    && child.attribute("type").is_some() =>
+                {
                     let mut attrs = self.attrs(child)?;
                     let kind = attrs
                         .take("type")
@@ -185,7 +193,9 @@ impl<'i> Reader<'_, 'i> {
                     self.leaf_children(child, &mut format.unknown)?;
                     layer.format = Some(format);
                 }
-                "backingStore" if layer.backing.is_none() => layer.backing = Some(self.backing_store(child)?),
+                n if n == shape::BACKING_STORE.element && layer.backing.is_none() => {
+                    layer.backing = Some(self.backing_store(child)?);
+                }
                 _ => self.keep(child, &mut layer.unknown)?,
             }
         }

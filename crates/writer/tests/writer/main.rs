@@ -4,6 +4,8 @@
 
 use diskxml_model::{Bus, DeviceKind, Discard, Disk, Driver, Host, Name, Text};
 
+mod clash;
+
 fn testdata(name: &str) -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/");
     std::fs::read_to_string(format!("{path}{name}")).unwrap()

@@ -1,188 +1,15 @@
-//! One declaration per element: its name and its known attributes in libvirt's order, each
-//! with how to read it from the model and how to set it from text. The writer's emission,
-//! the writer's clash check and the parser's extraction are all driven by these tables, so
-//! an attribute is named once.
+//! The tables, one per element: libvirt's `<disk>` vocabulary.
 
 use diskxml_model::{
     Alias, Auth, BackingLayer, Blockio, Boot, Cache, CcwAddress, DetectZeroes, DeviceKind, Discard, Disk, DriveAddress,
-    Driver, Encryption, EncryptionSecret, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Mirror,
-    NetworkSource, NvmeSource, OnOff, PciAddress, ReadErrorPolicy, Secret, SecretType, SourceCommon, StartupPolicy,
-    Target, Text, Transient, Tray, UsbAddress, VhostUserSource, VolumeMode, VolumeSource, YesNo,
+    Driver, Encryption, EncryptionSecret, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Iotune,
+    MetadataCache, Mirror, NetworkSource, NvmeSource, OnOff, PciAddress, ReadErrorPolicy, Secret, SecretType,
+    SourceCommon, StartupPolicy, Target, Text, Transient, Tray, UsbAddress, VhostUserSource, VolumeMode, VolumeSource,
+    YesNo,
 };
 use diskxml_model::{BlockSource, Bus, DirSource, NetworkExtras};
 
-/// An attribute's value as the writer writes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Value<'a> {
-    /// Text, escaped when written.
-    Text(&'a str),
-    /// Text that needs no escaping, written as is: a spelling of libvirt's vocabulary that
-    /// the model knows (none holds a character XML escapes; the writer's tests check every
-    /// one).
-    Verbatim(&'static str),
-    /// A decimal number.
-    Decimal(u64),
-    /// A hexadecimal number with `0x` and at least `width` digits (PCI and CCW addresses).
-    Hex {
-        /// The value.
-        value: u32,
-        /// The fewest digits written.
-        width: usize,
-    },
-}
-
-/// Why a value could not be set from its text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SetError {
-    /// The model refuses the value (a character XML cannot carry, say).
-    Model(diskxml_model::Error),
-    /// The text is not of the attribute's form.
-    Invalid {
-        /// What the attribute takes, in words.
-        expected: &'static str,
-    },
-}
-
-impl From<diskxml_model::Error> for SetError {
-    fn from(e: diskxml_model::Error) -> Self {
-        Self::Model(e)
-    }
-}
-
-/// Reads the value of this attribute from the model, if it is set.
-pub type Getter<T> = for<'a> fn(&'a T) -> Option<Value<'a>>;
-/// Sets this attribute in the model from its text.
-pub type Setter<T> = fn(&mut T, &str) -> Result<(), SetError>;
-
-/// One known attribute of an element.
-#[derive(Debug)]
-pub struct Attr<T: 'static> {
-    /// Its name.
-    pub name: &'static str,
-    /// ` name='`: what the writer writes before the value, in one piece.
-    pub lead: &'static str,
-    /// How the writer reads it.
-    pub get: Getter<T>,
-    /// How the parser sets it; `None` for an attribute the element's constructor takes
-    /// (a required one such as `target@dev`, or one that fixes the kind, such as `type`).
-    pub set: Option<Setter<T>>,
-}
-
-/// An element's name and its known attributes, in the order libvirt writes them.
-#[derive(Debug)]
-pub struct Shape<T: 'static> {
-    /// The element's name.
-    pub element: &'static str,
-    /// Its known attributes.
-    pub attrs: &'static [Attr<T>],
-}
-
-impl<T> Shape<T> {
-    /// Whether `name` is one of the element's known attributes.
-    #[must_use]
-    pub fn knows(&self, name: &str) -> bool {
-        self.attrs.iter().any(|a| a.name == name)
-    }
-
-    /// The known attributes' names, in order.
-    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.attrs.iter().map(|a| a.name)
-    }
-}
-
-/// A non-negative decimal number as libvirt writes one: ASCII digits only, no sign.
-///
-/// # Errors
-/// [`SetError::Invalid`] for anything else.
-pub fn decimal(s: &str) -> Result<u64, SetError> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(SetError::Invalid { expected: "a non-negative decimal integer" });
-    }
-    s.parse().map_err(|_| SetError::Invalid { expected: "a non-negative decimal integer" })
-}
-
-/// [`decimal`], below 2^32.
-///
-/// # Errors
-/// [`SetError::Invalid`] for anything else.
-pub fn decimal_u32(s: &str) -> Result<u32, SetError> {
-    u32::try_from(decimal(s)?).map_err(|_| SetError::Invalid { expected: "an integer below 2^32" })
-}
-
-/// An address component: hexadecimal with `0x`, or decimal, as libvirt reads it.
-///
-/// # Errors
-/// [`SetError::Invalid`] for anything else.
-pub fn hex_or_decimal(s: &str) -> Result<u32, SetError> {
-    let invalid = SetError::Invalid { expected: "a hexadecimal (0x..) or decimal integer below 2^32" };
-    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            u32::from_str_radix(hex, 16).map_err(|_| invalid)
-        }
-        Some(_) => Err(invalid),
-        None => decimal(s).ok().and_then(|n| u32::try_from(n).ok()).ok_or(invalid),
-    }
-}
-
-/// An optional text attribute of field `$f` (model error label `$label`).
-macro_rules! text {
-    ($name:literal, $($f:ident).+, $label:literal) => {
-        Attr {
-            name: $name,
-            lead: concat!(" ", $name, "='"),
-            get: |x| x.$($f).+.as_deref().map(Value::Text),
-            set: Some(|x, v| {
-                x.$($f).+ = Some(Text::new($label, v)?);
-                Ok(())
-            }),
-        }
-    };
-}
-
-/// An optional vocabulary attribute (an enum with `parse` and `as_str`).
-macro_rules! vocab {
-    ($name:literal, $($f:ident).+, $ty:ty) => {
-        Attr {
-            name: $name,
-            lead: concat!(" ", $name, "='"),
-            get: |x| x.$($f).+.as_ref().map(|v| v.spelling().map_or(Value::Text(v.as_str()), Value::Verbatim)),
-            set: Some(|x, v| {
-                x.$($f).+ = Some(<$ty>::parse(v)?);
-                Ok(())
-            }),
-        }
-    };
-}
-
-/// An optional decimal `u32` attribute.
-macro_rules! num {
-    ($name:literal, $($f:ident).+) => {
-        Attr {
-            name: $name,
-            lead: concat!(" ", $name, "='"),
-            get: |x| x.$($f).+.map(|n| Value::Decimal(u64::from(n))),
-            set: Some(|x, v| {
-                x.$($f).+ = Some(decimal_u32(v)?);
-                Ok(())
-            }),
-        }
-    };
-}
-
-/// An optional `u32` attribute written in hexadecimal with `$width` digits.
-macro_rules! hex {
-    ($name:literal, $f:ident, $width:literal) => {
-        Attr {
-            name: $name,
-            lead: concat!(" ", $name, "='"),
-            get: |x| x.$f.map(|value| Value::Hex { value, width: $width }),
-            set: Some(|x, v| {
-                x.$f = Some(hex_or_decimal(v)?);
-                Ok(())
-            }),
-        }
-    };
-}
+use crate::table::{Attr, Child, ChildKind, Part, Shape, Value, decimal, decimal_u32, hex_or_decimal};
 
 /// `<disk>`: `type` follows from the source (and is left out where it was absent).
 pub const DISK: Shape<Disk> = Shape {
@@ -198,6 +25,28 @@ pub const DISK: Shape<Disk> = Shape {
             set: None,
         },
         vocab!("device", device, DeviceKind),
+    ],
+    children: &[
+        part!(DRIVER, Driver),
+        part!(AUTH, Auth),
+        part!(SOURCE_COMMON, Source),
+        part!(BACKING_STORE, BackingStore),
+        part!(MIRROR, Mirror),
+        part!(GEOMETRY, Geometry),
+        part!(BLOCKIO, Blockio),
+        part!(TARGET, Target),
+        part!(IOTUNE, Iotune),
+        flag!("readonly", readonly),
+        flag!("shareable", shareable),
+        part!(TRANSIENT, Transient),
+        text_child!("serial", serial, "serial"),
+        text_child!("wwn", wwn, "wwn"),
+        text_child!("vendor", vendor, "vendor"),
+        text_child!("product", product, "product"),
+        part!(ENCRYPTION, Encryption),
+        part!(BOOT, Boot),
+        part!(ALIAS, Alias),
+        part!(ADDRESS, Address),
     ],
 };
 
@@ -224,7 +73,20 @@ pub const DRIVER: Shape<Driver> = Shape {
         vocab!("packed", packed, OnOff),
         vocab!("page_per_vq", page_per_vq, OnOff),
     ],
+    children: &[part!(METADATA_CACHE, MetadataCache)],
 };
+
+/// `<metadata_cache>` of a qcow2 `<driver>`, in its plain form: at most one `<max_size>`
+/// ([`MAX_SIZE`]) with a `unit` and a decimal text.
+pub const METADATA_CACHE: Shape<MetadataCache> = Shape { element: "metadata_cache", attrs: &[], children: &[] };
+
+/// `<max_size unit='…'>N</max_size>` of a `<metadata_cache>`.
+pub const MAX_SIZE: &str = "max_size";
+
+/// `<iotune>`: its limits are `diskxml_model::Iotune::LIMITS`, in libvirt's order, with
+/// `<group_name>` after the first `Iotune::GROUP_NAME_AFTER` of them.
+pub const IOTUNE: Shape<Iotune> =
+    Shape { element: "iotune", attrs: &[], children: &[text_child!("group_name", group_name, "iotune.group_name")] };
 
 /// `<target>`; `dev` is required.
 pub const TARGET: Shape<Target> = Shape {
@@ -236,22 +98,28 @@ pub const TARGET: Shape<Target> = Shape {
         vocab!("removable", removable, OnOff),
         num!("rotation_rate", rotation_rate),
     ],
+    children: &[],
 };
 
 /// `<geometry>`.
 pub const GEOMETRY: Shape<Geometry> = Shape {
     element: "geometry",
     attrs: &[num!("cyls", cyls), num!("heads", heads), num!("secs", secs), text!("trans", trans, "geometry.trans")],
+    children: &[],
 };
 
 /// `<transient>`.
-pub const TRANSIENT: Shape<Transient> =
-    Shape { element: "transient", attrs: &[text!("shareBacking", share_backing, "transient.shareBacking")] };
+pub const TRANSIENT: Shape<Transient> = Shape {
+    element: "transient",
+    attrs: &[text!("shareBacking", share_backing, "transient.shareBacking")],
+    children: &[],
+};
 
 /// `<blockio>`.
 pub const BLOCKIO: Shape<Blockio> = Shape {
     element: "blockio",
     attrs: &[num!("logical_block_size", logical_block_size), num!("physical_block_size", physical_block_size)],
+    children: &[],
 };
 
 /// `<boot>`; `order` is required.
@@ -261,18 +129,21 @@ pub const BOOT: Shape<Boot> = Shape {
         Attr { name: "order", lead: " order='", get: |b| Some(Value::Decimal(u64::from(b.order.get()))), set: None },
         text!("loadparm", loadparm, "boot.loadparm"),
     ],
+    children: &[],
 };
 
 /// `<alias>`; `name` is required.
 pub const ALIAS: Shape<Alias> = Shape {
     element: "alias",
     attrs: &[Attr { name: "name", lead: " name='", get: |a| Some(Value::Text(&a.name)), set: None }],
+    children: &[],
 };
 
 /// `<auth>`; `username` is required.
 pub const AUTH: Shape<Auth> = Shape {
     element: "auth",
     attrs: &[Attr { name: "username", lead: " username='", get: |a| Some(Value::Text(&a.username)), set: None }],
+    children: &[],
 };
 
 /// `<secret>` of an `<auth>`.
@@ -283,12 +154,14 @@ pub const AUTH_SECRET: Shape<Secret> = Shape {
         text!("uuid", uuid, "auth.secret.uuid"),
         text!("usage", usage, "auth.secret.usage"),
     ],
+    children: &[],
 };
 
 /// `<encryption>`.
 pub const ENCRYPTION: Shape<Encryption> = Shape {
     element: "encryption",
     attrs: &[text!("format", format, "encryption.format"), text!("engine", engine, "encryption.engine")],
+    children: &[],
 };
 
 /// `<secret>` of an `<encryption>`.
@@ -299,6 +172,7 @@ pub const ENCRYPTION_SECRET: Shape<EncryptionSecret> = Shape {
         text!("uuid", uuid, "encryption.secret.uuid"),
         text!("usage", usage, "encryption.secret.usage"),
     ],
+    children: &[],
 };
 
 /// `<host>` of a network source. Its constructor checks the combination (a unix socket
@@ -323,20 +197,27 @@ pub const HOST: Shape<Host> = Shape {
         },
         Attr { name: "socket", lead: " socket='", get: |h| h.socket().map(|s| Value::Text(s)), set: None },
     ],
+    children: &[],
 };
 
 /// The attributes every host-side `<source>` has after its own: `startupPolicy`, `index`.
-pub const SOURCE_COMMON: Shape<SourceCommon> =
-    Shape { element: "source", attrs: &[vocab!("startupPolicy", startup_policy, StartupPolicy), num!("index", index)] };
+pub const SOURCE_COMMON: Shape<SourceCommon> = Shape {
+    element: "source",
+    attrs: &[vocab!("startupPolicy", startup_policy, StartupPolicy), num!("index", index)],
+    children: &[],
+};
 
 /// The `<source>` of a file disk (then [`SOURCE_COMMON`]).
-pub const FILE_SOURCE: Shape<FileSource> = Shape { element: "source", attrs: &[text!("file", path, "source.file")] };
+pub const FILE_SOURCE: Shape<FileSource> =
+    Shape { element: "source", attrs: &[text!("file", path, "source.file")], children: &[] };
 
 /// The `<source>` of a block disk (then [`SOURCE_COMMON`]).
-pub const BLOCK_SOURCE: Shape<BlockSource> = Shape { element: "source", attrs: &[text!("dev", dev, "source.dev")] };
+pub const BLOCK_SOURCE: Shape<BlockSource> =
+    Shape { element: "source", attrs: &[text!("dev", dev, "source.dev")], children: &[] };
 
 /// The `<source>` of a dir disk (then [`SOURCE_COMMON`]).
-pub const DIR_SOURCE: Shape<DirSource> = Shape { element: "source", attrs: &[text!("dir", dir, "source.dir")] };
+pub const DIR_SOURCE: Shape<DirSource> =
+    Shape { element: "source", attrs: &[text!("dir", dir, "source.dir")], children: &[] };
 
 /// The `<source>` of a volume disk (then [`SOURCE_COMMON`]).
 pub const VOLUME_SOURCE: Shape<VolumeSource> = Shape {
@@ -346,6 +227,7 @@ pub const VOLUME_SOURCE: Shape<VolumeSource> = Shape {
         text!("volume", volume, "source.volume"),
         vocab!("mode", mode, VolumeMode),
     ],
+    children: &[],
 };
 
 /// The `<source>` of an nvme disk.
@@ -357,12 +239,14 @@ pub const NVME_SOURCE: Shape<NvmeSource> = Shape {
         num!("namespace", namespace),
         num!("index", index),
     ],
+    children: &[],
 };
 
 /// The `<source>` of a vhostuser disk.
 pub const VHOSTUSER_SOURCE: Shape<VhostUserSource> = Shape {
     element: "source",
     attrs: &[text!("type", source_type, "source.type"), text!("path", path, "source.path"), num!("index", index)],
+    children: &[],
 };
 
 /// The `<source>` of a network disk; `protocol` is required.
@@ -382,6 +266,7 @@ pub const NETWORK_SOURCE: Shape<NetworkSource> = Shape {
         num!("snapshot-timeout", snapshot_timeout),
         num!("index", index),
     ],
+    children: &[],
 };
 
 /// `<identity>` of an nfs or ssh source.
@@ -394,6 +279,7 @@ pub const IDENTITY: Shape<Identity> = Shape {
         text!("keyfile", keyfile, "source.identity.keyfile"),
         text!("agentsock", agentsock, "source.identity.agentsock"),
     ],
+    children: &[],
 };
 
 /// A `u64` decimal attribute.
@@ -417,14 +303,26 @@ macro_rules! num64 {
 /// `<ssl verify>` (then `<cookies>`), `<readahead size>`, `<timeout seconds>` (then
 /// `<initiator>`).
 pub const NETWORK_EXTRAS: [Shape<NetworkExtras>; 7] = [
-    Shape { element: "snapshot", attrs: &[text!("name", snapshot, "source.snapshot.name")] },
-    Shape { element: "config", attrs: &[text!("file", config, "source.config.file")] },
-    Shape { element: "knownHosts", attrs: &[text!("path", known_hosts, "source.knownHosts.path")] },
-    Shape { element: "reconnect", attrs: &[num!("delay", reconnect_delay)] },
-    Shape { element: "ssl", attrs: &[vocab!("verify", ssl_verify, YesNo)] },
-    Shape { element: "readahead", attrs: &[num64!("size", readahead)] },
-    Shape { element: "timeout", attrs: &[num64!("seconds", timeout)] },
+    Shape { element: "snapshot", attrs: &[text!("name", snapshot, "source.snapshot.name")], children: &[] },
+    Shape { element: "config", attrs: &[text!("file", config, "source.config.file")], children: &[] },
+    Shape { element: "knownHosts", attrs: &[text!("path", known_hosts, "source.knownHosts.path")], children: &[] },
+    Shape { element: "reconnect", attrs: &[num!("delay", reconnect_delay)], children: &[] },
+    Shape { element: "ssl", attrs: &[vocab!("verify", ssl_verify, YesNo)], children: &[] },
+    Shape { element: "readahead", attrs: &[num64!("size", readahead)], children: &[] },
+    Shape { element: "timeout", attrs: &[num64!("seconds", timeout)], children: &[] },
 ];
+
+/// `<cookies>` of an http(s) source: a [`COOKIE`] per cookie.
+pub const COOKIES: Shape<NetworkExtras> = Shape { element: "cookies", attrs: &[], children: &[] };
+
+/// `<cookie name='…'>value</cookie>` in [`COOKIES`].
+pub const COOKIE: &str = "cookie";
+
+/// `<initiator>` of an iscsi source: one [`INITIATOR_IQN`].
+pub const INITIATOR: Shape<NetworkExtras> = Shape { element: "initiator", attrs: &[], children: &[] };
+
+/// `<iqn name='…'/>` in [`INITIATOR`].
+pub const INITIATOR_IQN: &str = "iqn";
 
 /// `<backingStore>`: `type` follows from the layer's source.
 pub const BACKING_STORE: Shape<BackingLayer> = Shape {
@@ -433,6 +331,7 @@ pub const BACKING_STORE: Shape<BackingLayer> = Shape {
         Attr { name: "type", lead: " type='", get: |l| Some(Value::Text(l.source.disk_type())), set: None },
         num!("index", index),
     ],
+    children: &[],
 };
 
 /// `<mirror>`: `type` follows from the destination's source.
@@ -444,36 +343,44 @@ pub const MIRROR: Shape<Mirror> = Shape {
         text!("ready", ready, "attribute value"),
         num!("index", layer.index),
     ],
+    children: &[],
 };
 
 /// `<format>` of a backing layer; `type` is required.
 pub const BACKING_FORMAT: Shape<diskxml_model::BackingFormat> = Shape {
     element: "format",
     attrs: &[Attr { name: "type", lead: " type='", get: |f| Some(Value::Text(f.format.as_str())), set: None }],
+    children: &[],
 };
 
 /// `<address>`: its `type` fixes the kind, whose attributes follow ([`DRIVE_ADDRESS`] ...).
 pub const ADDRESS: Shape<diskxml_model::Address> = Shape {
     element: "address",
     attrs: &[Attr { name: "type", lead: " type='", get: |a| Some(Value::Text(a.kind.type_name())), set: None }],
+    children: &[],
 };
 
 /// The attributes of `<address type='drive'>` after `type`.
 pub const DRIVE_ADDRESS: Shape<DriveAddress> = Shape {
     element: "address",
     attrs: &[num!("controller", controller), num!("bus", bus), num!("target", target), num!("unit", unit)],
+    children: &[],
 };
 
 /// The attributes of `<address type='pci'>` after `type` (and of an nvme source's address).
 pub const PCI_ADDRESS: Shape<PciAddress> = Shape {
     element: "address",
     attrs: &[hex!("domain", domain, 4), hex!("bus", bus, 2), hex!("slot", slot, 2), hex!("function", function, 1)],
+    children: &[],
 };
 
 /// The attributes of `<address type='ccw'>` after `type`.
-pub const CCW_ADDRESS: Shape<CcwAddress> =
-    Shape { element: "address", attrs: &[hex!("cssid", cssid, 1), hex!("ssid", ssid, 1), hex!("devno", devno, 4)] };
+pub const CCW_ADDRESS: Shape<CcwAddress> = Shape {
+    element: "address",
+    attrs: &[hex!("cssid", cssid, 1), hex!("ssid", ssid, 1), hex!("devno", devno, 4)],
+    children: &[],
+};
 
 /// The attributes of `<address type='usb'>` after `type`.
 pub const USB_ADDRESS: Shape<UsbAddress> =
-    Shape { element: "address", attrs: &[num!("bus", bus), text!("port", port, "address.port")] };
+    Shape { element: "address", attrs: &[num!("bus", bus), text!("port", port, "address.port")], children: &[] };
