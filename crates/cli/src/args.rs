@@ -60,22 +60,6 @@ pub(crate) fn flag_failure(e: diskxml::Error) -> crate::input::Failure {
     }
 }
 
-/// The rbd host settings (`--rbd-user`, `--rbd-secret-uuid`) apply to rbd volumes only: on
-/// any other volume they would be dropped, so they are a usage error (exit 2) there.
-pub(crate) fn rbd_flags_apply(
-    volume_type: &str,
-    rbd_user: Option<&String>,
-    rbd_secret_uuid: Option<&String>,
-) -> Result<(), crate::input::Failure> {
-    let given = [("--rbd-user", rbd_user.is_some()), ("--rbd-secret-uuid", rbd_secret_uuid.is_some())];
-    match given.iter().find(|(_, set)| *set) {
-        Some((flag, _)) if volume_type != "rbd" => Err(crate::input::Failure::Io(format!(
-            "{flag}: applies to rbd volumes only, not to this {volume_type} volume"
-        ))),
-        _ => Ok(()),
-    }
-}
-
 /// A flag's value as the facade reads it; clap names the flag in its own message.
 fn message<T>(result: Result<T, diskxml::Error>) -> Result<T, String> {
     result.map_err(|e| match e {

@@ -29,12 +29,12 @@ pub(crate) struct AttachArgs {
     /// The <serial> of the disk; it overrides the connection info's (as for render).
     #[arg(long)]
     serial: Option<String>,
-    /// The host's [libvirt] rbd_user, which nova falls back to for rbd volumes (an error for
-    /// any other volume).
+    /// The host's [libvirt] rbd_user, which nova falls back to for rbd volumes (a host
+    /// setting: other volumes do not use it, as in nova).
     #[arg(long, value_name = "USER")]
     rbd_user: Option<String>,
-    /// The host's [libvirt] rbd_secret_uuid, which nova falls back to for rbd volumes (an
-    /// error for any other volume).
+    /// The host's [libvirt] rbd_secret_uuid, which nova falls back to for rbd volumes (a host
+    /// setting: other volumes do not use it, as in nova).
     #[arg(long, value_name = "UUID")]
     rbd_secret_uuid: Option<String>,
     /// Plug into the running guest (default: live and config when running, config when shut off).
@@ -174,7 +174,6 @@ pub(crate) fn attach(args: &AttachArgs, out: &mut Vec<u8>) -> Result<(), Failure
     let file = &args.connection_info;
     let text = read_input(file)?;
     let mut info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| connection_failure(file, &text, &e))?;
-    crate::args::rbd_flags_apply(info.driver_volume_type(), args.rbd_user.as_ref(), args.rbd_secret_uuid.as_ref())?;
     if args.serial.is_some() {
         info.set_serial(args.serial.clone());
     }

@@ -36,12 +36,12 @@ pub(crate) struct RenderArgs {
     /// controller 0 with this unit.
     #[arg(long)]
     unit: Option<u32>,
-    /// The host's [libvirt] rbd_user, which nova falls back to for rbd volumes (an error for
-    /// any other volume).
+    /// The host's [libvirt] rbd_user, which nova falls back to for rbd volumes (a host
+    /// setting: other volumes do not use it, as in nova).
     #[arg(long, value_name = "USER")]
     rbd_user: Option<String>,
-    /// The host's [libvirt] rbd_secret_uuid, which nova falls back to for rbd volumes (an
-    /// error for any other volume).
+    /// The host's [libvirt] rbd_secret_uuid, which nova falls back to for rbd volumes (a host
+    /// setting: other volumes do not use it, as in nova).
     #[arg(long, value_name = "UUID")]
     rbd_secret_uuid: Option<String>,
     /// A libvirt secret of usage 'volume' on the host: the volume with this id is encrypted
@@ -81,7 +81,6 @@ pub(crate) fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure
     let rendered = if let Some(file) = &args.connection_info {
         let text = read_input(file)?;
         let mut info = diskxml::ConnectionInfo::from_json(&text).map_err(|e| connection_failure(file, &text, &e))?;
-        crate::args::rbd_flags_apply(info.driver_volume_type(), args.rbd_user.as_ref(), args.rbd_secret_uuid.as_ref())?;
         if let Some(serial) = &args.serial {
             let was = info.serial().map_or_else(|| "none".to_owned(), |s| format!("{s:?}"));
             eprintln!("diskxml: note: --serial {serial:?} overrides the connection info's serial ({was})");
@@ -94,7 +93,6 @@ pub(crate) fn render(args: &RenderArgs, out: &mut Vec<u8>) -> Result<(), Failure
         })?
     } else {
         let path = args.device_path.as_deref().unwrap_or_default();
-        crate::args::rbd_flags_apply("openvstorage_edge", args.rbd_user.as_ref(), args.rbd_secret_uuid.as_ref())?;
         let disk = OpenvStorageEdge.disk_from_path(path, args.serial.as_deref(), &disk_info).map_err(|e| match e {
             // The field is the flag here.
             diskxml::connector::Error::Field { problem, .. } => Failure::Invalid(format!("--device-path: {problem}")),
@@ -158,8 +156,8 @@ struct ProbedJson<'a> {
 /// Never print what libvirt refuses: the problems, one a line, or the step that failed.
 fn refused(e: diskxml::Error) -> Failure {
     match e {
-        diskxml::Error::Refused(problems) => {
-            let lines: Vec<String> = problems.iter().map(|p| format!("[{}] {}", p.rule, p)).collect();
+        diskxml::Error::Refused(refused) => {
+            let lines: Vec<String> = refused.problems.iter().map(|p| format!("[{}] {}", p.rule, p)).collect();
             Failure::Invalid(format!("libvirt would refuse this disk:\n  {}", lines.join("\n  ")))
         }
         other => Failure::Invalid(other.to_string()),

@@ -119,8 +119,17 @@ pub fn disk_with_common_settings(
 
 /// nova's volume encryption: a volume whose id (`data.volume_id`, else the serial) has a
 /// libvirt secret of usage `volume` on the host gets `<encryption format='luks'>` with it.
-pub(crate) fn encrypt(disk: &mut Disk, info: &ConnectionInfo, settings: &crate::HostSettings) -> Result<(), Error> {
-    if let Some(uuid) = info.volume_id_or_serial()?.and_then(|id| settings.volume_secrets.get(id)) {
+pub(crate) fn encrypt(
+    disk: &mut Disk,
+    info: &ConnectionInfo,
+    settings: &crate::HostSettings,
+    found: Option<&str>,
+) -> Result<(), Error> {
+    // The host settings' secret first; then the one found, for a disk the driver did not
+    // encrypt itself.
+    let configured = info.volume_id_or_serial()?.and_then(|id| settings.volume_secrets.get(id));
+    let uuid = configured.map(String::as_str).or_else(|| found.filter(|_| disk.encryption.is_none()));
+    if let Some(uuid) = uuid {
         disk.encryption = Some(Box::new(luks_encryption(uuid)?));
     }
     Ok(())

@@ -357,8 +357,37 @@ impl Registry {
     /// secret among the host's `volume_secrets` is encrypted (`<encryption format='luks'>`
     /// with a `passphrase` secret).
     pub fn disk(&self, info: &ConnectionInfo, disk_info: &DiskInfo) -> Result<Disk, Error> {
+        self.disk_with_found_secret(info, disk_info, None)
+    }
+
+    /// [`Registry::disk`], with `found` (the volume's passphrase secret that the host's
+    /// libvirt holds, as nova finds it) as its LUKS secret when the host settings name none
+    /// and the driver encrypted nothing: the one place a disk is given its `<encryption>`.
+    ///
+    /// ```
+    /// use diskxml_connector::{ConnectionInfo, DiskInfo, Registry};
+    /// use diskxml_model::Bus;
+    ///
+    /// let info = ConnectionInfo::from_json(r#"{"driver_volume_type": "nbd", "serial": "v1",
+    ///     "data": {"hosts": ["nbd.example"], "ports": [10809], "name": "v1"}}"#)?;
+    /// let registry = Registry::with_builtins();
+    /// let found = "3b6f6c2a-1f4f-4b2a-9d7e-0c1f2e3d4c5b";
+    /// let disk = registry.disk_with_found_secret(&info, &DiskInfo::new("vdb", Bus::Virtio), Some(found))?;
+    /// assert_eq!(disk.encryption.as_ref().and_then(|e| e.format.as_deref()), Some("luks"));
+    /// assert!(registry.disk(&info, &DiskInfo::new("vdb", Bus::Virtio))?.encryption.is_none());
+    /// # Ok::<(), diskxml_connector::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Registry::disk`].
+    pub fn disk_with_found_secret(
+        &self,
+        info: &ConnectionInfo,
+        disk_info: &DiskInfo,
+        found: Option<&str>,
+    ) -> Result<Disk, Error> {
         let mut disk = self.driver_for(info)?.disk(info, disk_info)?;
-        common::encrypt(&mut disk, info, &self.settings)?;
+        common::encrypt(&mut disk, info, &self.settings, found)?;
         Ok(disk)
     }
 

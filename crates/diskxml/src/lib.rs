@@ -120,9 +120,9 @@ pub enum Error {
     #[error(transparent)]
     Edit(#[from] parser::EditError),
     /// libvirt would refuse the disk: the problems, each with its rule (the qemu profile,
-    /// host-dependent rules aside).
-    #[error("libvirt would refuse this disk: {}", refused_list(.0))]
-    Refused(Vec<Problem>),
+    /// but the host-dependent rules; [`rules::libvirt_accepts`]).
+    #[error("libvirt would refuse this disk: {0}")]
+    Refused(rules::Refused),
     /// An argument (a flag, a keyword) that libvirt's vocabulary does not have: its name
     /// (`dev`, `bus`, `device`, `unit`, `profile`) and what is wrong.
     #[error("{name}: {message}")]
@@ -153,11 +153,6 @@ impl From<libvirt::Error> for Error {
     fn from(e: libvirt::Error) -> Self {
         Self::Libvirt(e.to_string())
     }
-}
-
-fn refused_list(problems: &[Problem]) -> String {
-    let lines: Vec<String> = problems.iter().map(|p| format!("[{}] {p}", p.rule)).collect();
-    lines.join("; ")
 }
 
 #[cfg(feature = "libvirt")]

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::{ConnectionInfo, Disk, DiskInfo, Error, Problem, Profile, Registry, ToXml, connector, rules};
+use crate::{ConnectionInfo, Disk, DiskInfo, Error, Problem, Registry, ToXml, connector, rules};
 
 /// What [`render`] made: the disk, its XML, and what its caller should hear about.
 ///
@@ -63,11 +63,7 @@ impl Rendered {
     /// # Errors
     /// [`Error::Refused`] with every problem; [`Error::Write`].
     pub fn from_disk(disk: Disk) -> Result<Self, Error> {
-        let (host, refused): (Vec<Problem>, Vec<Problem>) =
-            rules::validate(&disk, Profile::Qemu).into_iter().partition(|p| p.rule.host_dependent());
-        if !refused.is_empty() {
-            return Err(Error::Refused(refused));
-        }
+        let host = rules::libvirt_accepts(&disk).map_err(Error::Refused)?;
         let xml = disk.to_xml()?;
         Ok(Self { disk, xml, warnings: host.into_iter().map(Warning::HostDependent).collect() })
     }

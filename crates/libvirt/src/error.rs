@@ -60,11 +60,8 @@ pub enum Error {
         holder: String,
     },
     /// The disk breaks a rule of libvirt's QEMU driver.
-    #[error("libvirt's QEMU driver would refuse this disk, so nothing was connected or plugged: {}", problems.join("; "))]
-    Refused {
-        /// Each rule the disk breaks (`[rule] where: what`).
-        problems: Vec<String>,
-    },
+    #[error("libvirt's QEMU driver would refuse this disk, so nothing was connected or plugged: {0}")]
+    Refused(diskxml_rules::Refused),
     /// A live attach on a bus that cannot be hot-plugged.
     #[error(
         "a disk on bus '{bus}' cannot be plugged into a running guest (virtio, scsi and usb can); use --config alone, or another bus; nothing was done"

@@ -70,9 +70,9 @@ use secrets::CreatedSecret;
 /// A callback told what an operation waits for.
 type Notice = dyn Fn(&str) + Send + Sync;
 
-const AFFECT_LIVE: u32 = 1;
-const AFFECT_CONFIG: u32 = 2;
-const XML_INACTIVE: u32 = 2;
+const AFFECT_LIVE: u32 = virt::sys::VIR_DOMAIN_AFFECT_LIVE;
+const AFFECT_CONFIG: u32 = virt::sys::VIR_DOMAIN_AFFECT_CONFIG;
+const XML_INACTIVE: u32 = virt::sys::VIR_DOMAIN_XML_INACTIVE;
 
 /// How many times an attach that picked its own dev tries the next free one when libvirt
 /// answers that the dev exists (another tool plugged a disk meanwhile).
@@ -463,12 +463,7 @@ impl Libvirt {
     ) -> Result<Disk, Error> {
         let mut disk_info = DiskInfo::new(dev.to_owned(), options.bus.clone());
         disk_info.device = options.device.clone();
-        let mut disk = self.registry.disk(info, &disk_info)?;
-        if disk.encryption.is_none()
-            && let Some(uuid) = secret
-        {
-            disk.encryption = Some(Box::new(diskxml_connector::luks_encryption(uuid)?));
-        }
+        let disk = self.registry.disk_with_found_secret(info, &disk_info, secret)?;
         refuse_what_libvirt_refuses(&disk, flags & AFFECT_LIVE != 0)?;
         Ok(disk)
     }
@@ -526,14 +521,7 @@ fn flags(dom: &Dom, live: Option<bool>, config: Option<bool>) -> Result<u32, Err
 /// The qemu profile's rules (but those that depend on the host's QEMU build), and for a live
 /// plug, a bus that can be hot-plugged.
 fn refuse_what_libvirt_refuses(disk: &Disk, live: bool) -> Result<(), Error> {
-    let problems: Vec<String> = diskxml_rules::validate(disk, diskxml_rules::Profile::Qemu)
-        .into_iter()
-        .filter(|p| !p.rule.host_dependent())
-        .map(|p| format!("[{}] {p}", p.rule))
-        .collect();
-    if !problems.is_empty() {
-        return Err(Error::Refused { problems });
-    }
+    diskxml_rules::libvirt_accepts(disk).map_err(Error::Refused)?;
     match disk.target.as_ref().and_then(|t| t.bus.as_ref()) {
         Some(bus) if live && !diskxml_rules::hotpluggable(bus) => Err(Error::NotHotpluggable { bus: bus.to_string() }),
         _ => Ok(()),

@@ -212,9 +212,9 @@ fn error(py: Python<'_>, e: Error) -> PyErr {
             raise(py, "XmlError", (message, pos.line, pos.column))
         }
         Error::Connector(c) => connector_error(py, message, c),
-        Error::Refused(problems) => {
+        Error::Refused(refused) => {
             let problems: Vec<ProblemTuple> =
-                problems.iter().map(|p| (p.rule.code().to_owned(), p.message.clone(), None, None)).collect();
+                refused.problems.iter().map(|p| (p.rule.code().to_owned(), p.message.clone(), None, None)).collect();
             raise(py, "RefusedError", (message, problems))
         }
         Error::Argument { name, .. } => raise(py, "ArgumentError", (message, name)),

@@ -52,7 +52,7 @@ pub use normalize::normalize;
 pub use qemu::hotpluggable;
 pub use report::{Locator, Problem, Step};
 pub use secrets::{SecretName, SecretRef, secret_refs};
-pub use validate::validate;
+pub use validate::{Refused, libvirt_accepts, validate};
 
 /// Whose rules to apply: a named set of rules for [`validate`] and [`normalize`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

@@ -73,3 +73,47 @@ pub fn validate(disk: &Disk, profile: Profile) -> Vec<Problem> {
     }
     report.into_problems()
 }
+
+/// The problems that make libvirt refuse a disk on a KVM host: the qemu profile's, but the
+/// host-dependent ones ([`Rule::host_dependent`](crate::Rule::host_dependent)).
+/// `Display` lists them as `[rule] where: what; …`, one formatter for every caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    /// Each problem, in report order.
+    pub problems: Vec<Problem>,
+}
+
+impl core::fmt::Display for Refused {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "[{}] {p}", p.rule)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether libvirt's QEMU driver takes `disk`: the one answer `render` and `attach` both
+/// give. `Ok` holds the host-dependent problems (libvirt may refuse the disk on a host whose
+/// QEMU lacks a feature: warnings); `Err` every problem libvirt always refuses it for.
+///
+/// ```
+/// use diskxml_model::{Bus, Disk};
+///
+/// let disk = Disk::openvstorage_edge("vol").target("vdb", Bus::Virtio).build()?;
+/// assert_eq!(diskxml_rules::libvirt_accepts(&disk), Ok(Vec::new()));
+/// let bad = Disk::openvstorage_edge("vol").target("vdb", Bus::Virtio).serial("a!b").build()?;
+/// let refused = diskxml_rules::libvirt_accepts(&bad).unwrap_err();
+/// assert_eq!(refused.to_string(), "[serial.pattern] disk/serial: serial \"a!b\" may hold only letters, digits, space and _ . + -");
+/// # Ok::<(), diskxml_model::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Refused`] with every problem libvirt refuses the disk for.
+pub fn libvirt_accepts(disk: &Disk) -> Result<Vec<Problem>, Refused> {
+    let (host, refused): (Vec<Problem>, Vec<Problem>) =
+        validate(disk, Profile::Qemu).into_iter().partition(|p| p.rule.host_dependent());
+    if refused.is_empty() { Ok(host) } else { Err(Refused { problems: refused }) }
+}

@@ -331,11 +331,6 @@ fn render_refuses_what_libvirt_refuses_naming_the_flag_and_the_values_as_a_usage
             "diskxml: --dev: \"eth0\" is not a target dev libvirt accepts: fd, hd, sd, vd, xvd or ubd, then letters, digits or _\n",
         ),
         (["--unit", "3"], "diskxml: --unit: a SCSI unit applies to a scsi bus only, not virtio\n"),
-        // A flag that cannot apply is refused, not dropped.
-        (
-            ["--rbd-user", "cinder"],
-            "diskxml: --rbd-user: applies to rbd volumes only, not to this openvstorage_edge volume\n",
-        ),
     ] {
         let args: Vec<&str> = example.iter().chain(extra.iter()).copied().collect();
         // A flag's value is a usage error (README: exit status 2), as clap's own are.

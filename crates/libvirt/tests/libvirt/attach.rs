@@ -130,7 +130,7 @@ fn what_the_qemu_driver_refuses_is_refused_before_anything_is_connected() {
     lun.device = diskxml_model::DeviceKind::Lun;
     let err = libvirt.attach(&guest.name, &info, &lun).unwrap_err();
     assert!(
-        matches!(&err, Error::Refused { problems } if problems.iter().any(|p| p.contains("[device.lun-source]"))),
+        matches!(&err, Error::Refused(r) if r.problems.iter().any(|p| p.rule.code() == "device.lun-source")),
         "{err}"
     );
 
