@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::{ROOT, run, testdata};
 
-const DOMAIN: &str = "testdata/domains/edge-guest.xml";
+const DOMAIN: &str = "testdata/domains/edge_guest.xml";
 
 fn json(stdout: &str) -> Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"))
@@ -67,7 +67,7 @@ fn parse_and_normalize_take_a_domain_whole_or_one_disk() {
     // The qemu profile's normalisation: the driver QEMU prints back.
     assert!(r.stdout.contains("<driver name='qemu' type='raw'/>") && r.stdout.contains("'shm-vol'"), "{}", r.stdout);
     // A serial picks too.
-    let with_serial = testdata("domains/edge-guest.xml")
+    let with_serial = testdata("domains/edge_guest.xml")
         .replace("<target dev='vdc' bus='virtio'/>", "<target dev='vdc' bus='virtio'/>\n      <serial>s-1</serial>");
     let r = run(&["parse", "--serial", "s-1", "-"], Some(with_serial.as_bytes()));
     assert!(r.stdout.contains("<target dev='vdc'"), "{}", r.stdout);
@@ -75,7 +75,7 @@ fn parse_and_normalize_take_a_domain_whole_or_one_disk() {
 
 #[test]
 fn check_picks_one_disk_of_a_domain() {
-    let domain = testdata("domains/edge-guest.xml")
+    let domain = testdata("domains/edge_guest.xml")
         .replace("<target dev='vdb' bus='virtio'/>", "<target dev='vdb' bus='virtio'/>\n      <serial>a!b</serial>")
         .replace("<target dev='vdc' bus='virtio'/>", "<target dev='vdc' bus='virtio'/>\n      <serial>c!d</serial>");
     let all = run(&["check", "-"], Some(domain.as_bytes()));
@@ -103,7 +103,7 @@ fn check_takes_several_files_and_names_only_the_bad_one() {
     let scratch = Scratch::new("several");
     let good = scratch.file("good.xml", testdata("check/valid_edge.xml").as_bytes());
     let bad = scratch.file("bad.xml", testdata("check/check_err_lun.xml").as_bytes());
-    let also_good = scratch.file("domain.xml", testdata("domains/edge-guest.xml").as_bytes());
+    let also_good = scratch.file("domain.xml", testdata("domains/edge_guest.xml").as_bytes());
     let r = run(&["check", &good, &bad, &also_good], None);
     assert_eq!(r.code, 1);
     assert!(!r.stdout.is_empty());
@@ -161,18 +161,44 @@ fn check_counts_a_disk_it_could_not_read_as_a_problem_with_its_rule() {
     let r = run(&["check", file, &broken], None);
     assert_eq!(r.code, 1);
     let rules: Vec<&str> = r.stdout.lines().map(|l| l.split(['[', ']']).nth(1).unwrap_or("none")).collect();
-    assert_eq!(rules, ["source.host-port", "source.host-count", "xml.required", "target.dev-pattern"], "{}", r.stdout);
+    assert_eq!(
+        rules,
+        [
+            "source.host-port",
+            "source.host-count",
+            "xml.required",
+            "target.dev-pattern",
+            "xml.value",
+            "xml.character",
+            "source.host-socket",
+            "source.host-transport",
+        ],
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.starts_with(&format!("{file}:6:40: [source.host-port] ")), "{}", r.stdout);
     assert!(
-        r.stderr.ends_with("diskxml: 4 problem(s) found; 1 file(s) could not be checked\n"),
+        r.stderr.ends_with("diskxml: 8 problem(s) found; 1 file(s) could not be checked\n"),
         "the summary counts both: {}",
         r.stderr
     );
     let r = run(&["check", "--json", file], None);
     let entries = json(&r.stdout);
     let rules: Vec<&str> = entries.as_array().unwrap().iter().map(|e| e["rule"].as_str().unwrap()).collect();
-    assert_eq!(rules, ["source.host-port", "source.host-count", "xml.required", "target.dev-pattern"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, "diskxml: 4 problem(s) found\n"));
+    assert_eq!(
+        rules,
+        [
+            "source.host-port",
+            "source.host-count",
+            "xml.required",
+            "target.dev-pattern",
+            "xml.value",
+            "xml.character",
+            "source.host-socket",
+            "source.host-transport",
+        ]
+    );
+    assert_eq!((r.code, r.stderr.as_str()), (1, "diskxml: 8 problem(s) found\n"));
 }
 
 #[test]
@@ -258,7 +284,7 @@ fn json_output_is_json_everywhere() {
     assert_eq!(disk, diskxml::parse_disk(&testdata("disks/seed_example.xml")).unwrap());
     let r = run(&["parse", "--json", DOMAIN], None);
     let disks: Vec<diskxml::Disk> = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(disks, diskxml::parse_domain_disks(&testdata("domains/edge-guest.xml")).unwrap());
+    assert_eq!(disks, diskxml::parse_domain_disks(&testdata("domains/edge_guest.xml")).unwrap());
     let r = run(&["normalize", "--json", "--dev", "vdc", DOMAIN], None);
     let normalized: diskxml::Disk = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(normalized, diskxml::normalize(&disks[3], diskxml::Profile::Qemu));

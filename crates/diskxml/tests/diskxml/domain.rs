@@ -22,7 +22,7 @@ fn assert_only_range_changed(old: &str, new: &str, range: std::ops::Range<usize>
 
 #[test]
 fn edits_on_our_domain() {
-    let doc = testdata("domains/edge-guest.xml");
+    let doc = testdata("domains/edge_guest.xml");
     let vdb = DiskSelector::TargetDev("vdb".into());
     let found = diskxml::find_disk(&doc, &vdb).unwrap().unwrap();
     assert_eq!(found.disk.target.as_ref().unwrap().dev, "vdb");
@@ -65,7 +65,7 @@ fn selectors_find_by_dev_serial_and_alias() {
 
 #[test]
 fn a_bad_disk_xml_cannot_break_the_document() {
-    let doc = testdata("domains/edge-guest.xml");
+    let doc = testdata("domains/edge_guest.xml");
     for bad in ["</devices><evil/>", "<disk type='file'></disk><evil/>", "<volume/>", ""] {
         assert!(diskxml::parser::insert_disk_xml(&doc, bad).is_err(), "{bad}");
         assert!(diskxml::parser::replace_disk_xml(&doc, &DiskSelector::TargetDev("vda".into()), bad).is_err(), "{bad}");
@@ -153,7 +153,7 @@ proptest::proptest! {
 #[test]
 fn edits_refuse_a_second_disk_with_a_dev_the_domain_has() {
     use diskxml::parser::EditError;
-    let doc = testdata("domains/edge-guest.xml");
+    let doc = testdata("domains/edge_guest.xml");
     let devs: Vec<String> = diskxml::parse_domain_disks(&doc)
         .unwrap()
         .iter()

@@ -9,6 +9,7 @@ mod concurrency;
 mod domain;
 mod hostile;
 mod json;
+mod normalize;
 mod nova;
 mod nova_cases;
 mod openvstorage;
