@@ -6,13 +6,12 @@ use diskxml::model::Disk;
 
 /// A disk that writes, reads back equal, and writes again byte-identical, with well-formed XML.
 pub fn assert_stable(disk: &Disk) {
-    let Ok(xml) = disk.to_xml() else { return };
-    let back = match diskxml::parse_disk(&xml) {
-        Ok(back) => back,
-        Err(e) => panic!("written XML does not read back: {e}\n{xml}"),
-    };
-    assert_eq!(&back, disk, "{xml}");
-    assert_eq!(back.to_xml().ok().as_deref(), Some(xml.as_str()));
+    // A disk the writer refuses (a kept unknown attribute named like a known one) has no round trip.
+    if disk.to_xml().is_err() {
+        return;
+    }
+    let write = |d: &Disk| d.to_xml().unwrap_or_else(|e| panic!("a disk read back does not write: {e}"));
+    diskxml_testkit::roundtrip::assert_stable(disk, write, diskxml::parse_disk);
 }
 
 /// A disk built any way at all (JSON, say): if it writes, the XML is well formed, reads

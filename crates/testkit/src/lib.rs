@@ -10,6 +10,7 @@ pub mod golden;
 pub mod mutate;
 pub mod nova;
 pub mod qemu_nbd;
+pub mod roundtrip;
 pub mod semantic;
 pub mod tools;
 pub mod valid;
