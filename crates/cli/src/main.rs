@@ -62,6 +62,13 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// List the built-in volume drivers, by driver_volume_type, one a line (what render,
+    /// probe and attach take).
+    Drivers {
+        /// Print them as a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
     /// Probe a volume and print where it is: an Edge or nbd server answers (nbd: the export
     /// exists, and its size), a local or file path exists; other drivers say "not probed".
     Probe(render::ProbeArgs),
@@ -100,6 +107,16 @@ fn run(command: &Command, stdout: &mut Vec<u8>) -> Result<(), Failure> {
         #[cfg(feature = "libvirt")]
         Command::Audit(args) => libvirt::audit(args, stdout),
         Command::Probe(args) => render::probe(args, stdout),
+        Command::Drivers { json } => {
+            let registry = diskxml::Registry::with_builtins();
+            let names: Vec<&str> = registry.names().collect();
+            if *json {
+                write_json(&names, stdout);
+            } else {
+                names.iter().for_each(|n| stdout.extend_from_slice(format!("{n}\n").as_bytes()));
+            }
+            Ok(())
+        }
         Command::Completions { shell } => {
             extra::completions(*shell, stdout);
             Ok(())

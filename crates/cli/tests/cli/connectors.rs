@@ -18,8 +18,15 @@ fn render_works_for_every_built_in_type() {
         let json: serde_json::Value = serde_json::from_str(&testdata(&format!("connection_info/{case}.json"))).unwrap();
         kinds.insert(json["driver_volume_type"].as_str().unwrap().to_owned());
     }
-    let expected = ["file", "gluster", "iscsi", "local", "nbd", "openvstorage_edge", "rbd", "sheepdog"];
+    // Every built-in driver, as the registry lists it (`diskxml drivers`), has a golden case.
+    let drivers = run(&["drivers"], None);
+    let mut expected: Vec<&str> = drivers.stdout.lines().collect();
+    expected.sort_unstable();
+    assert!(!expected.is_empty());
     assert_eq!(kinds.iter().map(String::as_str).collect::<Vec<_>>(), expected);
+    let json = run(&["drivers", "--json"], None);
+    let listed: Vec<String> = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(listed, drivers.stdout.lines().collect::<Vec<_>>());
 }
 
 #[test]
