@@ -17,14 +17,14 @@ pub const QOS_KEYS: &[&str] = Iotune::LIMITS.split_at(Iotune::GROUP_NAME_AFTER).
 
 /// Something in the connection info that was ignored, reported rather than dropped in silence.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warning {
+pub struct Ignored {
     /// The field, e.g. `data.qos_specs.consumer`.
     pub field: String,
     /// What happened to it.
     pub message: String,
 }
 
-impl fmt::Display for Warning {
+impl fmt::Display for Ignored {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.field, self.message)
     }
@@ -43,17 +43,17 @@ impl fmt::Display for Warning {
 /// # Ok::<(), diskxml_connector::Error>(())
 /// ```
 #[must_use]
-pub fn warnings(info: &ConnectionInfo) -> Vec<Warning> {
+pub fn warnings(info: &ConnectionInfo) -> Vec<Ignored> {
     let mut out = Vec::new();
     match info.data().get("qos_specs") {
         Some(Value::Object(specs)) => {
-            out.extend(specs.keys().filter(|k| !QOS_KEYS.contains(&k.as_str())).map(|k| Warning {
+            out.extend(specs.keys().filter(|k| !QOS_KEYS.contains(&k.as_str())).map(|k| Ignored {
                 field: format!("data.qos_specs.{k}"),
                 message: "not a QoS limit libvirt knows; ignored".to_owned(),
             }));
         }
         None | Some(Value::Null) => {}
-        Some(other) => out.push(Warning {
+        Some(other) => out.push(Ignored {
             field: "data.qos_specs".to_owned(),
             message: format!("expected an object, found {}; ignored, as nova ignores it", kind(other)),
         }),
@@ -63,7 +63,7 @@ pub fn warnings(info: &ConnectionInfo) -> Vec<Warning> {
         ("format", "nova writes type='raw' for every volume; ignored"),
     ] {
         if info.data().get(key).is_some_and(|v| !v.is_null()) {
-            out.push(Warning { field: format!("data.{key}"), message: why.to_owned() });
+            out.push(Ignored { field: format!("data.{key}"), message: why.to_owned() });
         }
     }
     out

@@ -47,7 +47,7 @@ mod probe;
 use std::fmt;
 use std::time::Duration;
 
-pub use common::{QOS_KEYS, Warning, disk_with_common_settings, luks_encryption, warnings};
+pub use common::{Ignored, QOS_KEYS, disk_with_common_settings, luks_encryption, warnings};
 pub use edge::{DEFAULT_PROBE_TIMEOUT, EDGE_DEFAULT_PORT, OpenvStorageEdge};
 pub use edge_path::{EDGE_PATH_GRAMMAR, EdgePath, EdgePathError, EdgeTransport};
 pub use info::{ConnectionInfo, DiskInfo};

@@ -132,26 +132,71 @@ pub enum Error {
         /// What is wrong with its value.
         message: String,
     },
-    /// libvirt failed, in [`libvirt::Error`]'s words (with the `libvirt` feature; that
-    /// error holds what is neither `Clone` nor `Eq`, so it is kept as its message).
+    /// libvirt failed (with the `libvirt` feature): the typed [`libvirt::Error`], with what
+    /// was done about it (`Done`), shared so that this error stays `Clone`.
     #[cfg(feature = "libvirt")]
-    #[error("{0}")]
-    Libvirt(String),
+    #[error(transparent)]
+    Libvirt(LibvirtError),
 }
 
-/// A libvirt error, kept as its message (see [`Error::Libvirt`]), so that `?` works on
-/// [`libvirt`] calls in a function that returns [`Error`].
+/// A [`libvirt::Error`] inside [`Error::Libvirt`], kept whole: [`LibvirtError::error`] gives
+/// it back to match on (`AttachRefused { done, .. }` and the rest). Two are equal when they
+/// say the same.
 ///
 /// ```no_run
 /// fn guests() -> Result<usize, diskxml::Error> {
 ///     let libvirt = diskxml::libvirt::Libvirt::open("qemu:///system")?;
 ///     Ok(libvirt.definitions()?.len())
 /// }
+///
+/// if let Err(diskxml::Error::Libvirt(e)) = guests() {
+///     if let diskxml::libvirt::Error::AttachRefused { done, .. } = e.error() {
+///         eprintln!("refused; {done}");
+///     }
+/// }
 /// ```
+#[cfg(feature = "libvirt")]
+#[derive(Clone, Debug)]
+pub struct LibvirtError(std::sync::Arc<libvirt::Error>);
+
+#[cfg(feature = "libvirt")]
+impl LibvirtError {
+    /// The libvirt crate's error.
+    #[must_use]
+    pub fn error(&self) -> &libvirt::Error {
+        &self.0
+    }
+}
+
+#[cfg(feature = "libvirt")]
+impl std::fmt::Display for LibvirtError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[cfg(feature = "libvirt")]
+impl std::error::Error for LibvirtError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.0)
+    }
+}
+
+#[cfg(feature = "libvirt")]
+impl PartialEq for LibvirtError {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
+}
+
+#[cfg(feature = "libvirt")]
+impl Eq for LibvirtError {}
+
+/// `?` works on [`libvirt`] calls in a function that returns [`Error`].
 #[cfg(feature = "libvirt")]
 impl From<libvirt::Error> for Error {
     fn from(e: libvirt::Error) -> Self {
-        Self::Libvirt(e.to_string())
+        Self::Libvirt(LibvirtError(std::sync::Arc::new(e)))
     }
 }
 

@@ -26,7 +26,7 @@ pub struct Rendered {
 pub enum Warning {
     /// Something in the connection info that was ignored (a QoS key libvirt does not
     /// know, `data.unit`, ...).
-    Ignored(connector::Warning),
+    Ignored(connector::Ignored),
     /// A rule of the qemu profile that depends on the host's QEMU build
     /// ([`rules::Rule::host_dependent`]): libvirt may refuse the disk on this host.
     HostDependent(Problem),
