@@ -61,14 +61,9 @@ pub(crate) struct DisksArgs {
 /// Also whether the root was a `<domain>`.
 fn picked(file: &str, text: &str, pick: &Pick) -> Result<(Vec<Disk>, bool), Failure> {
     let selector = pick.selector();
-    let (disks, domain) = match diskxml::parse_disk(text) {
-        Ok(disk) => (vec![disk], false),
-        Err(diskxml::Error::Parse(e)) if matches!(e.kind(), diskxml::parser::ErrorKind::UnexpectedRoot { found, .. } if found == "domain") =>
-        {
-            let disks = diskxml::domain_disks(text).map_err(|e| positioned(file, e))?;
-            (disks.into_iter().map(|d| d.disk).collect(), true)
-        }
-        Err(e) => return Err(positioned(file, e)),
+    let (disks, domain) = match diskxml::read(text, &diskxml::Options::default()).map_err(|e| positioned(file, e))? {
+        diskxml::Document::Disk(disk) => (vec![*disk], false),
+        diskxml::Document::Domain(disks) => (disks.into_iter().map(|d| d.disk).collect(), true),
     };
     let Some(selector) = selector else { return Ok((disks, domain)) };
     let found: Vec<Disk> = disks.into_iter().filter(|d| selector.matches(d)).take(1).collect();

@@ -94,7 +94,7 @@ pub use model::{
     ErrorPolicy, Format, Host, IntoHost, IntoSecret, Io, Iotune, PciAddress, Port, Protocol, ReadErrorPolicy, Secret,
     SecretType, Source, Target, Text, Transport,
 };
-pub use parser::{DiskSelector, DomainDisk, Pos};
+pub use parser::{DiskSelector, Document, DomainDisk, Options, Pos};
 pub use rules::{Problem, Profile, Rule, normalize, validate};
 
 // The README's and the migration guide's examples run as doctests of
@@ -230,12 +230,66 @@ impl ToXml for Disk {
     }
 }
 
+/// Reads a document whose root is a `<disk>` or a `<domain>`, under `options` (the
+/// hostile-input limits), and says which it was: the facade's one reader for either. The
+/// other readers take one root each, and each has a `_with` twin taking [`Options`].
+///
+/// ```
+/// use diskxml::{Document, Options};
+///
+/// let text = "<domain><devices><disk type='file'><target dev='vda'/></disk></devices></domain>";
+/// let Document::Domain(disks) = diskxml::read(text, &Options::default())? else { unreachable!() };
+/// assert_eq!(disks[0].disk.target.as_ref().map(|t| t.dev.as_str()), Some("vda"));
+/// let mut tight = Options::default();
+/// tight.max_size = 16;
+/// assert!(diskxml::read(text, &tight).is_err(), "over the size limit");
+/// # Ok::<(), diskxml::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Parse`] with line:column.
+pub fn read(text: &str, options: &Options) -> Result<Document, Error> {
+    Ok(parser::read_document(text, options)?)
+}
+
 /// Reads a document whose root is `<disk>`; see [`parser::parse_disk`].
 ///
 /// # Errors
 /// [`Error::Parse`] with line:column.
 pub fn parse_disk(text: &str) -> Result<Disk, Error> {
     Ok(parser::parse_disk(text)?)
+}
+
+/// [`parse_disk`] under `options`.
+///
+/// # Errors
+/// [`Error::Parse`] with line:column.
+pub fn parse_disk_with(text: &str, options: &Options) -> Result<Disk, Error> {
+    Ok(parser::parse_disk_with(text, options)?)
+}
+
+/// [`parse_domain_disks`] under `options`.
+///
+/// # Errors
+/// [`Error::Parse`] with line:column.
+pub fn parse_domain_disks_with(text: &str, options: &Options) -> Result<Vec<Disk>, Error> {
+    Ok(parser::parse_domain_disks_with(text, options)?)
+}
+
+/// [`domain_disks`] under `options`.
+///
+/// # Errors
+/// [`Error::Parse`] with line:column.
+pub fn domain_disks_with(text: &str, options: &Options) -> Result<Vec<DomainDisk>, Error> {
+    Ok(parser::domain_disks_with(text, options)?)
+}
+
+/// [`find_disk`] under `options`.
+///
+/// # Errors
+/// [`Error::Parse`] with line:column.
+pub fn find_disk_with(text: &str, selector: &DiskSelector, options: &Options) -> Result<Option<DomainDisk>, Error> {
+    Ok(parser::find_disk_with(text, selector, options)?)
 }
 
 /// Reads the disks of a `<domain>` document; see [`parser::parse_domain_disks`].

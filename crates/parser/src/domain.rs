@@ -101,7 +101,15 @@ impl DomainDisk {
 /// # Errors
 /// [`Error`] when the document cannot be read or its root is not `<domain>`.
 pub fn domain_disks(text: &str) -> Result<Vec<DomainDisk>, Error> {
-    let found = read::document::domain_disk_ranges(text, &Options::default(), false)?;
+    domain_disks_with(text, &Options::default())
+}
+
+/// [`domain_disks`] under `options` (the hostile-input limits).
+///
+/// # Errors
+/// As [`domain_disks`], and the limits' errors.
+pub fn domain_disks_with(text: &str, options: &Options) -> Result<Vec<DomainDisk>, Error> {
+    let found = read::document::domain_disk_ranges(text, options, false)?;
     Ok(found.into_iter().map(|(range, disk)| DomainDisk { range, disk }).collect())
 }
 
@@ -120,8 +128,54 @@ pub fn domain_disks(text: &str) -> Result<Vec<DomainDisk>, Error> {
 /// # Errors
 /// [`Error`] when the document cannot be read or its root is neither.
 pub fn document_disks(text: &str) -> Result<Vec<DomainDisk>, Error> {
-    let found = read::document::domain_disk_ranges(text, &Options::default(), true)?;
+    document_disks_with(text, &Options::default())
+}
+
+/// [`document_disks`] under `options` (the hostile-input limits).
+///
+/// # Errors
+/// As [`document_disks`], and [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) and the
+/// other limits.
+pub fn document_disks_with(text: &str, options: &Options) -> Result<Vec<DomainDisk>, Error> {
+    let found = read::document::domain_disk_ranges(text, options, true)?;
     Ok(found.into_iter().map(|(range, disk)| DomainDisk { range, disk }).collect())
+}
+
+/// What a document holds: one `<disk>`, or a `<domain>`'s disks with their places.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Document {
+    /// The root is a `<disk>` (boxed: a disk is large beside a vector).
+    Disk(Box<Disk>),
+    /// The root is a `<domain>`: its `devices/disk`s, in document order.
+    Domain(Vec<DomainDisk>),
+}
+
+/// Reads a document whose root is a `<disk>` or a `<domain>`, under `options`, and says
+/// which it was: the one reader for either.
+///
+/// ```
+/// use diskxml_parser::{Document, Options, read_document};
+///
+/// let disk = "<disk type='file'><target dev='vda'/></disk>";
+/// assert!(matches!(read_document(disk, &Options::default())?, Document::Disk(_)));
+/// let domain = "<domain><devices><disk type='file'/><disk type='block'/></devices></domain>";
+/// assert!(matches!(read_document(domain, &Options::default())?, Document::Domain(d) if d.len() == 2));
+/// assert!(read_document("<pool/>", &Options::default()).is_err());
+/// # Ok::<(), diskxml_parser::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error`] when the document cannot be read, a disk in it cannot, or its root is neither.
+pub fn read_document(text: &str, options: &Options) -> Result<Document, Error> {
+    let (found, domain) = read::document::document_disk_ranges(text, options)?;
+    let mut disks: Vec<DomainDisk> = found.into_iter().map(|(range, disk)| DomainDisk { range, disk }).collect();
+    match disks.pop() {
+        Some(only) if !domain && disks.is_empty() => Ok(Document::Disk(Box::new(only.disk))),
+        last => {
+            disks.extend(last);
+            Ok(Document::Domain(disks))
+        }
+    }
 }
 
 /// The first disk `selector` picks, if any. Only that disk is read into a model, so a
@@ -145,7 +199,15 @@ pub fn document_disks(text: &str) -> Result<Vec<DomainDisk>, Error> {
 /// [`Error`] when the document cannot be read, its root is not `<domain>`, or the disk
 /// picked cannot be read.
 pub fn find_disk(text: &str, selector: &DiskSelector) -> Result<Option<DomainDisk>, Error> {
-    let found = read::document::find_domain_disk(text, &Options::default(), selector)?;
+    find_disk_with(text, selector, &Options::default())
+}
+
+/// [`find_disk`] under `options` (the hostile-input limits).
+///
+/// # Errors
+/// As [`find_disk`], and the limits' errors.
+pub fn find_disk_with(text: &str, selector: &DiskSelector, options: &Options) -> Result<Option<DomainDisk>, Error> {
+    let found = read::document::find_domain_disk(text, options, selector)?;
     Ok(found.map(|(range, disk)| DomainDisk { range, disk }))
 }
 

@@ -50,8 +50,9 @@ mod error;
 mod read;
 
 pub use domain::{
-    DiskSelector, DomainDisk, EditError, document_disks, domain_disks, find_disk, insert_disk_xml, remove_disk,
-    replace_disk_xml, splice_disks,
+    DiskSelector, Document, DomainDisk, EditError, document_disks, document_disks_with, domain_disks,
+    domain_disks_with, find_disk, find_disk_with, insert_disk_xml, read_document, remove_disk, replace_disk_xml,
+    splice_disks,
 };
 pub use error::{Error, ErrorKind, Pos};
 pub use read::Options;

@@ -156,7 +156,10 @@ mod domains {
 #[test]
 fn wrong_root_exits_1_with_position() {
     let r = run(&["parse", "testdata/disks/err_wrong_root.xml"], None);
-    assert_invalid(&r, "diskxml: testdata/disks/err_wrong_root.xml:1:1: expected a <disk> root element, found <foo>\n");
+    assert_invalid(
+        &r,
+        "diskxml: testdata/disks/err_wrong_root.xml:1:1: expected a <disk> or <domain> root element, found <foo>\n",
+    );
     let r = run(&["disks", "testdata/disks/seed_example.xml"], None);
     assert_invalid(
         &r,

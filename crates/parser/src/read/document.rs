@@ -110,6 +110,18 @@ pub(crate) fn domain_disk_ranges(
     with_disks(text, options, root, |reader, _, disks| read_all(disks, |node| Ok((node.range(), reader.disk(node)?))))
 }
 
+/// Every disk of a `<disk>` or `<domain>` document with its byte range, and whether the root
+/// was a `<domain>`.
+pub(crate) fn document_disk_ranges(text: &str, options: &Options) -> Result<DocumentRanges, Error> {
+    with_disks(text, options, Root::Either, |reader, top, disks| {
+        let domain = is_named(top, "domain");
+        Ok((read_all(disks, |node| Ok((node.range(), reader.disk(node)?)))?, domain))
+    })
+}
+
+/// The disks of a document with their byte ranges, and whether its root is a `<domain>`.
+pub(crate) type DocumentRanges = (Vec<(std::ops::Range<usize>, Disk)>, bool);
+
 /// `read` of every node, into a vector allocated once at its final size: collecting into a
 /// `Result` cannot know the size, and doubling a vector of disks copies them and holds both
 /// buffers at the peak.
