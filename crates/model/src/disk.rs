@@ -168,6 +168,20 @@ pub struct Driver {
     pub unknown: Unknown,
 }
 
+/// Chainable setters of optional fields, one line each: `name: Type` sets `self.name`.
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty),+ $(,)?) => {
+        $(
+            $(#[$doc])*
+            #[must_use]
+            pub fn $name(mut self, $name: $ty) -> Self {
+                self.$name = Some($name);
+                self
+            }
+        )+
+    };
+}
+
 /// Building a `<driver>` without struct literals or field labels: start with
 /// [`Driver::qemu`] (or [`Driver::named`] for another hypervisor's) and chain the setters.
 ///
@@ -209,59 +223,27 @@ impl Driver {
         Ok(Self { name: Some(Text::new("driver.name", name)?), ..Self::default() })
     }
 
-    /// Sets `type`, the image format.
-    #[must_use]
-    pub fn format(mut self, format: Format) -> Self {
-        self.format = Some(format);
-        self
-    }
-
-    /// Sets `cache`.
-    #[must_use]
-    pub fn cache(mut self, cache: Cache) -> Self {
-        self.cache = Some(cache);
-        self
-    }
-
-    /// Sets `io`.
-    #[must_use]
-    pub fn io(mut self, io: Io) -> Self {
-        self.io = Some(io);
-        self
-    }
-
-    /// Sets `discard`.
-    #[must_use]
-    pub fn discard(mut self, discard: Discard) -> Self {
-        self.discard = Some(discard);
-        self
-    }
-
-    /// Sets `detect_zeroes`.
-    #[must_use]
-    pub fn detect_zeroes(mut self, detect_zeroes: DetectZeroes) -> Self {
-        self.detect_zeroes = Some(detect_zeroes);
-        self
+    setters! {
+        /// Sets `type`, the image format.
+        format: Format,
+        /// Sets `cache`.
+        cache: Cache,
+        /// Sets `io`.
+        io: Io,
+        /// Sets `discard`.
+        discard: Discard,
+        /// Sets `detect_zeroes`.
+        detect_zeroes: DetectZeroes,
+        /// Sets `iothread`, the IOThread the disk runs in.
+        iothread: u32,
+        /// Sets `queues`, the number of virtio queues.
+        queues: u32,
     }
 
     /// Sets `error_policy` (on write errors) and, when given, `rerror_policy` (on read errors).
     #[must_use]
     pub fn error_policy(mut self, error_policy: ErrorPolicy, rerror_policy: Option<ReadErrorPolicy>) -> Self {
         (self.error_policy, self.rerror_policy) = (Some(error_policy), rerror_policy);
-        self
-    }
-
-    /// Sets `iothread`, the IOThread the disk runs in.
-    #[must_use]
-    pub const fn iothread(mut self, iothread: u32) -> Self {
-        self.iothread = Some(iothread);
-        self
-    }
-
-    /// Sets `queues`, the number of virtio queues.
-    #[must_use]
-    pub const fn queues(mut self, queues: u32) -> Self {
-        self.queues = Some(queues);
         self
     }
 }

@@ -153,6 +153,18 @@ fn check_json_carries_what_the_text_says() {
     assert_eq!((r.code, json(&r.stdout)), (0, Value::Array(Vec::new())));
 }
 
+/// The rules of `testdata/check/check_err_construction.xml`'s findings, in order.
+const CONSTRUCTION_RULES: [&str; 8] = [
+    "source.host-port",
+    "source.host-count",
+    "xml.required",
+    "target.dev-pattern",
+    "xml.value",
+    "xml.character",
+    "source.host-socket",
+    "source.host-transport",
+];
+
 #[test]
 fn check_counts_a_disk_it_could_not_read_as_a_problem_with_its_rule() {
     let scratch = Scratch::new("construction");
@@ -161,21 +173,7 @@ fn check_counts_a_disk_it_could_not_read_as_a_problem_with_its_rule() {
     let r = run(&["check", file, &broken], None);
     assert_eq!(r.code, 1);
     let rules: Vec<&str> = r.stdout.lines().map(|l| l.split(['[', ']']).nth(1).unwrap_or("none")).collect();
-    assert_eq!(
-        rules,
-        [
-            "source.host-port",
-            "source.host-count",
-            "xml.required",
-            "target.dev-pattern",
-            "xml.value",
-            "xml.character",
-            "source.host-socket",
-            "source.host-transport",
-        ],
-        "{}",
-        r.stdout
-    );
+    assert_eq!(rules, CONSTRUCTION_RULES, "{}", r.stdout);
     assert!(r.stdout.starts_with(&format!("{file}:6:40: [source.host-port] ")), "{}", r.stdout);
     assert!(
         r.stderr.ends_with("diskxml: 8 problem(s) found; 1 file(s) could not be checked\n"),
@@ -185,19 +183,7 @@ fn check_counts_a_disk_it_could_not_read_as_a_problem_with_its_rule() {
     let r = run(&["check", "--json", file], None);
     let entries = json(&r.stdout);
     let rules: Vec<&str> = entries.as_array().unwrap().iter().map(|e| e["rule"].as_str().unwrap()).collect();
-    assert_eq!(
-        rules,
-        [
-            "source.host-port",
-            "source.host-count",
-            "xml.required",
-            "target.dev-pattern",
-            "xml.value",
-            "xml.character",
-            "source.host-socket",
-            "source.host-transport",
-        ]
-    );
+    assert_eq!(rules, CONSTRUCTION_RULES);
     assert_eq!((r.code, r.stderr.as_str()), (1, "diskxml: 8 problem(s) found\n"));
 }
 
