@@ -54,6 +54,7 @@ pub struct DiskBuilder {
     iotune: Option<Iotune>,
     readonly: bool,
     shareable: bool,
+    snapshot_timeout: Option<u32>,
 }
 
 /// A checked text for `field`, refusing an empty one.
@@ -159,6 +160,7 @@ impl DiskBuilder {
             iotune: None,
             readonly: false,
             shareable: false,
+            snapshot_timeout: None,
         }
     }
 
@@ -237,6 +239,38 @@ impl DiskBuilder {
         self
     }
 
+    /// `source@snapshot-timeout` of a network source, in seconds (Open vStorage Edge's; 0
+    /// waits for ever).
+    pub const fn snapshot_timeout(mut self, seconds: u32) -> Self {
+        self.snapshot_timeout = Some(seconds);
+        self
+    }
+
+    /// `disk@device`, unless set already: the `or_*` setters are how presets (the
+    /// connector's `EdgePresets`, say) fill in what the caller left open.
+    pub fn or_device(mut self, device: DeviceKind) -> Self {
+        self.device.get_or_insert(device);
+        self
+    }
+
+    /// The `<driver>` element, unless set already.
+    pub fn or_driver(mut self, driver: Driver) -> Self {
+        self.driver.get_or_insert(driver);
+        self
+    }
+
+    /// `source@snapshot-timeout`, unless set already.
+    pub fn or_snapshot_timeout(mut self, seconds: u32) -> Self {
+        self.snapshot_timeout.get_or_insert(seconds);
+        self
+    }
+
+    /// The target, unless set already.
+    pub fn or_target(mut self, dev: impl Into<String>, bus: Bus) -> Self {
+        self.target.get_or_insert_with(|| (dev.into(), Some(bus)));
+        self
+    }
+
     /// Checks every value and builds the disk.
     ///
     /// # Errors
@@ -253,6 +287,13 @@ impl DiskBuilder {
                 if let Some((username, secret)) = self.auth {
                     network.auth = Some(alloc::boxed::Box::new(Auth::new(username, secret.transpose()?)?));
                 }
+                network.snapshot_timeout = self.snapshot_timeout;
+            }
+            _ if self.snapshot_timeout.is_some() => {
+                return Err(Error::Conflict {
+                    field: "source.snapshot-timeout",
+                    why: "only a network source has a snapshot timeout",
+                });
             }
             _ if !self.hosts.is_empty() => {
                 return Err(Error::Conflict { field: "source.host", why: "only a network source has hosts" });

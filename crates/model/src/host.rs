@@ -221,7 +221,7 @@ impl core::fmt::Display for Bracketed<'_> {
     }
 }
 
-/// What [`EdgeDiskBuilder::host`](crate::EdgeDiskBuilder::host) accepts: a [`Host`], or the
+/// What [`DiskBuilder::host`](crate::DiskBuilder::host) accepts: a [`Host`], or the
 /// result of building one, so that `Host::rdma(..)` can be passed straight in and its
 /// error surfaces from `build()`.
 pub trait IntoHost {
