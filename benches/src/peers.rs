@@ -28,7 +28,7 @@ fn edge(disk: &Disk) -> Edge<'_> {
         device: disk.device.as_ref().map_or("disk", |d| d.as_str()),
         driver: disk.driver.as_ref().expect("the Edge disk has a driver"),
         net,
-        dev: target.dev.as_str(),
+        dev: target.dev().as_str(),
         bus: target.bus.as_ref().map_or("", |b| b.as_str()),
         serial: disk.serial.as_ref().map_or("", |s| s.as_str()),
     }

@@ -314,7 +314,7 @@ fn disks_file(file: &str) -> Report<Row> {
         .iter()
         .map(|disk| Row {
             file: file.to_owned(),
-            dev: disk.target.as_ref().map(|t| t.dev.to_string()),
+            dev: disk.target.as_ref().map(|t| t.dev().to_string()),
             bus: disk.target.as_ref().and_then(|t| t.bus.as_ref()).map(ToString::to_string),
             // libvirt reads an absent device as disk.
             device: disk.device.as_ref().map_or_else(|| "disk".to_owned(), ToString::to_string),

@@ -24,7 +24,7 @@ pub const EDGE_DEFAULT_PORT: u16 = 21321;
 /// let info = ConnectionInfo::from_json(r#"{"driver_volume_type": "openvstorage_edge",
 ///     "data": {"device_path": "openvstorage:10.0.0.1/vol"}}"#)?;
 /// let disk = OpenvStorageEdge.disk(&info, &DiskInfo::default())?;
-/// assert_eq!(disk.target.map(|t| t.dev.to_string()).as_deref(), Some("vda"));
+/// assert_eq!(disk.target.map(|t| t.dev().to_string()).as_deref(), Some("vda"));
 ///
 /// let bad = ConnectionInfo::from_json(r#"{"driver_volume_type": "openvstorage_edge",
 ///     "data": {"device_path": "openvstorage+tcp:10.0.0.1:0/vol"}}"#)?;

@@ -44,7 +44,7 @@ pub fn audit(libvirt: &Libvirt, profile: Profile) -> Result<Vec<AuditFinding>, E
                 .get(finding.disk)
                 .and_then(Option::as_ref)
                 .and_then(|d| d.target.as_ref())
-                .map(|t| t.dev.to_string());
+                .map(|t| t.dev().to_string());
             found.push(AuditFinding { domain: definition.domain.clone(), live: definition.live, dev, finding });
         }
     }

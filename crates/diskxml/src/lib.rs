@@ -239,7 +239,7 @@ impl ToXml for Disk {
 ///
 /// let text = "<domain><devices><disk type='file'><target dev='vda'/></disk></devices></domain>";
 /// let Document::Domain(disks) = diskxml::read(text, &Options::default())? else { unreachable!() };
-/// assert_eq!(disks[0].disk.target.as_ref().map(|t| t.dev.as_str()), Some("vda"));
+/// assert_eq!(disks[0].disk.target.as_ref().map(|t| t.dev().as_str()), Some("vda"));
 /// let mut tight = Options::default();
 /// tight.max_size = 16;
 /// assert!(diskxml::read(text, &tight).is_err(), "over the size limit");

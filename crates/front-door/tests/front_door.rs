@@ -85,5 +85,5 @@ fn the_edge_disk_and_a_rendered_volume() {
     let info = r#"{"driver_volume_type": "openvstorage_edge", "serial": "s",
         "data": {"device_path": "openvstorage+tcp:10.0.0.1:26203/volume-s"}}"#;
     let rendered = diskxml::render(info, &DiskInfo::new("vdb", Bus::Virtio)).unwrap();
-    assert_eq!(rendered.disk.target.as_ref().map(|t| t.dev.as_str()), Some("vdb"));
+    assert_eq!(rendered.disk.target.as_ref().map(|t| t.dev().as_str()), Some("vdb"));
 }

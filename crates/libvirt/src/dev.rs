@@ -22,7 +22,7 @@ pub(crate) fn choose_dev(
         },
         None => {
             let mut used: HashSet<String> =
-                disks.iter().filter_map(|d| d.disk.target.as_ref().map(|t| t.dev.to_string())).collect();
+                disks.iter().filter_map(|d| d.disk.target.as_ref().map(|t| t.dev().to_string())).collect();
             used.extend(tried.iter().cloned());
             free_dev(&options.bus, &used)
         }

@@ -529,7 +529,7 @@ fn refuse_what_libvirt_refuses(disk: &Disk, live: bool) -> Result<(), Error> {
 }
 
 fn dev_of(disk: &Disk) -> String {
-    disk.target.as_ref().map_or_else(|| "(no target dev)".to_owned(), |t| t.dev.to_string())
+    disk.target.as_ref().map_or_else(|| "(no target dev)".to_owned(), |t| t.dev().to_string())
 }
 
 /// What libvirt's refusal means, where diskxml knows.

@@ -253,9 +253,10 @@ impl Driver {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Target {
-    /// `dev`, e.g. `vda`; never empty.
+    /// `dev`, e.g. `vda`; never empty (private, so that nothing can make it so: read it
+    /// with [`Target::dev`], change it with [`Target::set_dev`]).
     #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_impl::target_dev"))]
-    pub dev: Text,
+    dev: Text,
     /// `bus`.
     pub bus: Option<Bus>,
     /// `tray` (cdrom, floppy).
@@ -280,6 +281,30 @@ impl Target {
             return Err(crate::Error::Empty { field: "target.dev" });
         }
         Ok(Self { dev, bus, tray: None, removable: None, rotation_rate: None, unknown: Unknown::default() })
+    }
+
+    /// `dev`, e.g. `vda`; never empty.
+    #[must_use]
+    pub const fn dev(&self) -> &Text {
+        &self.dev
+    }
+
+    /// Changes `dev`.
+    ///
+    /// ```
+    /// let mut target = diskxml_model::Target::new("vda", None)?;
+    /// target.set_dev("vdb")?;
+    /// assert_eq!(target.dev(), "vdb");
+    /// assert!(target.set_dev("").is_err(), "never empty");
+    /// assert_eq!(target.dev(), "vdb", "unchanged by a refused value");
+    /// # Ok::<(), diskxml_model::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An empty `dev`, or a character XML cannot carry; the target is then unchanged.
+    pub fn set_dev(&mut self, dev: impl Into<alloc::string::String>) -> Result<(), crate::Error> {
+        self.dev = Self::new(dev, None)?.dev;
+        Ok(())
     }
 }
 

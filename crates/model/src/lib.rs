@@ -203,7 +203,7 @@ mod tests {
             .build()
             .unwrap();
         let target = disk.target.unwrap();
-        assert_eq!(target.dev, "vdc");
+        assert_eq!(target.dev(), "vdc");
         assert_eq!(target.bus, Some(Bus::Scsi));
         let Source::Network(source) = disk.source else { panic!("network") };
         assert_eq!(source.snapshot_timeout, Some(5));

@@ -27,7 +27,7 @@ impl DiskSelector {
     #[must_use]
     pub fn matches(&self, disk: &Disk) -> bool {
         match self {
-            Self::TargetDev(dev) => disk.target.as_ref().is_some_and(|t| t.dev == dev.as_str()),
+            Self::TargetDev(dev) => disk.target.as_ref().is_some_and(|t| t.dev() == dev.as_str()),
             Self::Serial(serial) => disk.serial.as_ref().is_some_and(|s| s == serial.as_str()),
             Self::Alias(alias) => disk.alias.as_ref().is_some_and(|a| a.name == alias.as_str()),
         }
@@ -190,7 +190,7 @@ pub fn read_document(text: &str, options: &Options) -> Result<Document, Error> {
 ///            <disk type='file'><target dev='vdb'/><serial>s1</serial></disk></devices></domain>";
 /// assert!(diskxml_parser::domain_disks(doc).is_err(), "the first disk's port is refused");
 /// let found = find_disk(doc, &DiskSelector::Serial("s1".into()))?.unwrap();
-/// assert_eq!(found.disk.target.unwrap().dev, "vdb");
+/// assert_eq!(found.disk.target.unwrap().dev(), "vdb");
 /// assert!(find_disk(doc, &DiskSelector::TargetDev("vdc".into()))?.is_none());
 /// # Ok::<(), diskxml_parser::Error>(())
 /// ```
@@ -244,7 +244,7 @@ fn indent_at(text: &str, at: usize) -> &str {
 /// break the document.
 fn new_dev(disk_xml: &str) -> Result<Option<String>, EditError> {
     let disk = crate::parse_disk(disk_xml).map_err(EditError::NotADisk)?;
-    Ok(disk.target.map(|t| t.dev.to_string()))
+    Ok(disk.target.map(|t| t.dev().to_string()))
 }
 
 /// `disk_xml` (a disk written at the left margin, checked by [`new_dev`]) for a place

@@ -28,7 +28,7 @@ pub fn validate_domain(disks: &[Disk]) -> Vec<(usize, Problem)> {
     // Linear in the domain's disks: a domain may hold thousands.
     let mut seen = alloc::collections::BTreeSet::new();
     for (i, disk) in disks.iter().enumerate() {
-        let Some(dev) = disk.target.as_ref().map(|t| t.dev.as_str()) else { continue };
+        let Some(dev) = disk.target.as_ref().map(|t| t.dev().as_str()) else { continue };
         if !seen.insert(dev) {
             let mut report = Report::default();
             let message = format!("target dev {dev:?} is used by an earlier disk of the domain");

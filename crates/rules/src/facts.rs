@@ -80,7 +80,7 @@ pub fn implied_bus(device: Option<&DeviceKind>, dev: &str) -> Bus {
 #[must_use]
 pub fn disk_bus(disk: &Disk) -> Option<Bus> {
     let target = disk.target.as_ref()?;
-    Some(target.bus.clone().unwrap_or_else(|| implied_bus(disk.device.as_ref(), &target.dev)))
+    Some(target.bus.clone().unwrap_or_else(|| implied_bus(disk.device.as_ref(), target.dev())))
 }
 
 /// The prefix nova's block-device mapping (and `diskxml attach`) gives a new dev on `bus`:

@@ -72,11 +72,11 @@ pub(crate) fn lun(disk: &Disk, report: &mut Report) {
 pub(crate) fn target(disk: &Disk, report: &mut Report) {
     // libvirt 9 has no nvme bus, so no nvme dev either (`nvme0n1` is refused like any other).
     if let Some(target) = &disk.target
-        && !is_target_dev(&target.dev)
+        && !is_target_dev(target.dev())
     {
         let message = format!(
             "target dev {:?} must be fd, hd, sd, vd, xvd or ubd followed by letters, digits or _",
-            target.dev.as_str()
+            target.dev().as_str()
         );
         report.add(Rule::TargetDev, &[el("target"), Step::Attribute("dev")], message);
     }
@@ -295,11 +295,11 @@ pub(crate) fn floppy(disk: &Disk, report: &mut Report) {
         };
         report.add(Rule::FloppyBus, &[el("target"), Step::Attribute("bus")], message);
     }
-    if floppy != target.dev.starts_with("fd") {
+    if floppy != target.dev().starts_with("fd") {
         let message = if floppy {
-            format!("a floppy's target dev starts with 'fd', not {:?}", target.dev.as_str())
+            format!("a floppy's target dev starts with 'fd', not {:?}", target.dev().as_str())
         } else {
-            format!("target dev {:?} names a floppy; only device='floppy' takes an fd dev", target.dev.as_str())
+            format!("target dev {:?} names a floppy; only device='floppy' takes an fd dev", target.dev().as_str())
         };
         report.add(Rule::FloppyDev, &[el("target"), Step::Attribute("dev")], message);
     }

@@ -81,7 +81,7 @@ fn generic(d: &mut Disk) {
     }
     if let Some(target) = &mut d.target {
         if target.bus.is_none() {
-            target.bus = Some(implied_bus(d.device.as_ref(), &target.dev));
+            target.bus = Some(implied_bus(d.device.as_ref(), target.dev()));
         }
         // libvirt prints the tray only when it is open.
         if target.tray == Some(Tray::Closed) {
@@ -159,9 +159,9 @@ fn drive_address(d: &Disk) -> Option<DriveAddress> {
     // libvirt 10's nvme bus (libvirt 9 refuses it, `value.unknown`), as libvirt's own test
     // outputs in the corpus address it.
     if target.bus.as_ref().is_some_and(|b| b.as_str() == "nvme") {
-        return nvme_address(&target.dev);
+        return nvme_address(target.dev());
     }
-    let n = dev_index(&target.dev)?;
+    let n = dev_index(target.dev())?;
     let drive = |controller, bus, unit| DriveAddress {
         controller: Some(controller),
         bus: Some(bus),

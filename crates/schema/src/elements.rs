@@ -92,7 +92,7 @@ pub const IOTUNE: Shape<Iotune> =
 pub const TARGET: Shape<Target> = Shape {
     element: "target",
     attrs: &[
-        Attr { name: "dev", lead: " dev='", get: |t| Some(Value::Text(&t.dev)), set: None },
+        Attr { name: "dev", lead: " dev='", get: |t| Some(Value::Text(t.dev())), set: None },
         vocab!("bus", bus, Bus),
         vocab!("tray", tray, Tray),
         vocab!("removable", removable, OnOff),

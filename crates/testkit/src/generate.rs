@@ -530,8 +530,11 @@ pub fn disk() -> impl Strategy<Value = Disk> {
                 let mut d = Disk::new(source);
                 d.device = device;
                 d.driver = driver.map(Box::new);
-                d.target =
-                    target.map(|(dev, bus, unknown)| Box::new(Target { unknown, ..Target::new(dev, bus).unwrap() }));
+                d.target = target.map(|(dev, bus, unknown)| {
+                    let mut t = Target::new(dev, bus).unwrap();
+                    t.unknown = unknown;
+                    Box::new(t)
+                });
                 if let Some(t) = &mut d.target {
                     (t.tray, t.removable, t.rotation_rate) = extras.0.clone();
                 }

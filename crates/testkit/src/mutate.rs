@@ -121,7 +121,7 @@ impl Mutation {
     fn apply_nvme(self, mut disk: Disk) -> Disk {
         set_bus(&mut disk, Bus::parse("nvme").expect("XML characters"));
         if let (Some(t), Self::NvmeBus) = (&mut disk.target, self) {
-            t.dev = Text::new("t", "nvme0n1").expect("a fixed value");
+            t.set_dev("nvme0n1").expect("a fixed value");
         }
         disk
     }
@@ -138,7 +138,7 @@ impl Mutation {
             Self::UnknownDevice => disk.device = Some(DeviceKind::parse("tape").expect("XML characters")),
             Self::BadDev => {
                 if let Some(t) = &mut disk.target {
-                    t.dev = text("eth0");
+                    t.set_dev("eth0").expect("a fixed value");
                 }
             }
             Self::TotalWithRead => {

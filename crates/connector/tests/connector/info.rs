@@ -20,7 +20,7 @@ fn edge_connection_info_becomes_a_disk() {
     assert_eq!(source.hosts()[0].port().map(|p| p.get()), Some(26203));
     assert_eq!(d.serial.as_deref(), Some("8d5e2a5c-6a55-4b8e-9d3c-3f0c2f1e7a10"));
     let target = d.target.as_ref().unwrap();
-    assert_eq!((target.dev.as_str(), target.bus.as_ref()), ("vdb", Some(&Bus::Scsi)));
+    assert_eq!((target.dev().as_str(), target.bus.as_ref()), ("vdb", Some(&Bus::Scsi)));
     assert_eq!(d.device, Some(DeviceKind::Disk));
     assert_eq!(d.driver.as_ref().unwrap().format, Some(Format::Raw));
 }

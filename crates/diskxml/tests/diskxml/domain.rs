@@ -25,7 +25,7 @@ fn edits_on_our_domain() {
     let doc = testdata("domains/edge_guest.xml");
     let vdb = DiskSelector::TargetDev("vdb".into());
     let found = diskxml::find_disk(&doc, &vdb).unwrap().unwrap();
-    assert_eq!(found.disk.target.as_ref().unwrap().dev, "vdb");
+    assert_eq!(found.disk.target.as_ref().unwrap().dev(), "vdb");
 
     let replaced = diskxml::replace_disk(&doc, &vdb, &edge("vdb")).unwrap();
     assert_only_range_changed(&doc, &replaced, found.range.clone(), "replace");
@@ -87,9 +87,9 @@ fn edits_on_every_corpus_domain() {
             let name = path.display().to_string();
             let disks = diskxml::domain_disks(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));
             for (i, found) in disks.iter().enumerate() {
-                let Some(dev) = found.disk.target.as_ref().map(|t| t.dev.to_string()) else { continue };
+                let Some(dev) = found.disk.target.as_ref().map(|t| t.dev().to_string()) else { continue };
                 // Only the first disk with this dev is addressable by dev.
-                if disks[..i].iter().any(|d| d.disk.target.as_ref().is_some_and(|t| t.dev == dev.as_str())) {
+                if disks[..i].iter().any(|d| d.disk.target.as_ref().is_some_and(|t| t.dev() == dev.as_str())) {
                     continue;
                 }
                 let selector = DiskSelector::TargetDev(dev.clone());
@@ -138,7 +138,7 @@ proptest::proptest! {
         let doc = format!("<domain type='kvm'>\n<devices>\n{body}</devices>\n</domain>\n");
         let target = &disks[pick % disks.len()];
         let selector = match kind {
-            0 => target.target.as_ref().map(|t| DiskSelector::TargetDev(t.dev.to_string())),
+            0 => target.target.as_ref().map(|t| DiskSelector::TargetDev(t.dev().to_string())),
             1 => target.serial.as_ref().map(|s| DiskSelector::Serial(s.to_string())),
             _ => target.alias.as_ref().map(|a| DiskSelector::Alias(a.name.to_string())),
         };
@@ -157,7 +157,7 @@ fn edits_refuse_a_second_disk_with_a_dev_the_domain_has() {
     let devs: Vec<String> = diskxml::parse_domain_disks(&doc)
         .unwrap()
         .iter()
-        .filter_map(|d| d.target.as_ref().map(|t| t.dev.to_string()))
+        .filter_map(|d| d.target.as_ref().map(|t| t.dev().to_string()))
         .collect();
     assert!(devs.len() >= 2, "{devs:?}");
     for dev in &devs {

@@ -37,7 +37,7 @@ fn test_volume_cases() {
     ] {
         let d = local(base.clone(), &disk_info(bus.clone(), dev, device.clone())).unwrap();
         let target = d.target.unwrap();
-        assert_eq!((d.device, target.dev.as_str(), target.bus), (Some(device), dev, Some(bus)));
+        assert_eq!((d.device, target.dev().as_str(), target.bus.clone()), (Some(device), dev, Some(bus)));
     }
     // serial: a block disk with the serial, no blockio, no discard.
     let d = local(base.clone(), &vde()).unwrap();

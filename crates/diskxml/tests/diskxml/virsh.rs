@@ -50,8 +50,8 @@ proptest! {
         let theirs = diskxml::domain_disks(&dumped).unwrap();
         prop_assert_eq!(theirs.len(), disks.len());
         for disk in &disks {
-            let dev = disk.target.as_ref().unwrap().dev.to_string();
-            let their = theirs.iter().find(|d| d.disk.target.as_ref().is_some_and(|t| t.dev == dev.as_str())).unwrap();
+            let dev = disk.target.as_ref().unwrap().dev().to_string();
+            let their = theirs.iter().find(|d| d.disk.target.as_ref().is_some_and(|t| t.dev() == dev.as_str())).unwrap();
             let ours = diskxml::normalize(disk, Profile::Generic).to_xml().unwrap();
             let a = roxmltree::Document::parse(their.xml(&dumped)).unwrap();
             let b = roxmltree::Document::parse(&ours).unwrap();

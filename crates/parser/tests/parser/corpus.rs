@@ -85,8 +85,8 @@ fn normalize_matches_libvirts_output() {
             let ins = diskxml_parser::domain_disks(&input).unwrap();
             let outs = diskxml_parser::domain_disks(&output).unwrap();
             for found in &ins {
-                let Some(dev) = found.disk.target.as_ref().map(|t| t.dev.to_string()) else { continue };
-                let Some(out) = outs.iter().find(|o| o.disk.target.as_ref().is_some_and(|t| t.dev == dev.as_str()))
+                let Some(dev) = found.disk.target.as_ref().map(|t| t.dev().to_string()) else { continue };
+                let Some(out) = outs.iter().find(|o| o.disk.target.as_ref().is_some_and(|t| t.dev() == dev.as_str()))
                 else {
                     continue;
                 };

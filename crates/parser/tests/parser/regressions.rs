@@ -113,7 +113,7 @@ fn domain_disks_come_in_document_order_with_absolute_positions() {
     assert_eq!(err.to_string(), "5:23: <target> lacks the required attribute 'dev'");
     let ok = domain.replace("<target/>", "<target dev='vdc'/>");
     let disks = parse_domain_disks(&ok).unwrap();
-    let devs: Vec<_> = disks.iter().map(|d| d.target.as_ref().unwrap().dev.to_string()).collect();
+    let devs: Vec<_> = disks.iter().map(|d| d.target.as_ref().unwrap().dev().to_string()).collect();
     assert_eq!(devs, ["vda", "vdb", "vdc"]);
 }
 
