@@ -29,10 +29,10 @@
 //!
 //! # Style
 //! libvirt's own (`virsh dumpxml`): single-quoted attributes, two-space indentation,
-//! children in libvirt's order (driver, auth, source, backingStore, mirror, geometry, blockio,
-//! target, iotune, readonly, shareable, transient, serial, wwn, vendor, product, encryption,
-//! boot, alias, address; docs/formats.md has the children of a source), `<x/>` for empty elements, a final newline. What the model does not
-//! know follows the known attributes and children of the same element, in its original order.
+//! attributes and children in libvirt's order, as the element tables of `diskxml-schema` give
+//! them (`diskxml_schema::DISK.children`, say), `<x/>` for empty elements, a final newline.
+//! What the model does not know follows the known attributes and children of the same
+//! element, in its original order.
 //!
 //! # Errors
 //! [`Error::Format`] when the destination refuses a write, and [`Error::AttributeClash`]
