@@ -225,7 +225,7 @@ impl ToXml for Disk {
     fn to_xml(&self) -> Result<String, Error> {
         // Most disks fit (a network disk with hosts, iotune and serial is about 600 bytes).
         let mut out = String::with_capacity(1024);
-        writer::write_disk(self, &mut out)?;
+        writer::write_disk_to_string(self, &mut out)?;
         Ok(out)
     }
 }

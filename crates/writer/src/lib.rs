@@ -52,6 +52,8 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+extern crate alloc;
+
 mod escape;
 mod number;
 mod write;
@@ -131,7 +133,7 @@ pub fn write_disk_indented<W: Write + ?Sized>(disk: &Disk, out: &mut W, depth: u
     // A dry run first, into nothing: the one traversal that writes also meets every element's
     // kept unknown attributes, so a clash is found before a byte reaches `out`.
     let mut nothing = Discard;
-    let mut dry = write::Writer::new(&mut nothing, depth);
+    let mut dry = write::Writer::dry_run(&mut nothing, depth);
     if dry.disk(disk).is_err() {
         return Err(dry
             .clash
@@ -140,6 +142,43 @@ pub fn write_disk_indented<W: Write + ?Sized>(disk: &Disk, out: &mut W, depth: u
     }
     write::Writer::new(out, depth).disk(disk)?;
     Ok(())
+}
+
+/// Appends `disk` to `out`, as [`write_disk`] writes it, in one pass: a `String` can take
+/// back what was written, so a clash found on the way (a kept unknown attribute named like a
+/// known one) truncates `out` to what it held before, and no dry run is needed. The fast path
+/// for a `String`, which `diskxml`'s `to_xml` takes.
+///
+/// ```
+/// use diskxml_model::{Bus, Disk, Name, Text};
+///
+/// let mut out = String::from("<devices>\n");
+/// let disk = Disk::openvstorage_edge("vol").target("vdb", Bus::Virtio).build()?;
+/// diskxml_writer::write_disk_to_string(&disk, &mut out)?;
+/// assert!(out.starts_with("<devices>\n<disk type='network'"));
+///
+/// let mut clash = disk.clone();
+/// clash.unknown.set_attribute(Name::new("n", "device")?, Text::new("t", "disk")?);
+/// let before = out.clone();
+/// assert!(diskxml_writer::write_disk_to_string(&clash, &mut out).is_err());
+/// assert_eq!(out, before, "nothing of the refused disk is left");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// See the [crate docs](crate#errors).
+pub fn write_disk_to_string(disk: &Disk, out: &mut alloc::string::String) -> Result<(), Error> {
+    let start = out.len();
+    let mut writer = write::Writer::new(out, 0);
+    let result = writer.disk(disk);
+    let clash = writer.clash.take();
+    match (result, clash) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), clash) => {
+            out.truncate(start);
+            Err(clash.map_or(Error::Format, |(element, attribute)| Error::AttributeClash { element, attribute }))
+        }
+    }
 }
 
 /// A destination that keeps nothing: the dry run's.

@@ -12,14 +12,24 @@ pub(crate) struct Writer<'a, W: Write + ?Sized> {
     depth: usize,
     /// The element and kept unknown attribute that clash, once one is met: writing stops.
     pub(crate) clash: Option<(&'static str, Name)>,
+    /// A dry run: the traversal alone, for the clash check; nothing is formatted.
+    pub(crate) dry: bool,
 }
 
 impl<'a, W: Write + ?Sized> Writer<'a, W> {
     pub(crate) const fn new(out: &'a mut W, depth: usize) -> Self {
-        Self { out, depth, clash: None }
+        Self { out, depth, clash: None, dry: false }
+    }
+
+    /// A dry run over `out` (which gets nothing): only the clash check runs.
+    pub(crate) const fn dry_run(out: &'a mut W, depth: usize) -> Self {
+        Self { out, depth, clash: None, dry: true }
     }
 
     pub(crate) fn indent(&mut self) -> fmt::Result {
+        if self.dry {
+            return Ok(());
+        }
         /// Enough for any depth the parser accepts in one piece; deeper ones take several.
         const SPACES: &str = "                                                                ";
         let mut width = 2 * self.depth;
@@ -41,6 +51,9 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 
     /// Writes the indentation and `<name`.
     pub(crate) fn open(&mut self, name: &str) -> fmt::Result {
+        if self.dry {
+            return Ok(());
+        }
         self.indent()?;
         self.out.write_str("<")?;
         self.out.write_str(name)
@@ -48,6 +61,9 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 
     /// ` name='value'` for a name known only now (an unknown attribute's, say).
     pub(crate) fn value(&mut self, name: &str, value: Value<'_>) -> fmt::Result {
+        if self.dry {
+            return Ok(());
+        }
         self.out.write_str(" ")?;
         self.out.write_str(name)?;
         self.out.write_str("='")?;
@@ -56,6 +72,9 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 
     /// The value after its lead ` name='`, and the closing quote.
     fn rest(&mut self, value: Value<'_>) -> fmt::Result {
+        if self.dry {
+            return Ok(());
+        }
         match value {
             Value::Text(text) => escape(self.out, text, true)?,
             Value::Verbatim(text) => self.out.write_str(text)?,
@@ -70,6 +89,9 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     /// The known attributes of `item` that are set, in the shape's order, each lead
     /// (` name='`) written in one piece.
     pub(crate) fn attrs<T>(&mut self, shape: &Shape<T>, item: &T) -> fmt::Result {
+        if self.dry {
+            return Ok(());
+        }
         for attr in shape.attrs {
             if let Some(value) = (attr.get)(item) {
                 self.out.write_str(attr.lead)?;
@@ -97,7 +119,9 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
             self.value(a.name.as_str(), Value::Text(a.value.as_str()))?;
         }
         let open = has_children || unknown.children().iter().any(has_content);
-        self.out.write_str(if open { ">\n" } else { "/>\n" })?;
+        if !self.dry {
+            self.out.write_str(if open { ">\n" } else { "/>\n" })?;
+        }
         Ok(open)
     }
 
@@ -113,6 +137,9 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 
     /// `</name>` and a newline.
     pub(crate) fn end_tag(&mut self, name: &str) -> fmt::Result {
+        if self.dry {
+            return Ok(());
+        }
         self.out.write_str("</")?;
         self.out.write_str(name)?;
         self.out.write_str(">\n")
@@ -158,6 +185,8 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     fn disk_children(&mut self, disk: &Disk) -> fmt::Result {
         for child in shape::DISK.children {
             match &child.kind {
+                // Flags and texts keep no unknown attributes: a dry run passes them by.
+                ChildKind::Flag { .. } | ChildKind::Text { .. } if self.dry => {}
                 ChildKind::Flag { get, .. } => self.flag(child.name, get(disk))?,
                 ChildKind::Text { get, .. } => self.text_element(child.name, get(disk).map(|t| t.as_str()))?,
                 ChildKind::Part(part) => self.disk_part(*part, disk)?,
@@ -193,6 +222,9 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     }
 
     fn flag(&mut self, name: &str, set: bool) -> fmt::Result {
+        if self.dry {
+            return Ok(());
+        }
         if !set {
             return Ok(());
         }
@@ -203,6 +235,9 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     }
 
     pub(crate) fn text_element(&mut self, name: &str, text: Option<&str>) -> fmt::Result {
+        if self.dry {
+            return Ok(());
+        }
         let Some(text) = text else { return Ok(()) };
         self.indent()?;
         self.out.write_str("<")?;
@@ -215,7 +250,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     fn driver(&mut self, d: &Driver) -> fmt::Result {
         let start = |w: &mut Self| w.attrs(&shape::DRIVER, d);
         self.element_with(&[&shape::DRIVER], start, &d.unknown, d.metadata_cache.is_some(), |w| {
-            let Some(cache) = &d.metadata_cache else { return Ok(()) };
+            let Some(cache) = d.metadata_cache.as_ref().filter(|_| !w.dry) else { return Ok(()) };
             w.open(shape::METADATA_CACHE.element)?;
             let Some(size) = cache.max_size else { return w.out.write_str("/>\n") };
             w.out.write_str(">\n")?;
@@ -246,6 +281,9 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
             &iotune.unknown,
             has_children,
             |w| {
+                if w.dry {
+                    return Ok(());
+                }
                 let mut group_written = false;
                 for (name, value) in iotune.limits() {
                     let index = Iotune::LIMITS.iter().position(|l| *l == name).unwrap_or(0);
@@ -286,6 +324,9 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     /// (trimmed of XML whitespace, blank ones left out, adjacent ones joined by a newline),
     /// so that what is read back writes the same bytes again, whatever the model held.
     fn unknown_children(&mut self, children: &[Node]) -> fmt::Result {
+        if self.dry {
+            return Ok(());
+        }
         let mut in_text = false;
         for node in children {
             match node {
@@ -325,6 +366,9 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 
     /// An unknown element, written as kept: its texts carry its own whitespace.
     pub(crate) fn element(&mut self, element: &Element) -> fmt::Result {
+        if self.dry {
+            return Ok(());
+        }
         self.out.write_char('<')?;
         self.out.write_str(element.name.as_str())?;
         for a in element.attributes() {

@@ -128,6 +128,10 @@ fn writing_into_a_string_with_capacity_allocates_nothing() {
         "{out}"
     );
     assert_eq!(n, 0, "write_disk allocated {n} times");
+    // The String fast path too.
+    let mut fast = String::with_capacity(probe.len());
+    let n = allocations_during(|| diskxml_writer::write_disk_to_string(&disk, &mut fast).unwrap());
+    assert_eq!((fast.as_str(), n), (probe.as_str(), 0), "write_disk_to_string allocated {n} times");
 }
 
 #[test]
