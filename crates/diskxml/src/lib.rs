@@ -353,3 +353,42 @@ pub fn insert_disk(text: &str, disk: &Disk) -> Result<String, Error> {
 pub fn remove_disk(text: &str, selector: &DiskSelector) -> Result<String, Error> {
     Ok(parser::remove_disk(text, selector)?)
 }
+
+/// [`replace_disk`] reading `text` under `options` (the hostile-input limits). The edits'
+/// names follow one scheme: `replace_disk`, `insert_disk`, `remove_disk` on the facade take
+/// models; the parser's `replace_disk_xml`, `insert_disk_xml` take the disk as XML text
+/// (`remove_disk` takes no disk); each has a `_with` twin taking [`Options`].
+///
+/// ```
+/// use diskxml::{Bus, Disk, Options};
+///
+/// let domain = "<domain><devices></devices></domain>";
+/// let disk = Disk::openvstorage_edge("vol").target("vdb", Bus::Virtio).build()?;
+/// let mut tight = Options::default();
+/// tight.max_size = 8;
+/// assert!(diskxml::insert_disk_with(domain, &disk, &tight).is_err(), "over the size limit");
+/// assert!(diskxml::insert_disk_with(domain, &disk, &Options::default())?.contains("<disk type='network'"));
+/// # Ok::<(), diskxml::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`replace_disk`], and the limits' [`Error::Edit`].
+pub fn replace_disk_with(text: &str, selector: &DiskSelector, disk: &Disk, options: &Options) -> Result<String, Error> {
+    Ok(parser::replace_disk_xml_with(text, selector, &disk.to_xml()?, options)?)
+}
+
+/// [`insert_disk`] reading `text` under `options`; see [`replace_disk_with`].
+///
+/// # Errors
+/// As [`insert_disk`], and the limits' [`Error::Edit`].
+pub fn insert_disk_with(text: &str, disk: &Disk, options: &Options) -> Result<String, Error> {
+    Ok(parser::insert_disk_xml_with(text, &disk.to_xml()?, options)?)
+}
+
+/// [`remove_disk`] reading `text` under `options`; see [`replace_disk_with`].
+///
+/// # Errors
+/// As [`remove_disk`], and the limits' [`Error::Edit`].
+pub fn remove_disk_with(text: &str, selector: &DiskSelector, options: &Options) -> Result<String, Error> {
+    Ok(parser::remove_disk_with(text, selector, options)?)
+}

@@ -273,10 +273,22 @@ fn placed(disk_xml: &str, indent: &str) -> String {
 /// [`EditError`]: unreadable document, no such disk, `disk_xml` not one `<disk>`, another
 /// disk with the new disk's target dev.
 pub fn replace_disk_xml(text: &str, selector: &DiskSelector, disk_xml: &str) -> Result<String, EditError> {
+    replace_disk_xml_with(text, selector, disk_xml, &Options::default())
+}
+
+/// [`replace_disk_xml`] reading `text` under `options` (the hostile-input limits).
+///
+/// # Errors
+/// As [`replace_disk_xml`], and the limits' errors.
+pub fn replace_disk_xml_with(
+    text: &str,
+    selector: &DiskSelector,
+    disk_xml: &str,
+    options: &Options,
+) -> Result<String, EditError> {
     let dev = new_dev(disk_xml)?;
-    let (range, _, clash) =
-        read::document::find_domain_disk_clashing(text, &Options::default(), selector, dev.as_deref())?
-            .ok_or_else(|| EditError::NotFound(selector.clone()))?;
+    let (range, _, clash) = read::document::find_domain_disk_clashing(text, options, selector, dev.as_deref())?
+        .ok_or_else(|| EditError::NotFound(selector.clone()))?;
     if let (true, Some(dev)) = (clash, dev) {
         return Err(EditError::DuplicateDev(dev));
     }
@@ -322,7 +334,15 @@ pub fn splice_disks(text: &str, disks: &[(std::ops::Range<usize>, &str)]) -> Res
 /// # Errors
 /// [`EditError`]: unreadable document, no such disk.
 pub fn remove_disk(text: &str, selector: &DiskSelector) -> Result<String, EditError> {
-    let found = find_disk(text, selector)?.ok_or_else(|| EditError::NotFound(selector.clone()))?;
+    remove_disk_with(text, selector, &Options::default())
+}
+
+/// [`remove_disk`] reading `text` under `options` (the hostile-input limits).
+///
+/// # Errors
+/// As [`remove_disk`], and the limits' errors.
+pub fn remove_disk_with(text: &str, selector: &DiskSelector, options: &Options) -> Result<String, EditError> {
+    let found = find_disk_with(text, selector, options)?.ok_or_else(|| EditError::NotFound(selector.clone()))?;
     let indent = indent_at(text, found.range.start);
     let mut start = found.range.start - indent.len();
     let mut end = found.range.end;
@@ -356,9 +376,17 @@ pub fn remove_disk(text: &str, selector: &DiskSelector) -> Result<String, EditEr
 /// [`EditError`]: unreadable document, no `<devices>` (or an empty `<devices/>`), `disk_xml`
 /// not one `<disk>`, a disk of the domain with the new disk's target dev.
 pub fn insert_disk_xml(text: &str, disk_xml: &str) -> Result<String, EditError> {
+    insert_disk_xml_with(text, disk_xml, &Options::default())
+}
+
+/// [`insert_disk_xml`] reading `text` under `options` (the hostile-input limits).
+///
+/// # Errors
+/// As [`insert_disk_xml`], and the limits' errors.
+pub fn insert_disk_xml_with(text: &str, disk_xml: &str, options: &Options) -> Result<String, EditError> {
     let dev = new_dev(disk_xml)?;
-    let (at, clash) = read::document::devices_insertion_point(text, &Options::default(), dev.as_deref())?
-        .ok_or(EditError::NoDevices)?;
+    let (at, clash) =
+        read::document::devices_insertion_point(text, options, dev.as_deref())?.ok_or(EditError::NoDevices)?;
     if let (true, Some(dev)) = (clash, dev) {
         return Err(EditError::DuplicateDev(dev));
     }

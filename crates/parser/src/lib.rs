@@ -51,8 +51,8 @@ mod read;
 
 pub use domain::{
     DiskSelector, Document, DomainDisk, EditError, document_disks, document_disks_with, domain_disks,
-    domain_disks_with, find_disk, find_disk_with, insert_disk_xml, read_document, remove_disk, replace_disk_xml,
-    splice_disks,
+    domain_disks_with, find_disk, find_disk_with, insert_disk_xml, insert_disk_xml_with, read_document, remove_disk,
+    remove_disk_with, replace_disk_xml, replace_disk_xml_with, splice_disks,
 };
 pub use error::{Error, ErrorKind, Pos};
 pub use read::Options;
