@@ -384,3 +384,50 @@ pub const CCW_ADDRESS: Shape<CcwAddress> = Shape {
 /// The attributes of `<address type='usb'>` after `type`.
 pub const USB_ADDRESS: Shape<UsbAddress> =
     Shape { element: "address", attrs: &[num!("bus", bus), text!("port", port, "address.port")], children: &[] };
+
+/// Every table above, whatever model type it reads (the network source's one-attribute
+/// extras included): for what asks of all of them at once, such as the test generator's
+/// unknown names, which must be none of theirs.
+pub static TABLES: [&(dyn crate::Known + Sync); 41] = [
+    &DISK,
+    &DRIVER,
+    &METADATA_CACHE,
+    &IOTUNE,
+    &TARGET,
+    &GEOMETRY,
+    &TRANSIENT,
+    &BLOCKIO,
+    &BOOT,
+    &ALIAS,
+    &AUTH,
+    &AUTH_SECRET,
+    &ENCRYPTION,
+    &ENCRYPTION_SECRET,
+    &HOST,
+    &SOURCE_COMMON,
+    &FILE_SOURCE,
+    &BLOCK_SOURCE,
+    &DIR_SOURCE,
+    &VOLUME_SOURCE,
+    &NVME_SOURCE,
+    &VHOSTUSER_SOURCE,
+    &NETWORK_SOURCE,
+    &IDENTITY,
+    &COOKIES,
+    &INITIATOR,
+    &BACKING_STORE,
+    &MIRROR,
+    &BACKING_FORMAT,
+    &ADDRESS,
+    &DRIVE_ADDRESS,
+    &PCI_ADDRESS,
+    &CCW_ADDRESS,
+    &USB_ADDRESS,
+    &NETWORK_EXTRAS[0],
+    &NETWORK_EXTRAS[1],
+    &NETWORK_EXTRAS[2],
+    &NETWORK_EXTRAS[3],
+    &NETWORK_EXTRAS[4],
+    &NETWORK_EXTRAS[5],
+    &NETWORK_EXTRAS[6],
+];

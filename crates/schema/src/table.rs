@@ -81,6 +81,8 @@ pub trait Known {
     fn element(&self) -> &'static str;
     /// Whether the element writes an attribute called `name` itself.
     fn knows(&self, name: &str) -> bool;
+    /// Its known attributes' and children's names, in its table's order.
+    fn names(&self) -> alloc::vec::Vec<&'static str>;
 }
 
 impl<T> Known for Shape<T> {
@@ -90,6 +92,10 @@ impl<T> Known for Shape<T> {
 
     fn knows(&self, name: &str) -> bool {
         self.attrs.iter().any(|a| a.name == name)
+    }
+
+    fn names(&self) -> alloc::vec::Vec<&'static str> {
+        self.attrs.iter().map(|a| a.name).chain(self.children.iter().map(|c| c.name)).collect()
     }
 }
 

@@ -41,9 +41,26 @@ pub fn text() -> impl Strategy<Value = Text> {
     string().prop_map(|s| Text::new("t", s).unwrap())
 }
 
-/// Unknown names start with `x`, which no element or attribute libvirt writes does.
+/// Unknown names start with `x`, which no element or attribute of the schema's tables does
+/// ([`schema_names_like_unknown_ones`] holds it, so a table line starting with `x`
+/// fails it rather than making the generator write a clash).
 pub fn name() -> impl Strategy<Value = Name> {
     "x[a-zA-Z0-9_.-]{0,6}".prop_map(|s| Name::new("name", s).unwrap())
+}
+
+/// The names of the schema (`diskxml_schema::TABLES`'s elements, attributes and children,
+/// and its element names without a table) that an unknown name of [`name`] could be: none
+/// while the generator's assumption holds.
+#[must_use]
+pub fn schema_names_like_unknown_ones() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> =
+        [diskxml_schema::MAX_SIZE, diskxml_schema::COOKIE, diskxml_schema::INITIATOR_IQN].to_vec();
+    for table in diskxml_schema::TABLES {
+        names.push(table.element());
+        names.extend(table.names());
+    }
+    names.retain(|n| n.starts_with('x'));
+    names
 }
 
 pub fn vocab<T: std::fmt::Debug + Clone + 'static>(
