@@ -266,7 +266,21 @@ pub const NETWORK_SOURCE: Shape<NetworkSource> = Shape {
         num!("snapshot-timeout", snapshot_timeout),
         num!("index", index),
     ],
-    children: &[],
+    children: &[
+        part!(HOST, Host),
+        extra!(0),
+        extra!(1),
+        extra!(2),
+        part!(IDENTITY, Identity),
+        extra!(3),
+        extra!(4),
+        part!(COOKIES, Cookies),
+        extra!(5),
+        extra!(6),
+        part!(INITIATOR, Initiator),
+        part!(AUTH, Auth),
+        part!(ENCRYPTION, Encryption),
+    ],
 };
 
 /// `<identity>` of an nfs or ssh source.
@@ -298,10 +312,9 @@ macro_rules! num64 {
 }
 
 /// The children of a network `<source>` that are one empty element with one attribute,
-/// each typed into a field of [`NetworkExtras`], in libvirt's order: `<snapshot name>`,
-/// `<config file>`, `<knownHosts path>` (then `<identity>`), `<reconnect delay>`,
-/// `<ssl verify>` (then `<cookies>`), `<readahead size>`, `<timeout seconds>` (then
-/// `<initiator>`).
+/// each typed into a field of [`NetworkExtras`]: `<snapshot name>`, `<config file>`,
+/// `<knownHosts path>`, `<reconnect delay>`, `<ssl verify>`, `<readahead size>`,
+/// `<timeout seconds>`; [`NETWORK_SOURCE`]'s children place them in libvirt's order.
 pub const NETWORK_EXTRAS: [Shape<NetworkExtras>; 7] = [
     Shape { element: "snapshot", attrs: &[text!("name", snapshot, "source.snapshot.name")], children: &[] },
     Shape { element: "config", attrs: &[text!("file", config, "source.config.file")], children: &[] },

@@ -166,6 +166,16 @@ pub enum Part {
     Address,
     /// `<metadata_cache>` of a `<driver>` ([`crate::METADATA_CACHE`]).
     MetadataCache,
+    /// A `<host>` of a network source ([`crate::HOST`]), each of them.
+    Host,
+    /// The one-attribute child `NETWORK_EXTRAS[i]` of a network source.
+    Extra(u8),
+    /// `<identity>` of a network source ([`crate::IDENTITY`]).
+    Identity,
+    /// `<cookies>` of a network source ([`crate::COOKIES`]).
+    Cookies,
+    /// `<initiator>` of a network source ([`crate::INITIATOR`]).
+    Initiator,
 }
 
 impl<T> Shape<T> {
@@ -295,6 +305,13 @@ macro_rules! text_child {
             name: $name,
             kind: ChildKind::Text { get: |x| x.$f.as_ref(), set: |x, t| x.$f = Some(t), field: $field },
         }
+    };
+}
+
+/// The one-attribute network-source child `NETWORK_EXTRAS[$i]`.
+macro_rules! extra {
+    ($i:literal) => {
+        Child { name: NETWORK_EXTRAS[$i].element, kind: ChildKind::Part(Part::Extra($i)) }
     };
 }
 

@@ -216,8 +216,10 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
             Part::Boot => disk.boot.as_ref().map_or(Ok(()), |b| self.leaf(&shape::BOOT, b, &b.unknown)),
             Part::Alias => disk.alias.as_ref().map_or(Ok(()), |a| self.leaf(&shape::ALIAS, a, &a.unknown)),
             Part::Address => disk.address.as_ref().map_or(Ok(()), |a| self.address(a)),
-            // A driver's child, never a disk's.
-            Part::MetadataCache => Ok(()),
+            // A driver's or a network source's children, never a disk's.
+            Part::MetadataCache | Part::Host | Part::Extra(_) | Part::Identity | Part::Cookies | Part::Initiator => {
+                Ok(())
+            }
         }
     }
 

@@ -5,7 +5,7 @@ use core::fmt::{self, Write};
 use diskxml_model::{
     Auth, BackingLayer, BackingStore, Encryption, Host, NetworkExtras, NetworkSource, NvmeSource, Source, SourceCommon,
 };
-use diskxml_schema::{self as shape, Shape, Value};
+use diskxml_schema::{self as shape, ChildKind, Part, Shape, Value};
 
 use crate::escape::escape;
 use crate::write::Writer;
@@ -70,17 +70,40 @@ impl<W: Write + ?Sized> Writer<'_, W> {
             || net.extras.as_ref().is_some_and(|e| !e.is_empty());
         let start = |w: &mut Self| w.attrs(&shape::NETWORK_SOURCE, net);
         self.element_with(&[&shape::NETWORK_SOURCE], start, &net.unknown, children, |w| {
-            for host in net.hosts() {
-                w.host(host)?;
-            }
-            if let Some(extras) = &net.extras {
-                w.network_extras(extras)?;
-            }
-            if let Some(auth) = &net.auth {
-                w.auth(auth)?;
-            }
-            net.encryption.as_deref().map_or(Ok(()), |e| w.encryption(e))
+            shape::NETWORK_SOURCE.children.iter().try_for_each(|child| match &child.kind {
+                ChildKind::Part(part) => w.network_part(*part, net),
+                ChildKind::Flag { .. } | ChildKind::Text { .. } => Ok(()),
+            })
         })
+    }
+
+    /// One of a network source's parts, in its table's order (every [`Part`], without a
+    /// wildcard; a disk's own parts are none of a source's).
+    fn network_part(&mut self, part: Part, net: &NetworkSource) -> fmt::Result {
+        let extras = net.extras.as_deref().filter(|_| !self.dry);
+        match part {
+            Part::Host => net.hosts().iter().try_for_each(|h| self.host(h)),
+            Part::Auth => net.auth.as_ref().map_or(Ok(()), |a| self.auth(a)),
+            Part::Encryption => net.encryption.as_deref().map_or(Ok(()), |e| self.encryption(e)),
+            // The extras keep no unknown attributes: a dry run passes them by.
+            Part::Extra(i) => extras.map_or(Ok(()), |x| self.single_extra(usize::from(i), x)),
+            Part::Identity => extras.map_or(Ok(()), |x| self.identity(x)),
+            Part::Cookies => extras.map_or(Ok(()), |x| self.cookies(x)),
+            Part::Initiator => extras.map_or(Ok(()), |x| self.initiator(x)),
+            Part::Driver
+            | Part::Source
+            | Part::BackingStore
+            | Part::Mirror
+            | Part::Geometry
+            | Part::Blockio
+            | Part::Target
+            | Part::Iotune
+            | Part::Transient
+            | Part::Boot
+            | Part::Alias
+            | Part::Address
+            | Part::MetadataCache => Ok(()),
+        }
     }
 
     fn host(&mut self, host: &Host) -> fmt::Result {
@@ -128,64 +151,59 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         })
     }
 
-    /// The one-attribute extras of `shapes` (see `shape::NETWORK_EXTRAS`) that are set.
-    fn single_extras(&mut self, shapes: &[&Shape<NetworkExtras>], x: &NetworkExtras) -> fmt::Result {
-        for shape in shapes {
-            if shape.attrs.iter().any(|a| (a.get)(x).is_some()) {
-                self.open(shape.element)?;
-                self.attrs(shape, x)?;
-                self.out.write_str("/>\n")?;
-            }
+    /// The one-attribute extra `shape::NETWORK_EXTRAS[i]`, when set.
+    fn single_extra(&mut self, i: usize, x: &NetworkExtras) -> fmt::Result {
+        let Some(shape) = shape::NETWORK_EXTRAS.get(i) else { return Ok(()) };
+        if shape.attrs.iter().any(|a| (a.get)(x).is_some()) {
+            self.open(shape.element)?;
+            self.attrs(shape, x)?;
+            self.out.write_str("/>\n")?;
         }
         Ok(())
     }
 
-    fn network_extras(&mut self, x: &NetworkExtras) -> fmt::Result {
-        // Its elements keep no unknown attributes: nothing for a dry run to check.
-        if self.dry {
+    fn identity(&mut self, x: &NetworkExtras) -> fmt::Result {
+        let Some(id) = &x.identity else { return Ok(()) };
+        self.open(shape::IDENTITY.element)?;
+        self.attrs(&shape::IDENTITY, id)?;
+        self.out.write_str("/>\n")
+    }
+
+    fn cookies(&mut self, x: &NetworkExtras) -> fmt::Result {
+        if x.cookies.is_empty() {
             return Ok(());
         }
-        let [snapshot, config, known_hosts, reconnect, ssl, readahead, timeout] = &shape::NETWORK_EXTRAS;
-        self.single_extras(&[snapshot, config, known_hosts], x)?;
-        if let Some(id) = &x.identity {
-            self.open(shape::IDENTITY.element)?;
-            self.attrs(&shape::IDENTITY, id)?;
-            self.out.write_str("/>\n")?;
-        }
-        self.single_extras(&[reconnect, ssl], x)?;
-        if !x.cookies.is_empty() {
-            self.element_with(
-                &[&shape::COOKIES],
-                |_| Ok(()),
-                &diskxml_model::Unknown::default(),
-                true,
-                |w| {
-                    for (name, value) in &x.cookies {
-                        w.open(shape::COOKIE)?;
-                        w.value("name", Value::Text(name))?;
-                        w.out.write_char('>')?;
-                        escape(w.out, value, false)?;
-                        w.end_tag(shape::COOKIE)?;
-                    }
-                    Ok(())
-                },
-            )?;
-        }
-        self.single_extras(&[readahead, timeout], x)?;
-        if let Some(iqn) = &x.initiator_iqn {
-            self.element_with(
-                &[&shape::INITIATOR],
-                |_| Ok(()),
-                &diskxml_model::Unknown::default(),
-                true,
-                |w| {
-                    w.open(shape::INITIATOR_IQN)?;
-                    w.value("name", Value::Text(iqn))?;
-                    w.out.write_str("/>\n")
-                },
-            )?;
-        }
-        Ok(())
+        self.element_with(
+            &[&shape::COOKIES],
+            |_| Ok(()),
+            &diskxml_model::Unknown::default(),
+            true,
+            |w| {
+                for (name, value) in &x.cookies {
+                    w.open(shape::COOKIE)?;
+                    w.value("name", Value::Text(name))?;
+                    w.out.write_char('>')?;
+                    escape(w.out, value, false)?;
+                    w.end_tag(shape::COOKIE)?;
+                }
+                Ok(())
+            },
+        )
+    }
+
+    fn initiator(&mut self, x: &NetworkExtras) -> fmt::Result {
+        let Some(iqn) = &x.initiator_iqn else { return Ok(()) };
+        self.element_with(
+            &[&shape::INITIATOR],
+            |_| Ok(()),
+            &diskxml_model::Unknown::default(),
+            true,
+            |w| {
+                w.open(shape::INITIATOR_IQN)?;
+                w.value("name", Value::Text(iqn))?;
+                w.out.write_str("/>\n")
+            },
+        )
     }
 
     pub(crate) fn encryption(&mut self, e: &Encryption) -> fmt::Result {

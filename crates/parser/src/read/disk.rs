@@ -102,7 +102,12 @@ impl<'i> Reader<'_, 'i> {
             | Part::Alias
             | Part::Address
             | Part::Source
-            | Part::MetadataCache => return Ok(false),
+            | Part::MetadataCache
+            | Part::Host
+            | Part::Extra(_)
+            | Part::Identity
+            | Part::Cookies
+            | Part::Initiator => return Ok(false),
         }
         Ok(true)
     }

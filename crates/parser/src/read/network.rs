@@ -1,10 +1,10 @@
 //! Network sources: protocol, hosts, credentials, and the less common children.
 
 use diskxml_model::{Auth, Host, Identity, NetworkExtras, NetworkSource, Port, Protocol, Secret, Text, Transport};
-use diskxml_schema::{self as shape, decimal};
+use diskxml_schema::{self as shape, ChildKind, Part, decimal};
 use roxmltree::Node;
 
-use super::{Reader, is_blank, is_named, is_noise, is_xml_space, text_of};
+use super::{Reader, element_name, is_blank, is_named, is_noise, is_xml_space, text_of};
 use crate::{Error, ErrorKind};
 
 impl<'i> Reader<'_, 'i> {
@@ -17,16 +17,7 @@ impl<'i> Reader<'_, 'i> {
         self.fill(&shape::NETWORK_SOURCE, &mut source, &mut attrs)?;
         self.rest(attrs, &mut source.unknown)?;
         for child in node.children() {
-            if is_named(child, shape::HOST.element) {
-                let host = self.host(child)?;
-                source.push_host(host).map_err(|e| self.model_err(child.range().start, e))?;
-            } else if is_named(child, shape::AUTH.element) && source.auth.is_none() {
-                source.auth = Some(Box::new(self.auth(child)?));
-            } else if is_named(child, shape::ENCRYPTION.element) && source.encryption.is_none() {
-                source.encryption = Some(Box::new(self.encryption(child)?));
-            } else if child.is_element() && self.network_extra(child, source.extras.get_or_insert_with(Box::default))? {
-                // Typed into the extras.
-            } else {
+            if !self.network_child(child, &mut source)? {
                 self.check_element_name(child)?;
                 self.keep(child, &mut source.unknown)?;
             }
@@ -35,6 +26,30 @@ impl<'i> Reader<'_, 'i> {
             source.extras = None;
         }
         Ok(source)
+    }
+
+    /// Reads a known child of a network `<source>`, as its table names it; `false` when it is
+    /// not one (or a second auth or encryption), to be kept.
+    fn network_child(&self, child: Node<'_, 'i>, source: &mut NetworkSource) -> Result<bool, Error> {
+        let plain = child.is_element() && child.tag_name().namespace().is_none();
+        let Some(known) = plain.then(|| shape::NETWORK_SOURCE.child(element_name(child))).flatten() else {
+            return Ok(false);
+        };
+        match known.kind {
+            ChildKind::Part(Part::Host) => {
+                let host = self.host(child)?;
+                source.push_host(host).map_err(|e| self.model_err(child.range().start, e))?;
+            }
+            ChildKind::Part(Part::Auth) if source.auth.is_none() => source.auth = Some(Box::new(self.auth(child)?)),
+            ChildKind::Part(Part::Encryption) if source.encryption.is_none() => {
+                source.encryption = Some(Box::new(self.encryption(child)?));
+            }
+            ChildKind::Part(Part::Extra(_) | Part::Identity | Part::Cookies | Part::Initiator) => {
+                return self.network_extra(child, source.extras.get_or_insert_with(Box::default));
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 
     fn host(&self, node: Node<'_, 'i>) -> Result<Host, Error> {
