@@ -109,7 +109,7 @@ pub fn domain_disks(text: &str) -> Result<Vec<DomainDisk>, Error> {
 /// # Errors
 /// As [`domain_disks`], and the limits' errors.
 pub fn domain_disks_with(text: &str, options: &Options) -> Result<Vec<DomainDisk>, Error> {
-    let found = read::document::domain_disk_ranges(text, options, false)?;
+    let (found, _) = read::document::domain_disk_ranges(text, options, false)?;
     Ok(found.into_iter().map(|(range, disk)| DomainDisk { range, disk }).collect())
 }
 
@@ -137,7 +137,7 @@ pub fn document_disks(text: &str) -> Result<Vec<DomainDisk>, Error> {
 /// As [`document_disks`], and [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) and the
 /// other limits.
 pub fn document_disks_with(text: &str, options: &Options) -> Result<Vec<DomainDisk>, Error> {
-    let found = read::document::domain_disk_ranges(text, options, true)?;
+    let (found, _) = read::document::domain_disk_ranges(text, options, true)?;
     Ok(found.into_iter().map(|(range, disk)| DomainDisk { range, disk }).collect())
 }
 
@@ -167,14 +167,12 @@ pub enum Document {
 /// # Errors
 /// [`Error`] when the document cannot be read, a disk in it cannot, or its root is neither.
 pub fn read_document(text: &str, options: &Options) -> Result<Document, Error> {
-    let (found, domain) = read::document::document_disk_ranges(text, options)?;
-    let mut disks: Vec<DomainDisk> = found.into_iter().map(|(range, disk)| DomainDisk { range, disk }).collect();
-    match disks.pop() {
-        Some(only) if !domain && disks.is_empty() => Ok(Document::Disk(Box::new(only.disk))),
-        last => {
-            disks.extend(last);
-            Ok(Document::Domain(disks))
-        }
+    let (found, domain) = read::document::domain_disk_ranges(text, options, true)?;
+    let mut disks = found.into_iter().map(|(range, disk)| DomainDisk { range, disk });
+    // A `<disk>` root is its one disk.
+    match (domain, disks.next()) {
+        (false, Some(only)) => Ok(Document::Disk(Box::new(only.disk))),
+        (_, first) => Ok(Document::Domain(first.into_iter().chain(disks).collect())),
     }
 }
 

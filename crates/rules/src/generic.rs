@@ -13,6 +13,7 @@ use diskxml_model::{
 use crate::Rule;
 use crate::facts::is_target_dev;
 use crate::report::{Report, Step, el};
+use diskxml_schema::IOTUNE;
 
 pub(crate) fn disk_auth(disk: &Disk, report: &mut Report) {
     if let Some(secret) = disk.auth.as_ref().and_then(|a| a.secret.as_ref()) {
@@ -107,13 +108,14 @@ pub(crate) fn iotune(disk: &Disk, report: &mut Report) {
 /// problem, as libvirt refuses it. Borrows the model's when nothing is kept.
 fn effective_iotune<'d>(disk: &'d Disk, report: &mut Report) -> Option<Cow<'d, Iotune>> {
     let mut iotune = disk.iotune.as_deref().map(Cow::Borrowed);
-    let kept = disk.iotune.as_deref().map(|t| (0, t.unknown.children())).into_iter();
+    // What the model's `<iotune>` kept, then each duplicate's children: the `index`-th
+    // `<iotune>` of the disk, in document order.
+    let kept = disk.iotune.as_deref().map(|t| t.unknown.children());
     let duplicates = disk.unknown.children().iter().filter_map(|n| match n {
-        Node::Element(e) if e.name.as_str() == "iotune" => Some(e.children.as_slice()),
+        Node::Element(e) if e.name.as_str() == IOTUNE.element => Some(e.children.as_slice()),
         _ => None,
     });
-    let first = usize::from(disk.iotune.is_none());
-    for (index, children) in kept.chain(duplicates.enumerate().map(|(k, c)| (k + 1 - first, c))) {
+    for (index, children) in kept.into_iter().chain(duplicates).enumerate() {
         for child in children.iter().filter_map(|n| if let Node::Element(e) = n { Some(e) } else { None }) {
             let Some(&name) = Iotune::LIMITS.iter().find(|l| **l == child.name.as_str()) else { continue };
             if iotune.as_ref().is_some_and(|t| t.limits().any(|(n, _)| n == name)) {
@@ -133,7 +135,8 @@ fn effective_iotune<'d>(disk: &'d Disk, report: &mut Report) -> Option<Cow<'d, I
                 }
                 Err(_) => {
                     let message = format!("iotune {name} {:?} is not a non-negative integer", text.trim());
-                    report.add(Rule::IotuneValue, &[Step::Element { name: "iotune", index }, el(name)], message);
+                    let at = [Step::Element { name: IOTUNE.element, index }, el(name)];
+                    report.add(Rule::IotuneValue, &at, message);
                 }
             }
         }

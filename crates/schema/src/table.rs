@@ -82,7 +82,7 @@ pub trait Known {
     /// Whether the element writes an attribute called `name` itself.
     fn knows(&self, name: &str) -> bool;
     /// Its known attributes' and children's names, in its table's order.
-    fn names(&self) -> alloc::vec::Vec<&'static str>;
+    fn all_names(&self) -> alloc::vec::Vec<&'static str>;
 }
 
 impl<T> Known for Shape<T> {
@@ -91,10 +91,10 @@ impl<T> Known for Shape<T> {
     }
 
     fn knows(&self, name: &str) -> bool {
-        self.attrs.iter().any(|a| a.name == name)
+        Shape::knows(self, name)
     }
 
-    fn names(&self) -> alloc::vec::Vec<&'static str> {
+    fn all_names(&self) -> alloc::vec::Vec<&'static str> {
         self.attrs.iter().map(|a| a.name).chain(self.children.iter().map(|c| c.name)).collect()
     }
 }

@@ -57,7 +57,7 @@ pub fn schema_names_like_unknown_ones() -> Vec<&'static str> {
         [diskxml_schema::MAX_SIZE, diskxml_schema::COOKIE, diskxml_schema::INITIATOR_IQN].to_vec();
     for table in diskxml_schema::TABLES {
         names.push(table.element());
-        names.extend(table.names());
+        names.extend(table.all_names());
     }
     names.retain(|n| n.starts_with('x'));
     names

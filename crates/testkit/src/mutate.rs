@@ -238,14 +238,13 @@ impl Mutation {
         let address = |kind| Some(Box::new(Address { kind, unknown: Unknown::default() }));
         match self {
             Self::ImpliedBusPci => {
-                set_bus(&mut disk, Bus::Virtio);
+                disk.target.as_mut().expect("a valid disk has a target").bus = None;
                 let pci = PciAddress { domain: Some(0), bus: Some(0), slot: Some(9), function: Some(0) };
-                (disk.target.as_mut().expect("a valid disk has a target").bus, disk.address) =
-                    (None, address(AddressKind::Pci(pci)));
+                disk.address = address(AddressKind::Pci(pci));
             }
             Self::ImpliedVirtioDrive | Self::UsbOnVirtio => {
-                let (dev, bus) = if self == Self::UsbOnVirtio { ("vdq", Some(Bus::Virtio)) } else { ("vdq", None) };
-                disk.target = Some(Box::new(diskxml_model::Target::new(dev, bus).expect("a valid dev")));
+                let bus = (self == Self::UsbOnVirtio).then_some(Bus::Virtio);
+                disk.target = Some(Box::new(diskxml_model::Target::new("vdq", bus).expect("a valid dev")));
                 disk.device = Some(DeviceKind::Disk);
                 disk.address = address(if self == Self::UsbOnVirtio {
                     AddressKind::Usb(UsbAddress { bus: Some(0), port: Some(text("1")) })

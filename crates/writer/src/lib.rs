@@ -135,13 +135,15 @@ pub fn write_disk_indented<W: Write + ?Sized>(disk: &Disk, out: &mut W, depth: u
     let mut nothing = Discard;
     let mut dry = write::Writer::dry_run(&mut nothing, depth);
     if dry.disk(disk).is_err() {
-        return Err(dry
-            .clash
-            .take()
-            .map_or(Error::Format, |(element, attribute)| Error::AttributeClash { element, attribute }));
+        return Err(failure(dry.clash));
     }
     write::Writer::new(out, depth).disk(disk)?;
     Ok(())
+}
+
+/// Why a traversal stopped: the clash it met, else the destination's refusal.
+fn failure(clash: Option<(&'static str, Name)>) -> Error {
+    clash.map_or(Error::Format, |(element, attribute)| Error::AttributeClash { element, attribute })
 }
 
 /// Appends `disk` to `out`, as [`write_disk`] writes it, in one pass: a `String` can take
@@ -170,15 +172,12 @@ pub fn write_disk_indented<W: Write + ?Sized>(disk: &Disk, out: &mut W, depth: u
 pub fn write_disk_to_string(disk: &Disk, out: &mut alloc::string::String) -> Result<(), Error> {
     let start = out.len();
     let mut writer = write::Writer::new(out, 0);
-    let result = writer.disk(disk);
-    let clash = writer.clash.take();
-    match (result, clash) {
-        (Ok(()), _) => Ok(()),
-        (Err(_), clash) => {
-            out.truncate(start);
-            Err(clash.map_or(Error::Format, |(element, attribute)| Error::AttributeClash { element, attribute }))
-        }
+    if writer.disk(disk).is_ok() {
+        return Ok(());
     }
+    let clash = writer.clash;
+    out.truncate(start);
+    Err(failure(clash))
 }
 
 /// A destination that keeps nothing: the dry run's.

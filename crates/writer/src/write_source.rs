@@ -113,10 +113,7 @@ impl<W: Write + ?Sized> Writer<'_, W> {
     fn nvme_source(&mut self, n: &NvmeSource) -> fmt::Result {
         let start = |w: &mut Self| w.attrs(&shape::NVME_SOURCE, n);
         self.element_with(&[&shape::NVME_SOURCE], start, &n.unknown, n.address.is_some(), |w| {
-            let Some(p) = &n.address else { return Ok(()) };
-            w.open(shape::ADDRESS.element)?;
-            w.attrs(&shape::PCI_ADDRESS, p)?;
-            w.out.write_str("/>\n")
+            n.address.as_ref().map_or(Ok(()), |p| w.attributes_only(shape::ADDRESS.element, &shape::PCI_ADDRESS, p))
         })
     }
 
@@ -151,59 +148,57 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         })
     }
 
+    /// `<name ATTRIBUTES/>`: an element with `shape`'s attributes of `item` and nothing else
+    /// (no unknown parts to keep).
+    fn attributes_only<T>(&mut self, name: &str, shape: &Shape<T>, item: &T) -> fmt::Result {
+        self.open(name)?;
+        self.attrs(shape, item)?;
+        self.out.write_str("/>\n")
+    }
+
     /// The one-attribute extra `shape::NETWORK_EXTRAS[i]`, when set.
     fn single_extra(&mut self, i: usize, x: &NetworkExtras) -> fmt::Result {
-        let Some(shape) = shape::NETWORK_EXTRAS.get(i) else { return Ok(()) };
-        if shape.attrs.iter().any(|a| (a.get)(x).is_some()) {
-            self.open(shape.element)?;
-            self.attrs(shape, x)?;
-            self.out.write_str("/>\n")?;
+        match shape::NETWORK_EXTRAS.get(i) {
+            Some(shape) if shape.attrs.iter().any(|a| (a.get)(x).is_some()) => {
+                self.attributes_only(shape.element, shape, x)
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     fn identity(&mut self, x: &NetworkExtras) -> fmt::Result {
-        let Some(id) = &x.identity else { return Ok(()) };
-        self.open(shape::IDENTITY.element)?;
-        self.attrs(&shape::IDENTITY, id)?;
-        self.out.write_str("/>\n")
+        x.identity.as_ref().map_or(Ok(()), |id| self.attributes_only(shape::IDENTITY.element, &shape::IDENTITY, id))
+    }
+
+    /// An element of `table` with no attributes of its own and nothing unknown: only the
+    /// known children `children` writes.
+    fn wrapper<T>(&mut self, table: &Shape<T>, children: impl FnOnce(&mut Self) -> fmt::Result) -> fmt::Result {
+        self.element_with(&[table], |_| Ok(()), &diskxml_model::Unknown::default(), true, children)
     }
 
     fn cookies(&mut self, x: &NetworkExtras) -> fmt::Result {
         if x.cookies.is_empty() {
             return Ok(());
         }
-        self.element_with(
-            &[&shape::COOKIES],
-            |_| Ok(()),
-            &diskxml_model::Unknown::default(),
-            true,
-            |w| {
-                for (name, value) in &x.cookies {
-                    w.open(shape::COOKIE)?;
-                    w.value("name", Value::Text(name))?;
-                    w.out.write_char('>')?;
-                    escape(w.out, value, false)?;
-                    w.end_tag(shape::COOKIE)?;
-                }
-                Ok(())
-            },
-        )
+        self.wrapper(&shape::COOKIES, |w| {
+            for (name, value) in &x.cookies {
+                w.open(shape::COOKIE)?;
+                w.value("name", Value::Text(name))?;
+                w.out.write_char('>')?;
+                escape(w.out, value, false)?;
+                w.end_tag(shape::COOKIE)?;
+            }
+            Ok(())
+        })
     }
 
     fn initiator(&mut self, x: &NetworkExtras) -> fmt::Result {
         let Some(iqn) = &x.initiator_iqn else { return Ok(()) };
-        self.element_with(
-            &[&shape::INITIATOR],
-            |_| Ok(()),
-            &diskxml_model::Unknown::default(),
-            true,
-            |w| {
-                w.open(shape::INITIATOR_IQN)?;
-                w.value("name", Value::Text(iqn))?;
-                w.out.write_str("/>\n")
-            },
-        )
+        self.wrapper(&shape::INITIATOR, |w| {
+            w.open(shape::INITIATOR_IQN)?;
+            w.value("name", Value::Text(iqn))?;
+            w.out.write_str("/>\n")
+        })
     }
 
     pub(crate) fn encryption(&mut self, e: &Encryption) -> fmt::Result {

@@ -99,23 +99,12 @@ pub(crate) fn domain_document(text: &str, options: &Options) -> Result<Vec<Disk>
     with_disks(text, options, Root::Domain, |reader, _, disks| read_all(disks, |node| reader.disk(node)))
 }
 
-/// Every `domain/devices/disk` (or, with `either`, the root `<disk>`) with its byte range,
-/// in document order.
-pub(crate) fn domain_disk_ranges(
-    text: &str,
-    options: &Options,
-    either: bool,
-) -> Result<Vec<(std::ops::Range<usize>, Disk)>, Error> {
+/// Every disk of a `<domain>` document (or, with `either`, of a `<disk>` one too) with its
+/// byte range, and whether the root was a `<domain>`.
+pub(crate) fn domain_disk_ranges(text: &str, options: &Options, either: bool) -> Result<DocumentRanges, Error> {
     let root = if either { Root::Either } else { Root::Domain };
-    with_disks(text, options, root, |reader, _, disks| read_all(disks, |node| Ok((node.range(), reader.disk(node)?))))
-}
-
-/// Every disk of a `<disk>` or `<domain>` document with its byte range, and whether the root
-/// was a `<domain>`.
-pub(crate) fn document_disk_ranges(text: &str, options: &Options) -> Result<DocumentRanges, Error> {
-    with_disks(text, options, Root::Either, |reader, top, disks| {
-        let domain = is_named(top, "domain");
-        Ok((read_all(disks, |node| Ok((node.range(), reader.disk(node)?)))?, domain))
+    with_disks(text, options, root, |reader, top, disks| {
+        Ok((read_all(disks, |node| Ok((node.range(), reader.disk(node)?)))?, is_named(top, "domain")))
     })
 }
 
