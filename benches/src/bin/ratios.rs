@@ -165,6 +165,16 @@ fn parse_figures(report: &mut Report, text: &str) -> f64 {
     report.add("parse_time_vs_roxmltree", format!("{:.2}", t[0] / t[1]), "<= 1.15");
     let n = allocations(|| drop(diskxml::parser::parse_disk(text).expect("valid")));
     report.add("parse_allocations", n.to_string(), "(fewer is better)");
+    let bare = allocations(|| drop(roxmltree::Document::parse(text).expect("valid")));
+    eprintln!("  (roxmltree alone: {bare} allocations)");
+    let before = LIVE.with(Cell::get);
+    let held = diskxml::parser::parse_disk(text).expect("valid");
+    eprintln!(
+        "  (one Edge disk holds {} heap bytes beside its {} inline)",
+        LIVE.with(Cell::get) - before,
+        size_of::<Disk>()
+    );
+    drop(held);
     eprintln!("  (parse: diskxml {:.0} ns, roxmltree {:.0} ns, quick-xml reader {:.0} ns)", t[0], t[1], t[2]);
     t[0]
 }
@@ -191,6 +201,14 @@ fn domain_figures(report: &mut Report) {
 
     let peak = peak_heap(|| drop(diskxml::parser::parse_domain_disks(&big).expect("valid")));
     let bare = peak_heap(|| drop(roxmltree::Document::parse(&big).expect("valid")));
+    let before = LIVE.with(Cell::get);
+    let doc = roxmltree::Document::parse(&big).expect("valid");
+    eprintln!("  (roxmltree's document holds {:.2}x)", (LIVE.with(Cell::get) - before) as f64 / big.len() as f64);
+    drop(doc);
+    let before = LIVE.with(Cell::get);
+    let disks = diskxml::parser::parse_domain_disks(&big).expect("valid");
+    eprintln!("  (the disks hold {:.2}x)", (LIVE.with(Cell::get) - before) as f64 / big.len() as f64);
+    drop(disks);
     report.add("parse_peak_memory_vs_input", format!("{:.2}", peak as f64 / big.len() as f64), "< 10");
     eprintln!(
         "  (10,000-disk domain: {} bytes; bare roxmltree's peak {:.2}x its size)",

@@ -58,6 +58,11 @@ pub struct Disk {
     /// `<shareable/>`.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "core::ops::Not::not"))]
     pub shareable: bool,
+    /// The disk had no `type` attribute, which libvirt reads as `file`: while the source is a
+    /// [`Source::File`], the writer leaves `type` out again, so that nothing read changes.
+    /// With any other source it has no effect (`type` is always written).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "core::ops::Not::not"))]
+    pub implicit_type: bool,
     /// `<transient/>`.
     pub transient: Option<alloc::boxed::Box<Transient>>,
     /// `<serial>`: what the guest sees as the disk's serial number.
@@ -98,6 +103,7 @@ impl Disk {
             iotune: None,
             readonly: false,
             shareable: false,
+            implicit_type: false,
             transient: None,
             serial: None,
             wwn: None,
@@ -219,7 +225,7 @@ impl Driver {
     /// # Errors
     /// [`Error::InvalidChar`](crate::Error::InvalidChar) for `driver.name` when `name` holds
     /// a character XML cannot carry.
-    pub fn named(name: impl Into<alloc::string::String>) -> Result<Self, crate::Error> {
+    pub fn named(name: impl AsRef<str>) -> Result<Self, crate::Error> {
         Ok(Self { name: Some(Text::new("driver.name", name)?), ..Self::default() })
     }
 
@@ -275,7 +281,7 @@ impl Target {
     ///
     /// # Errors
     /// An empty `dev`, or a character XML cannot carry.
-    pub fn new(dev: impl Into<alloc::string::String>, bus: Option<Bus>) -> Result<Self, crate::Error> {
+    pub fn new(dev: impl AsRef<str>, bus: Option<Bus>) -> Result<Self, crate::Error> {
         let dev = Text::new("target.dev", dev)?;
         if dev.is_empty() {
             return Err(crate::Error::Empty { field: "target.dev" });
@@ -302,7 +308,7 @@ impl Target {
     ///
     /// # Errors
     /// An empty `dev`, or a character XML cannot carry; the target is then unchanged.
-    pub fn set_dev(&mut self, dev: impl Into<alloc::string::String>) -> Result<(), crate::Error> {
+    pub fn set_dev(&mut self, dev: impl AsRef<str>) -> Result<(), crate::Error> {
         self.dev = Self::new(dev, None)?.dev;
         Ok(())
     }
@@ -347,7 +353,7 @@ impl Alias {
     ///
     /// # Errors
     /// A character XML cannot carry.
-    pub fn new(name: impl Into<alloc::string::String>) -> Result<Self, crate::Error> {
+    pub fn new(name: impl AsRef<str>) -> Result<Self, crate::Error> {
         Ok(Self { name: Text::new("alias.name", name)?, unknown: Unknown::default() })
     }
 }

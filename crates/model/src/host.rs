@@ -93,11 +93,7 @@ impl Host {
     /// # Errors
     /// An empty name, a character XML cannot carry, or a transport spelled `unix` (use
     /// [`Host::unix`], which takes the socket instead of a name).
-    pub fn new(
-        name: impl Into<alloc::string::String>,
-        port: Option<Port>,
-        transport: Option<Transport>,
-    ) -> Result<Self, Error> {
+    pub fn new(name: impl AsRef<str>, port: Option<Port>, transport: Option<Transport>) -> Result<Self, Error> {
         let name = Text::new("source.host.name", name)?;
         if name.is_empty() {
             return Err(Error::Empty { field: "source.host.name" });
@@ -125,16 +121,16 @@ impl Host {
     ///
     /// # Errors
     /// As [`Host::new`], and a port outside 1-65535.
-    pub fn tcp(name: impl Into<alloc::string::String>, port: u16) -> Result<Self, Error> {
-        Self::new(bare(name.into()), Some(Port::new("source.host.port", port.into())?), Some(Transport::Tcp))
+    pub fn tcp(name: impl AsRef<str>, port: u16) -> Result<Self, Error> {
+        Self::new(bare(name.as_ref()), Some(Port::new("source.host.port", port.into())?), Some(Transport::Tcp))
     }
 
     /// A host reached over RDMA; an IPv6 address as in [`Host::tcp`].
     ///
     /// # Errors
     /// As [`Host::new`], and a port outside 1-65535.
-    pub fn rdma(name: impl Into<alloc::string::String>, port: u16) -> Result<Self, Error> {
-        Self::new(bare(name.into()), Some(Port::new("source.host.port", port.into())?), Some(Transport::Rdma))
+    pub fn rdma(name: impl AsRef<str>, port: u16) -> Result<Self, Error> {
+        Self::new(bare(name.as_ref()), Some(Port::new("source.host.port", port.into())?), Some(Transport::Rdma))
     }
 
     /// A host reached through a unix socket (`transport='unix'`).
@@ -142,7 +138,7 @@ impl Host {
     /// # Errors
     /// [`Error::RelativeSocket`] when `socket` does not start with `/`, or a character
     /// XML cannot carry.
-    pub fn unix(socket: impl Into<alloc::string::String>) -> Result<Self, Error> {
+    pub fn unix(socket: impl AsRef<str>) -> Result<Self, Error> {
         let socket = Text::new("source.host.socket", socket)?;
         if !socket.starts_with('/') {
             return Err(Error::RelativeSocket { field: "source.host.socket", path: socket.into_string() });
@@ -182,9 +178,9 @@ impl Host {
 }
 
 /// `[addr]` without its brackets when `addr` is an IPv6 address (holds a `:`); else as is.
-fn bare(name: alloc::string::String) -> alloc::string::String {
-    match Bracketed::split(&name) {
-        Some(Some((inner, ""))) if inner.contains(':') => inner.into(),
+fn bare(name: &str) -> &str {
+    match Bracketed::split(name) {
+        Some(Some((inner, ""))) if inner.contains(':') => inner,
         _ => name,
     }
 }

@@ -68,6 +68,7 @@ mod disk;
 mod edge;
 mod error;
 mod host;
+mod hosts;
 #[cfg(feature = "serde")]
 mod serde_impl;
 mod source;

@@ -30,7 +30,7 @@ pub enum Source {
     /// `type='vhostuser'`: a vhost-user-blk backend behind a unix socket.
     VhostUser(VhostUserSource),
     /// A disk type the model does not know yet, kept whole.
-    Other(OtherSource),
+    Other(alloc::boxed::Box<OtherSource>),
 }
 
 impl Source {
@@ -162,10 +162,6 @@ pub struct FileSource {
     /// What every host-side source shares: startup policy, index, encryption, the unknown.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "SourceCommon::is_empty"))]
     pub common: SourceCommon,
-    /// The disk had no `type` attribute (libvirt reads that as `file`); the writer leaves it
-    /// out again, so that nothing read changes.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "core::ops::Not::not"))]
-    pub implicit_type: bool,
 }
 
 /// The source of a `type='block'` disk.
@@ -276,8 +272,8 @@ pub struct OtherSource {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct NetworkSource {
     protocol: Protocol,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "<[_]>::is_empty"))]
-    hosts: Vec<Host>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "crate::hosts::Hosts::is_empty"))]
+    hosts: crate::hosts::Hosts,
     /// `source@name`: the volume (for rbd `pool/image`, for iscsi `iqn/lun`).
     pub name: Option<Text>,
     /// `source@snapshot-timeout` (Open vStorage): seconds a snapshot waits, 0 for ever.
@@ -363,7 +359,7 @@ impl NetworkSource {
     pub fn new(protocol: Protocol, name: Option<Text>) -> Self {
         Self {
             protocol,
-            hosts: Vec::new(),
+            hosts: crate::hosts::Hosts::new(),
             name,
             snapshot_timeout: None,
             tls: None,
@@ -386,7 +382,13 @@ impl NetworkSource {
     /// The hosts, in document order.
     #[must_use]
     pub fn hosts(&self) -> &[Host] {
-        &self.hosts
+        self.hosts.as_slice()
+    }
+
+    /// Makes room for `count` hosts in all, so that pushing them allocates once (one host
+    /// needs no room: it is stored inline). A reader that knows the count calls it first.
+    pub fn reserve_hosts(&mut self, count: usize) {
+        self.hosts.reserve_total(count);
     }
 
     /// Appends a host.

@@ -1,6 +1,5 @@
 //! Strings that XML 1.0 can carry, and names of elements and attributes.
 
-use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
 
@@ -11,6 +10,9 @@ use crate::Error;
 ///
 /// Every string of the model is a `Text`, so no value can break the XML written from it;
 /// the writer escapes markup characters, and this type refuses what cannot be escaped.
+///
+/// A string of up to 24 bytes (a dev, a driver name, a host, most volume names) is stored
+/// inline, without a heap allocation ([`compact_str`]); a longer one takes one allocation.
 ///
 /// ```
 /// use diskxml_model::Text;
@@ -23,18 +25,31 @@ use crate::Error;
 /// # Ok::<(), diskxml_model::Error>(())
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text(Box<str>);
+pub struct Text(compact_str::CompactString);
 
 impl Text {
     /// Checks `value` and wraps it; `field` names the field in the error.
     ///
     /// # Errors
     /// [`Error::InvalidChar`] for the first character XML 1.0 cannot carry.
-    pub fn new(field: &'static str, value: impl Into<String>) -> Result<Self, Error> {
-        let value = value.into();
-        check_chars(field, &value)?;
-        // Boxed: two words instead of three, which keeps every optional field of the model small.
-        Ok(Self(value.into_boxed_str()))
+    pub fn new(field: &'static str, value: impl AsRef<str>) -> Result<Self, Error> {
+        let value = value.as_ref();
+        check_chars(field, value)?;
+        Ok(Self(compact_str::CompactString::new(value)))
+    }
+
+    /// Whether the string is stored inline (up to 24 bytes), without a heap allocation.
+    ///
+    /// ```
+    /// use diskxml_model::Text;
+    ///
+    /// assert!(Text::new("target.dev", "vda")?.is_inline());
+    /// assert!(!Text::new("serial", "8d5e2a5c-6a55-4b8e-9d3c-3f0c2f1e7a10")?.is_inline());
+    /// # Ok::<(), diskxml_model::Error>(())
+    /// ```
+    #[must_use]
+    pub fn is_inline(&self) -> bool {
+        !self.0.is_heap_allocated()
     }
 
     /// The string.
@@ -55,6 +70,16 @@ impl Text {
 /// # Errors
 /// [`Error::InvalidChar`] naming `field`, the character and its index.
 pub fn check_chars(field: &'static str, value: &str) -> Result<(), Error> {
+    // The common case in one pass over the bytes: no control character but tab, LF and CR,
+    // and no EF BF BE / EF BF BF (U+FFFE, U+FFFF, the only other characters XML 1.0 refuses).
+    let bytes = value.as_bytes();
+    let plain = bytes.iter().enumerate().all(|(i, &b)| {
+        (b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
+            && (b != 0xEF || !matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])))
+    });
+    if plain {
+        return Ok(());
+    }
     match value.chars().enumerate().find(|&(_, ch)| !is_xml_char(ch)) {
         Some((index, ch)) => Err(Error::InvalidChar { field, index, ch }),
         None => Ok(()),
@@ -83,19 +108,19 @@ impl AsRef<str> for Text {
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.0.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.0.as_str() == *other
     }
 }
 
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
+        fmt::Debug::fmt(self.0.as_str(), f)
     }
 }
 
@@ -116,18 +141,22 @@ impl fmt::Display for Text {
 /// assert!(Name::new("element name", "a b").is_err());
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Name(String);
+pub struct Name(compact_str::CompactString);
 
 impl Name {
     /// Checks `value` and wraps it; `field` names the field in the error.
     ///
     /// # Errors
     /// [`Error::InvalidName`] when `value` is not an XML name or holds a `:`.
-    pub fn new(field: &'static str, value: impl Into<String>) -> Result<Self, Error> {
-        let value = value.into();
+    pub fn new(field: &'static str, value: impl AsRef<str>) -> Result<Self, Error> {
+        let value = value.as_ref();
         let mut chars = value.chars();
         let valid = chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char);
-        if valid { Ok(Self(value)) } else { Err(Error::InvalidName { field, name: value }) }
+        if valid {
+            Ok(Self(compact_str::CompactString::new(value)))
+        } else {
+            Err(Error::InvalidName { field, name: value.into() })
+        }
     }
 
     /// The name.

@@ -116,7 +116,7 @@ impl Auth {
     ///
     /// # Errors
     /// A character XML cannot carry.
-    pub fn new(username: impl Into<alloc::string::String>, secret: Option<Secret>) -> Result<Self, Error> {
+    pub fn new(username: impl AsRef<str>, secret: Option<Secret>) -> Result<Self, Error> {
         Ok(Self { username: Text::new("auth.username", username)?, secret, unknown: Unknown::default() })
     }
 }
@@ -142,7 +142,7 @@ impl Secret {
     ///
     /// # Errors
     /// A character XML cannot carry.
-    pub fn uuid(secret_type: crate::SecretType, uuid: impl Into<alloc::string::String>) -> Result<Self, Error> {
+    pub fn uuid(secret_type: crate::SecretType, uuid: impl AsRef<str>) -> Result<Self, Error> {
         Ok(Self {
             secret_type: Some(secret_type),
             uuid: Some(Text::new("auth.secret.uuid", uuid)?),
@@ -155,7 +155,7 @@ impl Secret {
     ///
     /// # Errors
     /// A character XML cannot carry.
-    pub fn usage(secret_type: crate::SecretType, usage: impl Into<alloc::string::String>) -> Result<Self, Error> {
+    pub fn usage(secret_type: crate::SecretType, usage: impl AsRef<str>) -> Result<Self, Error> {
         Ok(Self {
             secret_type: Some(secret_type),
             uuid: None,

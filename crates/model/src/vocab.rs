@@ -30,8 +30,9 @@ macro_rules! vocabulary {
         #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* #[doc = concat!("`", $text, "`")] $var, )+
-            /// A value this version does not know, kept as written.
-            Other(Text),
+            /// A value this version does not know, kept as written. Boxed: such values are
+            /// rare, and every known one then takes 16 bytes instead of 24.
+            Other(alloc::boxed::Box<Text>),
         }
 
         impl $name {
@@ -54,7 +55,7 @@ macro_rules! vocabulary {
             pub fn parse(value: &str) -> Result<Self, Error> {
                 match value {
                     $( $text => Ok(Self::$var), )+
-                    other => Ok(Self::Other(Text::new($field, other)?)),
+                    other => Ok(Self::Other(alloc::boxed::Box::new(Text::new($field, other)?))),
                 }
             }
 

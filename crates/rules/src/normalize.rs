@@ -76,9 +76,7 @@ pub fn normalize(disk: &Disk, profile: Profile) -> Disk {
 /// libvirt's hypervisor-independent defaults.
 fn generic(d: &mut Disk) {
     d.device.get_or_insert(DeviceKind::Disk);
-    if let Source::File(file) = &mut d.source {
-        file.implicit_type = false;
-    }
+    d.implicit_type = false;
     if let Some(target) = &mut d.target {
         if target.bus.is_none() {
             target.bus = Some(implied_bus(d.device.as_ref(), target.dev()));

@@ -19,7 +19,7 @@ pub const DISK: Shape<Disk> = Shape {
             name: "type",
             lead: " type='",
             get: |d| {
-                (!matches!(&d.source, diskxml_model::Source::File(f) if f.implicit_type))
+                (!(d.implicit_type && matches!(d.source, diskxml_model::Source::File(_))))
                     .then(|| d.source.known_type().map_or(Value::Text(d.disk_type()), Value::Verbatim))
             },
             set: None,

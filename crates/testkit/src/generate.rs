@@ -264,8 +264,7 @@ pub fn common() -> BoxedStrategy<SourceCommon> {
 
 pub fn source_unboxed() -> impl Strategy<Value = Source> {
     prop_oneof![
-        1 => (proptest::option::of(text()), common(), any::<bool>())
-            .prop_map(|(path, common, implicit_type)| Source::File(FileSource { path, common, implicit_type })),
+        1 => (proptest::option::of(text()), common()).prop_map(|(path, common)| Source::File(FileSource { path, common })),
         1 => (proptest::option::of(text()), common()).prop_map(|(dev, common)| Source::Block(BlockSource { dev, common })),
         1 => (proptest::option::of(text()), common()).prop_map(|(dir, common)| Source::Dir(DirSource { dir, common })),
         1 => (
@@ -296,7 +295,7 @@ pub fn source_unboxed() -> impl Strategy<Value = Source> {
                 e.name = Name::new("name", "source").unwrap();
                 e
             });
-            Source::Other(OtherSource { disk_type: Text::new("disk.type", t).unwrap(), source })
+            Source::Other(Box::new(OtherSource { disk_type: Text::new("disk.type", t).unwrap(), source }))
         }),
     ]
 }
@@ -400,10 +399,7 @@ pub fn backing(depth: u32) -> BoxedStrategy<BackingStore> {
         proptest::option::of(backing(depth - 1)),
         unknown(),
     )
-        .prop_map(|(mut source, index, format, backing, unknown)| {
-            if let Source::File(f) = &mut source {
-                f.implicit_type = false;
-            }
+        .prop_map(|(source, index, format, backing, unknown)| {
             BackingStore::Layer(Box::new(BackingLayer { source, index, format, backing, unknown }))
         });
     prop_oneof![1 => Just(BackingStore::End), 2 => layer].boxed()
@@ -458,15 +454,10 @@ pub fn mirror() -> BoxedStrategy<Mirror> {
     // A mirror is a layer: where the chain strategy gives its end, the mirror has a layer of
     // its own source and nothing below.
     (proptest::option::of(text()), proptest::option::of(text()), backing(2), source())
-        .prop_map(|(job, ready, layer, mut source)| {
+        .prop_map(|(job, ready, layer, source)| {
             let layer = match layer {
                 BackingStore::Layer(layer) => *layer,
-                BackingStore::End => {
-                    if let Source::File(f) = &mut source {
-                        f.implicit_type = false;
-                    }
-                    BackingLayer::new(source)
-                }
+                BackingStore::End => BackingLayer::new(source),
             };
             Mirror { job, ready, layer }
         })
@@ -523,7 +514,7 @@ pub fn disk() -> impl Strategy<Value = Disk> {
         (source(), proptest::option::of(vocab(DeviceKind::KNOWN, DeviceKind::parse))),
         proptest::option::of(driver()),
         proptest::option::of((non_empty(), proptest::option::of(vocab(Bus::KNOWN, Bus::parse)), unknown())),
-        (any::<bool>(), any::<bool>()),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
         proptest::option::of(text()),
         proptest::option::of((1u32.., unknown())),
         proptest::option::of((text(), unknown())),
@@ -536,7 +527,7 @@ pub fn disk() -> impl Strategy<Value = Disk> {
                 (source, device),
                 driver,
                 target,
-                (readonly, shareable),
+                (readonly, shareable, implicit_type),
                 serial,
                 boot,
                 alias,
@@ -559,12 +550,10 @@ pub fn disk() -> impl Strategy<Value = Disk> {
                     (extras.1.clone().map(Box::new), extras.2.clone().map(Box::new), extras.4.clone());
                 d.encryption = extras.5.clone().map(Box::new);
                 d.mirror = extras.6.clone().map(Box::new);
-                d.readonly = readonly;
-                d.shareable = shareable;
-                d.serial = serial.clone();
-                d.wwn = serial.clone();
-                d.vendor = serial.clone();
-                d.product = serial;
+                // Only a file disk can leave its type implicit (libvirt reads none as file).
+                (d.readonly, d.shareable) = (readonly, shareable);
+                d.implicit_type = implicit_type && matches!(d.source, Source::File(_));
+                (d.serial, d.wwn, d.vendor, d.product) = (serial.clone(), serial.clone(), serial.clone(), serial);
                 d.boot = boot.map(|(n, unknown)| {
                     Box::new(Boot { order: NonZeroU32::new(n).unwrap(), loadparm: extras.3.clone(), unknown })
                 });

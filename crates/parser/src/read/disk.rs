@@ -38,6 +38,7 @@ impl<'i> Reader<'_, 'i> {
             }
         }
         disk.source = self.source(disk_type.as_ref(), source_node, node, "disk")?;
+        disk.implicit_type = disk_type.is_none();
         Ok(disk)
     }
 

@@ -23,22 +23,30 @@ fn document<'i>(text: &'i str, options: &Options) -> Result<Document<'i>, Error>
         Error::new(pos, ErrorKind::Xml(super::xml::message(&e)))
     })?;
     // The depth limit holds in the whole document, not only in the disks read from it: an
-    // element with more element ancestors than the limit is refused wherever it is.
-    // In document order, the open elements are those whose range has not ended yet: their
-    // count is the element's number of element ancestors.
-    let mut open: Vec<usize> = Vec::new();
-    for node in doc.descendants().filter(roxmltree::Node::is_element) {
-        let range = node.range();
-        while open.last().is_some_and(|end| *end <= range.start) {
-            open.pop();
-        }
-        if open.len() > options.max_depth {
+    // element with more element ancestors than the limit is refused wherever it is. A walk
+    // in document order, down to the first child, on to the next sibling, back up to the
+    // parent, counts the ancestors as it goes, without a stack.
+    let (mut node, mut depth) = (doc.root_element(), 0usize);
+    loop {
+        if depth > options.max_depth {
             let limit = options.max_depth;
-            return Err(Error::new(position(text, range.start), ErrorKind::TooDeep { limit }));
+            return Err(Error::new(position(text, node.range().start), ErrorKind::TooDeep { limit }));
         }
-        open.push(range.end);
+        if let Some(child) = node.first_element_child() {
+            (node, depth) = (child, depth + 1);
+            continue;
+        }
+        loop {
+            if let Some(next) = node.next_sibling_element() {
+                node = next;
+                break;
+            }
+            match node.parent_element() {
+                Some(parent) if depth > 0 => (node, depth) = (parent, depth - 1),
+                _ => return Ok(doc),
+            }
+        }
     }
-    Ok(doc)
 }
 
 /// The 1-based line and column (in characters) of byte `at` of `text`.
@@ -77,22 +85,35 @@ fn with_disks<'i, T>(
             .flat_map(|devices| devices.children().filter(|n| is_named(*n, "disk")))
             .collect()
     } else {
-        let expected = match root {
-            Root::Disk => "disk",
-            Root::Domain => "domain",
-            Root::Either => "disk> or <domain",
-        };
-        let found = match top.tag_name().namespace() {
-            Some(ns) => format!("{{{ns}}}{}", top.tag_name().name()),
-            None => top.tag_name().name().to_owned(),
-        };
-        return Err(reader.err(top.range().start, ErrorKind::UnexpectedRoot { expected, found }));
+        return Err(unexpected_root(&reader, top, root));
     };
     f(&reader, top, disks)
 }
 
+/// The error for a root element that is not what `root` accepts.
+fn unexpected_root(reader: &Reader<'_, '_>, top: Node<'_, '_>, root: Root) -> Error {
+    let expected = match root {
+        Root::Disk => "disk",
+        Root::Domain => "domain",
+        Root::Either => "disk> or <domain",
+    };
+    let found = match top.tag_name().namespace() {
+        Some(ns) => format!("{{{ns}}}{}", top.tag_name().name()),
+        None => top.tag_name().name().to_owned(),
+    };
+    reader.err(top.range().start, ErrorKind::UnexpectedRoot { expected, found })
+}
+
+/// A `<disk>` document: [`with_disks`]'s preamble without its list of one node, so that
+/// reading a disk allocates nothing but the model's own parts.
 pub(crate) fn disk_document(text: &str, options: &Options) -> Result<Disk, Error> {
-    with_disks(text, options, Root::Disk, |reader, top, _| reader.disk(top))
+    let doc = document(text, options)?;
+    let reader = Reader::new(&doc, options);
+    let top = doc.root_element();
+    if !is_named(top, "disk") {
+        return Err(unexpected_root(&reader, top, Root::Disk));
+    }
+    reader.disk(top)
 }
 
 pub(crate) fn domain_document(text: &str, options: &Options) -> Result<Vec<Disk>, Error> {

@@ -52,14 +52,40 @@ pub(crate) struct Reader<'d, 'i> {
 }
 
 /// The known attributes of one element, read once; whatever is left is kept as unknown.
+/// Taking one marks it in a bit set (a vector only past the 64th attribute, which no real
+/// element has), so reading an element's attributes allocates nothing.
 pub(crate) struct Attrs<'a, 'i> {
-    attrs: Vec<Attribute<'a, 'i>>,
+    attrs: roxmltree::Attributes<'a, 'i>,
+    /// Bit `i` set: attribute `i` is taken.
+    taken: u64,
+    /// The taken attributes past the 64th.
+    taken_past: Vec<usize>,
 }
 
 impl<'a, 'i> Attrs<'a, 'i> {
     pub(crate) fn take(&mut self, name: &str) -> Option<Attribute<'a, 'i>> {
-        let at = self.attrs.iter().position(|a| a.name() == name && a.namespace().is_none())?;
-        Some(self.attrs.remove(at))
+        let (at, attribute) =
+            self.attrs.clone().enumerate().find(|(_, a)| a.name() == name && a.namespace().is_none())?;
+        if self.is_taken(at) {
+            return None;
+        }
+        match u32::try_from(at).ok().and_then(|at| 1u64.checked_shl(at)) {
+            Some(bit) => self.taken |= bit,
+            None => self.taken_past.push(at),
+        }
+        Some(attribute)
+    }
+
+    fn is_taken(&self, at: usize) -> bool {
+        match u32::try_from(at).ok().and_then(|at| 1u64.checked_shl(at)) {
+            Some(bit) => self.taken & bit != 0,
+            None => self.taken_past.contains(&at),
+        }
+    }
+
+    /// The attributes nobody took, in document order.
+    fn left(self) -> impl Iterator<Item = Attribute<'a, 'i>> {
+        self.attrs.clone().enumerate().filter(move |(at, _)| !self.is_taken(*at)).map(|(_, a)| a)
     }
 }
 
@@ -95,12 +121,12 @@ impl<'i> Reader<'_, 'i> {
     }
 
     pub(crate) fn attrs<'a>(&self, node: Node<'a, 'i>) -> Result<Attrs<'a, 'i>, Error> {
-        let attrs: Vec<_> = node.attributes().collect();
-        if let Some(a) = attrs.iter().find(|a| a.namespace().is_some()) {
+        let attrs = node.attributes();
+        if let Some(a) = attrs.clone().find(|a| a.namespace().is_some()) {
             let name = self.doc.input_text().get(a.range_qname()).unwrap_or(a.name()).to_owned();
             return Err(self.err(a.range().start, ErrorKind::Namespaced { what: "attribute", name }));
         }
-        Ok(Attrs { attrs })
+        Ok(Attrs { attrs, taken: 0, taken_past: Vec::new() })
     }
 
     pub(crate) fn text(&self, a: &Attribute<'_, '_>, field: &'static str) -> Result<Text, Error> {
@@ -177,7 +203,7 @@ impl<'i> Reader<'_, 'i> {
 
     /// Keeps the attributes nobody took.
     pub(crate) fn rest(&self, attrs: Attrs<'_, '_>, unknown: &mut Unknown) -> Result<(), Error> {
-        for a in attrs.attrs {
+        for a in attrs.left() {
             let name = Name::new("attribute name", a.name()).map_err(|e| self.model_err(a.range().start, e))?;
             unknown.set_attribute(name, self.text(&a, "attribute value")?);
         }
@@ -235,7 +261,7 @@ impl<'i> Reader<'_, 'i> {
         let name =
             Name::new("element name", node.tag_name().name()).map_err(|e| self.model_err(node.range().start, e))?;
         let mut element = Element::new(name);
-        for a in self.attrs(node)?.attrs {
+        for a in self.attrs(node)?.left() {
             let name = Name::new("attribute name", a.name()).map_err(|e| self.model_err(a.range().start, e))?;
             element.set_attribute(name, self.text(&a, "attribute value")?);
         }
@@ -347,9 +373,20 @@ pub(crate) fn is_blank(node: Node<'_, '_>) -> bool {
     node.is_text() && node.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty())
 }
 
-/// The text of an element: its text children joined (never a comment's or a child element's).
-pub(crate) fn text_of(node: Node<'_, '_>) -> String {
-    node.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect()
+/// The text of an element: its text children joined (never a comment's or a child element's);
+/// borrowed from the document when there is one text child, as there nearly always is.
+pub(crate) fn text_of<'a>(node: Node<'a, '_>) -> std::borrow::Cow<'a, str> {
+    let mut texts = node.children().filter(|c| c.is_text()).filter_map(|c| c.text());
+    match (texts.next(), texts.next()) {
+        (None, _) => std::borrow::Cow::Borrowed(""),
+        (Some(only), None) => std::borrow::Cow::Borrowed(only),
+        (Some(first), Some(second)) => {
+            let mut joined = String::from(first);
+            joined.push_str(second);
+            joined.extend(texts);
+            std::borrow::Cow::Owned(joined)
+        }
+    }
 }
 
 /// XML's whitespace (not Unicode's: a no-break space is content).

@@ -16,6 +16,8 @@ impl<'i> Reader<'_, 'i> {
         let mut source = NetworkSource::new(protocol, None);
         self.fill(&shape::NETWORK_SOURCE, &mut source, &mut attrs)?;
         self.rest(attrs, &mut source.unknown)?;
+        // Sized once: an rbd source's monitors take one allocation, a single host none.
+        source.reserve_hosts(node.children().filter(|c| is_named(*c, shape::HOST.element)).count());
         for child in node.children() {
             if !self.network_child(child, &mut source)? {
                 self.check_element_name(child)?;

@@ -22,8 +22,7 @@ impl<'i> Reader<'_, 'i> {
     ) -> Result<Source, Error> {
         Ok(match disk_type.map(Attribute::value) {
             None | Some("file") => {
-                let file = FileSource { implicit_type: disk_type.is_none(), ..FileSource::default() };
-                Source::File(self.host_side(node, &shape::FILE_SOURCE, file, |f| &mut f.common)?)
+                Source::File(self.host_side(node, &shape::FILE_SOURCE, FileSource::default(), |f| &mut f.common)?)
             }
             Some("block") => {
                 Source::Block(self.host_side(node, &shape::BLOCK_SOURCE, BlockSource::default(), |b| &mut b.common)?)
@@ -55,7 +54,7 @@ impl<'i> Reader<'_, 'i> {
             Some(_) => {
                 let disk_type = disk_type.map(|a| self.text(a, "disk.type")).transpose()?.unwrap_or_default();
                 let source = node.map(|s| self.element(s)).transpose()?;
-                Source::Other(OtherSource { disk_type, source })
+                Source::Other(Box::new(OtherSource { disk_type, source }))
             }
         })
     }
@@ -200,10 +199,6 @@ impl<'i> Reader<'_, 'i> {
             }
         }
         layer.source = self.source(disk_type, source_node, node, element)?;
-        if let Source::File(file) = &mut layer.source {
-            // A layer always has a type; only a disk's may be implicit.
-            file.implicit_type = false;
-        }
         Ok(())
     }
 }
