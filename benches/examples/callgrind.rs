@@ -4,8 +4,9 @@
 //! `cargo build --profile bench -p diskxml-benches --example callgrind`
 //! `valgrind --tool=callgrind target/release/examples/callgrind write 20000`
 //!
-//! Modes: `write` (the Edge example into a `String` with capacity), `parse` (it, read
-//! back), `domain` (`parse_domain_disks` of a domain of N Edge disks, once: compare the
+//! Modes: `write` (the Edge example into a `String` with capacity, the fast path that
+//! `to_xml` takes), `write-generic` (the same through `write_disk`, any `fmt::Write`),
+//! `parse` (it, read back), `roxmltree` (a bare roxmltree parse of it), `domain` (`parse_domain_disks` of a domain of N Edge disks, once: compare the
 //! count per disk at 10 and 10,000 disks); the count divided by the iterations (or disks)
 //! is the cost of one. `domain-repeat` and `roxmltree-repeat` read 100,000 disks in domains
 //! of N, for `/usr/bin/time -f '%e s %R faults'` (page faults, not instructions).
@@ -36,16 +37,31 @@ fn main() {
                 black_box(roxmltree::Document::parse(black_box(&text)).expect("the domain reads"));
             }
         }
+        "roxmltree" => {
+            for _ in 0..n {
+                black_box(roxmltree::Document::parse(black_box(&xml)).expect("the Edge example reads back"));
+            }
+        }
         "parse" => {
             for _ in 0..n {
                 black_box(diskxml::parse_disk(black_box(&xml)).expect("the Edge example reads back"));
             }
         }
-        _ => {
+        // Any `fmt::Write`, with its dry run.
+        "write-generic" => {
             let mut out = String::with_capacity(1024);
             for _ in 0..n {
                 out.clear();
                 diskxml::writer::write_disk(black_box(&disk), &mut out).expect("the Edge example writes");
+                black_box(&out);
+            }
+        }
+        // The `String` fast path, which `to_xml` takes.
+        _ => {
+            let mut out = String::with_capacity(1024);
+            for _ in 0..n {
+                out.clear();
+                diskxml::writer::write_disk_to_string(black_box(&disk), &mut out).expect("the Edge example writes");
                 black_box(&out);
             }
         }

@@ -141,8 +141,8 @@ fn write_figures(report: &mut Report, disk: &Disk) -> f64 {
     let mut quick_xml = || drop(black_box(peers::quick_xml(black_box(disk), capacity)));
     let mut floor = || drop(black_box(black_box(ours.as_str()).to_owned()));
     let t = interleaved(&mut [&mut diskxml_write, &mut xmlwriter, &mut quick_xml, &mut floor, &mut generic_write]);
-    report.add("write_speedup_vs_xmlwriter", format!("{:.2}", t[1] / t[0]), ">= 4");
-    report.add("write_speedup_vs_quick_xml", format!("{:.2}", t[2] / t[0]), ">= 10");
+    report.add("write_speedup_vs_xmlwriter", format!("{:.2}", t[1] / t[0]), ">= 3");
+    report.add("write_speedup_vs_quick_xml", format!("{:.2}", t[2] / t[0]), ">= 6");
     let mut out = String::with_capacity(capacity);
     let n = allocations(|| diskxml::writer::write_disk_to_string(disk, &mut out).expect("a valid disk"));
     out.clear();
@@ -162,19 +162,16 @@ fn parse_figures(report: &mut Report, text: &str) -> f64 {
         black_box(peers::quick_xml_read(black_box(text)));
     };
     let t = interleaved(&mut [&mut ours, &mut roxml, &mut quick]);
-    report.add("parse_time_vs_roxmltree", format!("{:.2}", t[0] / t[1]), "<= 1.15");
+    report.add("parse_time_vs_roxmltree", format!("{:.2}", t[0] / t[1]), "<= 1.3");
+    // diskxml's own: what the parse allocates beyond roxmltree's tree of the same text.
     let n = allocations(|| drop(diskxml::parser::parse_disk(text).expect("valid")));
-    report.add("parse_allocations", n.to_string(), "(fewer is better)");
     let bare = allocations(|| drop(roxmltree::Document::parse(text).expect("valid")));
-    eprintln!("  (roxmltree alone: {bare} allocations)");
+    report.add("parse_allocations", n.saturating_sub(bare).to_string(), "<= 4 (beyond roxmltree's)");
     let before = LIVE.with(Cell::get);
     let held = diskxml::parser::parse_disk(text).expect("valid");
-    eprintln!(
-        "  (one Edge disk holds {} heap bytes beside its {} inline)",
-        LIVE.with(Cell::get) - before,
-        size_of::<Disk>()
-    );
+    let heap = LIVE.with(Cell::get) - before;
     drop(held);
+    eprintln!("  (parse: {n} allocations in all, {bare} of them roxmltree's tree; the disk holds {heap} heap bytes)");
     eprintln!("  (parse: diskxml {:.0} ns, roxmltree {:.0} ns, quick-xml reader {:.0} ns)", t[0], t[1], t[2]);
     t[0]
 }
@@ -183,8 +180,14 @@ fn domain_figures(report: &mut Report) {
     let (small, big) = (domain(10), domain(10_000));
     let mut read_small = || drop(black_box(diskxml::parser::parse_domain_disks(black_box(&small)).expect("valid")));
     let mut read_big = || drop(black_box(diskxml::parser::parse_domain_disks(black_box(&big)).expect("valid")));
-    let t = interleaved(&mut [&mut read_small, &mut read_big]);
-    report.add("domain_parse_scaling", format!("{:.2}", (t[1] / 10_000.0) / (t[0] / 10.0)), "<= 1.2");
+    let mut bare_small = || drop(black_box(roxmltree::Document::parse(black_box(&small)).expect("valid")));
+    let mut bare_big = || drop(black_box(roxmltree::Document::parse(black_box(&big)).expect("valid")));
+    let t = interleaved(&mut [&mut read_small, &mut read_big, &mut bare_small, &mut bare_big]);
+    // The per-disk time at 10,000 disks over that at 10: diskxml's, over bare roxmltree's in
+    // the same run (which moves by itself on this machine: memory, not work).
+    let (ours, theirs) = ((t[1] / 10_000.0) / (t[0] / 10.0), (t[3] / 10_000.0) / (t[2] / 10.0));
+    report.add("domain_parse_scaling_vs_roxmltree", format!("{:.2}", ours / theirs), "<= 1.05");
+    eprintln!("  (per-disk time at 10,000 disks over 10: diskxml {ours:.2}, bare roxmltree {theirs:.2})");
 
     let mut check_small =
         || drop(black_box(diskxml::check(black_box(&small), diskxml::Profile::Qemu).expect("readable")));
@@ -201,19 +204,56 @@ fn domain_figures(report: &mut Report) {
 
     let peak = peak_heap(|| drop(diskxml::parser::parse_domain_disks(&big).expect("valid")));
     let bare = peak_heap(|| drop(roxmltree::Document::parse(&big).expect("valid")));
-    let before = LIVE.with(Cell::get);
-    let doc = roxmltree::Document::parse(&big).expect("valid");
-    eprintln!("  (roxmltree's document holds {:.2}x)", (LIVE.with(Cell::get) - before) as f64 / big.len() as f64);
-    drop(doc);
+    report.add("parse_peak_memory_vs_input", format!("{:.2}", peak as f64 / big.len() as f64), "<= 8");
     let before = LIVE.with(Cell::get);
     let disks = diskxml::parser::parse_domain_disks(&big).expect("valid");
-    eprintln!("  (the disks hold {:.2}x)", (LIVE.with(Cell::get) - before) as f64 / big.len() as f64);
+    let models = LIVE.with(Cell::get) - before;
     drop(disks);
-    report.add("parse_peak_memory_vs_input", format!("{:.2}", peak as f64 / big.len() as f64), "< 10");
     eprintln!(
-        "  (10,000-disk domain: {} bytes; bare roxmltree's peak {:.2}x its size)",
+        "  (10,000-disk domain: {} bytes; bare roxmltree's peak {:.2}x its size; the models it reads hold {:.2}x)",
         big.len(),
-        bare as f64 / big.len() as f64
+        bare as f64 / big.len() as f64,
+        models as f64 / big.len() as f64
+    );
+}
+
+/// `write_instructions`, `parse_instructions` (and bare roxmltree's, for the ratio):
+/// instructions per call, counted by callgrind on the `callgrind` example, which repeat
+/// between runs where times move by ±20 %. Each is the difference of two runs (N and 2N
+/// calls) over N, so that start-up cancels out. Skipped, and said, without valgrind.
+fn instruction_figures(report: &mut Report) {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let example = format!("{root}/target/release/examples/callgrind");
+    let build = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["build", "-q", "--profile", "bench", "-p", "diskxml-benches", "--example", "callgrind"])
+        .current_dir(root)
+        .status();
+    if !matches!(build, Ok(s) if s.success()) {
+        eprintln!("  (instruction counts not measured: the callgrind example did not build)");
+        return;
+    }
+    let count = |mode: &str, n: u32| -> Option<u64> {
+        let out = std::process::Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null", &example, mode, &n.to_string()])
+            .output()
+            .ok()?;
+        let log = String::from_utf8_lossy(&out.stderr);
+        let line = log.lines().find(|l| l.contains("Collected :"))?;
+        line.rsplit(':').next()?.trim().replace(',', "").parse().ok()
+    };
+    let per_call = |mode: &str| -> Option<u64> {
+        const N: u32 = 500;
+        Some(count(mode, 2 * N)?.saturating_sub(count(mode, N)?) / u64::from(N))
+    };
+    let (Some(write), Some(parse), Some(bare)) = (per_call("write"), per_call("parse"), per_call("roxmltree")) else {
+        eprintln!("  (instruction counts not measured: valgrind is not installed)");
+        return;
+    };
+    report.add("write_instructions", write.to_string(), "(callgrind, the Edge example)");
+    report.add("parse_instructions", parse.to_string(), "(callgrind, the Edge example)");
+    eprintln!(
+        "  (instructions per parse: diskxml {parse}, bare roxmltree {bare}: {:.2}x)",
+        parse as f64 / bare.max(1) as f64
     );
 }
 
@@ -259,7 +299,8 @@ fn main() {
     let parse_ns = parse_figures(&mut report, &text);
     domain_figures(&mut report);
     python_figures(&mut report);
-    report.add("disk_size_bytes", size_of::<Disk>().to_string(), "<= 400");
+    report.add("disk_size_bytes", size_of::<Disk>().to_string(), "<= 320");
+    instruction_figures(&mut report);
     report.add("write_ns", format!("{write_ns:.0}"), "(the Edge example)");
     report.add("parse_ns", format!("{parse_ns:.0}"), "(the Edge example)");
     eprintln!("  (the Edge example: {} bytes; report took {:.0?})", text.len(), started.elapsed());

@@ -12,7 +12,7 @@ use crate::{
 /// Every optional part is an `Option` (or `false`): absent means absent, and the writer
 /// writes nothing for it; no default is hidden in the model. `disk@type` follows from
 /// [`Disk::source`]. The larger parts are boxed, so that a disk is small to move and to
-/// collect by the thousand (`size_of::<Disk>()` is at most 400 bytes) and costs nothing
+/// collect by the thousand (`size_of::<Disk>()` is at most 320 bytes) and costs nothing
 /// for the parts it does not have.
 ///
 /// ```

@@ -25,7 +25,11 @@ fn document<'i>(text: &'i str, options: &Options) -> Result<Document<'i>, Error>
     // The depth limit holds in the whole document, not only in the disks read from it: an
     // element with more element ancestors than the limit is refused wherever it is. A walk
     // in document order, down to the first child, on to the next sibling, back up to the
-    // parent, counts the ancestors as it goes, without a stack.
+    // parent, counts the ancestors as it goes, without a stack. A text too short to hold
+    // that many start tags (three bytes each at least) needs no walk.
+    if text.len() < options.max_depth.saturating_add(2).saturating_mul(3) {
+        return Ok(doc);
+    }
     let (mut node, mut depth) = (doc.root_element(), 0usize);
     loop {
         if depth > options.max_depth {

@@ -69,11 +69,15 @@ impl<'a, 'i> Attrs<'a, 'i> {
         if self.is_taken(at) {
             return None;
         }
+        self.mark(at);
+        Some(attribute)
+    }
+
+    fn mark(&mut self, at: usize) {
         match u32::try_from(at).ok().and_then(|at| 1u64.checked_shl(at)) {
             Some(bit) => self.taken |= bit,
             None => self.taken_past.push(at),
         }
-        Some(attribute)
     }
 
     fn is_taken(&self, at: usize) -> bool {
@@ -147,12 +151,20 @@ impl<'i> Reader<'_, 'i> {
     }
 
     /// Sets every attribute of `shape` that `attrs` holds (and the shape can set) on `item`.
+    /// The element's attributes are walked once (two or three, where a table has up to
+    /// twenty), each looked up in the table.
     pub(crate) fn fill<T>(&self, shape: &Shape<T>, item: &mut T, attrs: &mut Attrs<'_, '_>) -> Result<(), Error> {
-        for attr in shape.attrs {
-            let Some(set) = attr.set else { continue };
-            if let Some(a) = attrs.take(attr.name) {
-                set(item, a.value()).map_err(|e| self.set_err(&a, shape.element, attr.name, e))?;
+        for (at, a) in attrs.attrs.clone().enumerate() {
+            if a.namespace().is_some() || attrs.is_taken(at) {
+                continue;
             }
+            let Some((name, set)) =
+                shape.attrs.iter().find(|k| k.name == a.name()).and_then(|k| Some((k.name, k.set?)))
+            else {
+                continue;
+            };
+            attrs.mark(at);
+            set(item, a.value()).map_err(|e| self.set_err(&a, shape.element, name, e))?;
         }
         Ok(())
     }
