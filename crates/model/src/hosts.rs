@@ -38,10 +38,10 @@ impl Hosts {
 
     /// Room for `count` hosts in all, allocated once when they will not fit inline.
     pub(crate) fn reserve_total(&mut self, count: usize) {
-        if let Self::Many(hosts) = self {
-            if count > 1 {
-                hosts.reserve_exact(count.saturating_sub(hosts.len()));
-            }
+        if let Self::Many(hosts) = self
+            && count > 1
+        {
+            hosts.reserve_exact(count.saturating_sub(hosts.len()));
         }
     }
 
