@@ -167,7 +167,8 @@ pub struct Driver {
     /// `page_per_vq` (virtio).
     pub page_per_vq: Option<OnOff>,
     /// `<metadata_cache>` (qcow2), in its plain form; richer content stays in `unknown`.
-    pub metadata_cache: Option<MetadataCache>,
+    /// Boxed: few drivers have one.
+    pub metadata_cache: Option<alloc::boxed::Box<MetadataCache>>,
     /// Attributes and children of `<driver>` the model does not know (a `<metadata_cache>`
     /// richer than its plain form among them).
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]

@@ -340,7 +340,7 @@ pub fn driver_unboxed() -> impl Strategy<Value = Driver> {
 fn driver_virtio(driver: Driver) -> impl Strategy<Value = Driver> {
     let on_off = || proptest::option::of(vocab(OnOff::KNOWN, OnOff::parse));
     let cache = (proptest::option::of(any::<u64>()), proptest::option::of(text()))
-        .prop_map(|(max_size, unit)| MetadataCache { max_size, unit: max_size.and(unit) });
+        .prop_map(|(max_size, unit)| Box::new(MetadataCache { max_size, unit: max_size.and(unit) }));
     (
         Just(driver),
         (on_off(), on_off(), on_off()),

@@ -122,7 +122,7 @@ impl<'i> Reader<'_, 'i> {
             if driver.metadata_cache.is_none()
                 && let Some(cache) = self.metadata_cache(child)?
             {
-                driver.metadata_cache = Some(cache);
+                driver.metadata_cache = Some(Box::new(cache));
                 continue;
             }
             self.check_element_name(child)?;
