@@ -158,14 +158,9 @@ pub struct Driver {
     pub queues: Option<u32>,
     /// `queue_size`.
     pub queue_size: Option<u32>,
-    /// `iommu` (virtio).
-    pub iommu: Option<OnOff>,
-    /// `ats` (virtio).
-    pub ats: Option<OnOff>,
-    /// `packed` (virtio).
-    pub packed: Option<OnOff>,
-    /// `page_per_vq` (virtio).
-    pub page_per_vq: Option<OnOff>,
+    /// The virtio options `iommu`, `ats`, `packed` and `page_per_vq`, boxed: few drivers
+    /// set any (none is `None`, never an empty box).
+    pub virtio: Option<alloc::boxed::Box<VirtioOptions>>,
     /// `<metadata_cache>` (qcow2), in its plain form; richer content stays in `unknown`.
     /// Boxed: few drivers have one.
     pub metadata_cache: Option<alloc::boxed::Box<MetadataCache>>,
@@ -173,6 +168,36 @@ pub struct Driver {
     /// richer than its plain form among them).
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
+}
+
+/// The virtio device options of a `<driver>` (libvirt's "virtio-specific options").
+///
+/// ```
+/// use diskxml_model::{Driver, OnOff, VirtioOptions};
+///
+/// let driver = Driver::qemu_raw().virtio(VirtioOptions { iommu: Some(OnOff::On), ..VirtioOptions::default() });
+/// assert_eq!(driver.virtio.and_then(|v| v.iommu), Some(OnOff::On));
+/// ```
+#[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct VirtioOptions {
+    /// `iommu`.
+    pub iommu: Option<OnOff>,
+    /// `ats`.
+    pub ats: Option<OnOff>,
+    /// `packed`.
+    pub packed: Option<OnOff>,
+    /// `page_per_vq`.
+    pub page_per_vq: Option<OnOff>,
+}
+
+impl VirtioOptions {
+    /// Whether no option is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// Chainable setters of optional fields, one line each: `name: Type` sets `self.name`.
@@ -245,6 +270,13 @@ impl Driver {
         iothread: u32,
         /// Sets `queues`, the number of virtio queues.
         queues: u32,
+    }
+
+    /// Sets the virtio options; an empty set leaves none.
+    #[must_use]
+    pub fn virtio(mut self, options: VirtioOptions) -> Self {
+        self.virtio = (!options.is_empty()).then(|| alloc::boxed::Box::new(options));
+        self
     }
 
     /// Sets `error_policy` (on write errors) and, when given, `rerror_policy` (on read errors).

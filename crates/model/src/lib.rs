@@ -80,7 +80,7 @@ mod vocab;
 pub use builder::DiskBuilder;
 pub use disk::{
     Address, AddressKind, Alias, BackingFormat, BackingLayer, BackingStore, Boot, CcwAddress, Disk, DriveAddress,
-    Driver, Geometry, MetadataCache, Mirror, PciAddress, Target, Transient, UsbAddress,
+    Driver, Geometry, MetadataCache, Mirror, PciAddress, Target, Transient, UsbAddress, VirtioOptions,
 };
 pub use edge::EdgeDiskBuilder;
 pub use error::Error;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{
     Attribute, Auth, Element, Encryption, Error, Host, Name, NetworkExtras, NetworkSource, Node, Port, Protocol, Text,
-    Transport, Unknown, YesNo,
+    Transport, Unknown,
 };
 
 impl Serialize for Text {
@@ -169,9 +169,6 @@ pub(crate) struct NetworkSourceRepr {
     hosts: Vec<Host>,
     name: Option<Text>,
     snapshot_timeout: Option<u32>,
-    tls: Option<YesNo>,
-    tls_hostname: Option<Text>,
-    query: Option<Text>,
     index: Option<u32>,
     auth: Option<alloc::boxed::Box<Auth>>,
     encryption: Option<alloc::boxed::Box<Encryption>>,
@@ -189,9 +186,6 @@ impl TryFrom<NetworkSourceRepr> for NetworkSource {
             source.push_host(host)?;
         }
         source.snapshot_timeout = repr.snapshot_timeout;
-        source.tls = repr.tls;
-        source.tls_hostname = repr.tls_hostname;
-        source.query = repr.query;
         source.index = repr.index;
         source.auth = repr.auth;
         source.encryption = repr.encryption;

@@ -278,33 +278,34 @@ pub struct NetworkSource {
     pub name: Option<Text>,
     /// `source@snapshot-timeout` (Open vStorage): seconds a snapshot waits, 0 for ever.
     pub snapshot_timeout: Option<u32>,
-    /// `source@tls`.
-    pub tls: Option<YesNo>,
-    /// `source@tlsHostname`.
-    pub tls_hostname: Option<Text>,
-    /// `source@query` (http, https).
-    pub query: Option<Text>,
     /// `source@index`.
     pub index: Option<u32>,
     /// `<auth>` inside the source (libvirt's current placement), boxed: most sources have none.
     pub auth: Option<alloc::boxed::Box<Auth>>,
     /// `<encryption>` inside the source.
     pub encryption: Option<alloc::boxed::Box<Encryption>>,
-    /// The source's other children libvirt knows (snapshot, config, cookies, ...), boxed:
-    /// most sources have none.
+    /// The source's less common parts libvirt knows (the attributes `tls`, `tlsHostname`
+    /// and `query`; the children snapshot, config, cookies, ...), boxed: most sources have
+    /// none (none is `None`, never an empty box).
     pub extras: Option<alloc::boxed::Box<NetworkExtras>>,
     /// Attributes and children of `<source>` the model does not know.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Unknown::is_empty"))]
     pub unknown: Unknown,
 }
 
-/// The less common children of a network `<source>`. Each is typed only in its plain form
+/// The less common parts of a network `<source>`: three attributes, and children each typed only in its plain form
 /// (just the attributes named here); anything richer is kept whole in
 /// [`NetworkSource::unknown`], so nothing read is lost.
 #[cfg_attr(feature = "serde", serde_with_macros::skip_serializing_none, derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct NetworkExtras {
+    /// `source@tls`.
+    pub tls: Option<YesNo>,
+    /// `source@tlsHostname`.
+    pub tls_hostname: Option<Text>,
+    /// `source@query` (http, https).
+    pub query: Option<Text>,
     /// `<snapshot name=.../>` (rbd).
     pub snapshot: Option<Text>,
     /// `<config file=.../>` (rbd).
@@ -334,6 +335,47 @@ impl NetworkExtras {
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
     }
+
+    /// Whether a child element is set (the three attributes aside): whether `<source>` has
+    /// children on their account.
+    ///
+    /// ```
+    /// use diskxml_model::{NetworkExtras, YesNo};
+    ///
+    /// let tls = NetworkExtras { tls: Some(YesNo::Yes), ..NetworkExtras::default() };
+    /// assert!(!tls.is_empty() && !tls.has_children());
+    /// let timeout = NetworkExtras { timeout: Some(5), ..NetworkExtras::default() };
+    /// assert!(timeout.has_children());
+    /// ```
+    #[must_use]
+    pub fn has_children(&self) -> bool {
+        // Every field named, none skipped with `..`: a new one is a compile error here.
+        let Self {
+            tls: _,
+            tls_hostname: _,
+            query: _,
+            snapshot,
+            config,
+            known_hosts,
+            identity,
+            reconnect_delay,
+            ssl_verify,
+            cookies,
+            readahead,
+            timeout,
+            initiator_iqn,
+        } = self;
+        snapshot.is_some()
+            || config.is_some()
+            || known_hosts.is_some()
+            || identity.is_some()
+            || reconnect_delay.is_some()
+            || ssl_verify.is_some()
+            || !cookies.is_empty()
+            || readahead.is_some()
+            || timeout.is_some()
+            || initiator_iqn.is_some()
+    }
 }
 
 /// `<identity>` of an nfs or ssh source.
@@ -362,9 +404,6 @@ impl NetworkSource {
             hosts: crate::hosts::Hosts::new(),
             name,
             snapshot_timeout: None,
-            tls: None,
-            tls_hostname: None,
-            query: None,
             index: None,
             auth: None,
             encryption: None,

@@ -231,8 +231,20 @@ pub fn hex_or_decimal(s: &str) -> Result<u32, SetError> {
     }
 }
 
-/// An optional text attribute of field `$f` (model error label `$label`).
+/// An optional text attribute of field `$f` (model error label `$label`); with
+/// `$boxed => $f`, a field of the optional boxed part `$boxed`, made when a value is set.
 macro_rules! text {
+    ($name:literal, $boxed:ident => $f:ident, $label:literal) => {
+        Attr {
+            name: $name,
+            lead: concat!(" ", $name, "='"),
+            get: |x| x.$boxed.as_ref().and_then(|b| b.$f.as_deref()).map(Value::Text),
+            set: Some(|x, v| {
+                x.$boxed.get_or_insert_with(Default::default).$f = Some(Text::new($label, v)?);
+                Ok(())
+            }),
+        }
+    };
     ($name:literal, $($f:ident).+, $label:literal) => {
         Attr {
             name: $name,
@@ -246,8 +258,22 @@ macro_rules! text {
     };
 }
 
-/// An optional vocabulary attribute (an enum with `parse` and `as_str`).
+/// An optional vocabulary attribute (an enum with `parse` and `as_str`); with
+/// `$boxed => $f`, a field of the optional boxed part `$boxed`, made when a value is set.
 macro_rules! vocab {
+    ($name:literal, $boxed:ident => $f:ident, $ty:ty) => {
+        Attr {
+            name: $name,
+            lead: concat!(" ", $name, "='"),
+            get: |x| {
+                x.$boxed.as_ref().and_then(|b| b.$f.as_ref()).map(|v| v.spelling().map_or(Value::Text(v.as_str()), Value::Verbatim))
+            },
+            set: Some(|x, v| {
+                x.$boxed.get_or_insert_with(Default::default).$f = Some(<$ty>::parse(v)?);
+                Ok(())
+            }),
+        }
+    };
     ($name:literal, $($f:ident).+, $ty:ty) => {
         Attr {
             name: $name,

@@ -12,7 +12,7 @@ use diskxml_model::{
     EncryptionSecret, Error, ErrorPolicy, FileSource, Format, Geometry, Host, Identity, Io, Iotune, MetadataCache,
     Mirror, Name, NetworkExtras, NetworkSource, Node, NvmeSource, OnOff, OtherSource, PciAddress, Port, Protocol,
     ReadErrorPolicy, Secret, SecretType, Source, SourceCommon, StartupPolicy, Target, Text, Transient, Transport, Tray,
-    Unknown, UsbAddress, VhostUserSource, VolumeMode, VolumeSource, YesNo,
+    Unknown, UsbAddress, VhostUserSource, VirtioOptions, VolumeMode, VolumeSource, YesNo,
 };
 use proptest::prelude::*;
 
@@ -232,8 +232,11 @@ pub fn network_source_unboxed() -> impl Strategy<Value = NetworkSource> {
                     s.push_host(h).unwrap();
                 }
                 s.snapshot_timeout = timeout;
-                (s.tls, s.tls_hostname, s.query, s.index) = net_extras.0;
-                s.extras = net_extras.1.map(Box::new);
+                let ((tls, tls_hostname, query, index), extras) = net_extras;
+                s.index = index;
+                let extras = NetworkExtras { tls, tls_hostname, query, ..extras.unwrap_or_default() };
+                // None when empty, as a read gives it.
+                s.extras = Some(Box::new(extras)).filter(|x| !x.is_empty());
                 s.auth = auth.map(Box::new);
                 s.unknown = unknown;
                 s
@@ -350,10 +353,12 @@ fn driver_virtio(driver: Driver) -> impl Strategy<Value = Driver> {
     )
         .prop_map(
             |(mut d, (ioeventfd, event_idx, copy_on_read), (queues, queue_size), (iommu, ats, packed), extra)| {
-                (d.page_per_vq, d.metadata_cache) = extra;
+                let (page_per_vq, metadata_cache) = extra;
+                d.metadata_cache = metadata_cache;
                 (d.ioeventfd, d.event_idx, d.copy_on_read) = (ioeventfd, event_idx, copy_on_read);
                 (d.queues, d.queue_size) = (queues, queue_size);
-                (d.iommu, d.ats, d.packed) = (iommu, ats, packed);
+                // None when empty, as a read gives it.
+                d = d.virtio(VirtioOptions { iommu, ats, packed, page_per_vq });
                 d
             },
         )
@@ -445,6 +450,8 @@ pub fn network_extras() -> BoxedStrategy<NetworkExtras> {
                 readahead,
                 timeout,
                 initiator_iqn,
+                // The attributes: network_source_unboxed draws them.
+                ..NetworkExtras::default()
             },
         )
         .boxed()

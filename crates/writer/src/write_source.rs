@@ -67,7 +67,7 @@ impl<W: Write + ?Sized> Writer<'_, W> {
         let children = !net.hosts().is_empty()
             || net.auth.is_some()
             || net.encryption.is_some()
-            || net.extras.as_ref().is_some_and(|e| !e.is_empty());
+            || net.extras.as_ref().is_some_and(|e| e.has_children());
         let start = |w: &mut Self| w.attrs(&shape::NETWORK_SOURCE, net);
         self.element_with(&[&shape::NETWORK_SOURCE], start, &net.unknown, children, |w| {
             shape::NETWORK_SOURCE.children.iter().try_for_each(|child| match &child.kind {

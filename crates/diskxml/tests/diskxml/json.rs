@@ -82,12 +82,23 @@ fn a_misspelt_field_is_refused_not_ignored() {
 /// with an empty `extras` writes XML that reads back and writes the same bytes again.
 #[test]
 fn a_json_disk_with_empty_extras_writes_stably() {
-    let json = r#"{"source":{"network":{"protocol":"rbd","name":"pool/image","tls":"yes","extras":{}}}}"#;
-    let disk: Disk = serde_json::from_str(json).unwrap();
-    let xml = diskxml::ToXml::to_xml(&disk).unwrap();
-    assert!(xml.contains("<source protocol='rbd' name='pool/image' tls='yes'/>"), "{xml}");
-    let back = diskxml::parse_disk(&xml).unwrap();
-    assert_eq!(diskxml::ToXml::to_xml(&back).unwrap(), xml);
+    for (json, source) in [
+        (
+            r#"{"source":{"network":{"protocol":"rbd","name":"pool/image","extras":{}}}}"#,
+            "<source protocol='rbd' name='pool/image'/>",
+        ),
+        // The attributes among the extras give `<source>` no children.
+        (
+            r#"{"source":{"network":{"protocol":"rbd","name":"pool/image","extras":{"tls":"yes"}}}}"#,
+            "<source protocol='rbd' name='pool/image' tls='yes'/>",
+        ),
+    ] {
+        let disk: Disk = serde_json::from_str(json).unwrap();
+        let xml = diskxml::ToXml::to_xml(&disk).unwrap();
+        assert!(xml.contains(source), "{xml}");
+        let back = diskxml::parse_disk(&xml).unwrap();
+        assert_eq!(diskxml::ToXml::to_xml(&back).unwrap(), xml);
+    }
 }
 
 /// Found by `disk_json`: unknown texts beside known elements are written as the parser keeps
