@@ -65,6 +65,7 @@ extern crate alloc;
 
 mod builder;
 mod disk;
+mod driver;
 mod edge;
 mod error;
 mod host;
@@ -80,8 +81,9 @@ mod vocab;
 pub use builder::DiskBuilder;
 pub use disk::{
     Address, AddressKind, Alias, BackingFormat, BackingLayer, BackingStore, Boot, CcwAddress, Disk, DriveAddress,
-    Driver, Geometry, MetadataCache, Mirror, PciAddress, Target, Transient, UsbAddress, VirtioOptions,
+    Geometry, Mirror, PciAddress, Target, Transient, UsbAddress,
 };
+pub use driver::{Driver, MetadataCache, VirtioOptions};
 pub use edge::EdgeDiskBuilder;
 pub use error::Error;
 pub use host::{Bracketed, Host, IntoHost, Port};
