@@ -70,18 +70,26 @@ pub fn qemu_nbd_luks(export: &str, size: u64, passphrase: &str) -> Option<QemuNb
     let dir = temp_dir(export);
     let image = dir.join("volume.luks");
     // A short key derivation: the test is about who holds the key, not about its strength.
-    let status = Command::new("qemu-img")
-        .arg("create")
-        .arg("--object")
-        .arg(format!("secret,id=key,data={passphrase}"))
-        .args(["-f", "luks", "-o", "key-secret=key,iter-time=10"])
-        .arg(&image)
-        .arg(size.to_string())
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "qemu-img could not create a LUKS image");
-    Some(serve(export, dir, &image))
+    // qemu-img times a first round of the derivation by the thread's CPU clock, whose ticks
+    // are coarse: a round that fits in one tick fails with "Unable to get accurate CPU
+    // usage". That is qemu-img's measurement, not the test's subject: try a few times.
+    let mut failures = Vec::new();
+    for _ in 0..8 {
+        let output = Command::new("qemu-img")
+            .arg("create")
+            .arg("--object")
+            .arg(format!("secret,id=key,data={passphrase}"))
+            .args(["-f", "luks", "-o", "key-secret=key,iter-time=10"])
+            .arg(&image)
+            .arg(size.to_string())
+            .output()
+            .unwrap();
+        if output.status.success() {
+            return Some(serve(export, dir, &image));
+        }
+        failures.push(String::from_utf8_lossy(&output.stderr).trim().to_owned());
+    }
+    panic!("qemu-img could not create a LUKS image: {failures:?}");
 }
 
 fn temp_dir(export: &str) -> std::path::PathBuf {
