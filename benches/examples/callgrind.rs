@@ -6,6 +6,7 @@
 //!
 //! Modes: `write` (the Edge example into a `String` with capacity, the fast path that
 //! `to_xml` takes), `write-generic` (the same through `write_disk`, any `fmt::Write`),
+//! `xmlwriter` and `quick-xml` (the peers writing the same bytes, each into a new buffer),
 //! `parse` (it, read back), `roxmltree` (a bare roxmltree parse of it), `domain` (`parse_domain_disks` of a domain of N Edge disks, once: compare the
 //! count per disk at 10 and 10,000 disks); the count divided by the iterations (or disks)
 //! is the cost of one. `domain-repeat` and `roxmltree-repeat` read 100,000 disks in domains
@@ -45,6 +46,17 @@ fn main() {
         "parse" => {
             for _ in 0..n {
                 black_box(diskxml::parse_disk(black_box(&xml)).expect("the Edge example reads back"));
+            }
+        }
+        // The peers writing the same bytes: the instruction counts the write figures compare with.
+        "xmlwriter" => {
+            for _ in 0..n {
+                black_box(diskxml_benches::peers::xmlwriter(black_box(&disk), 1024));
+            }
+        }
+        "quick-xml" => {
+            for _ in 0..n {
+                black_box(diskxml_benches::peers::quick_xml(black_box(&disk), 1024));
             }
         }
         // Any `fmt::Write`, with its dry run.

@@ -49,6 +49,16 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
         }
         /// Enough for any depth the parser accepts in one piece; deeper ones take several.
         const SPACES: &str = "                                                                ";
+        // The usual depths (a disk at 0 or in a domain at 2, its parts a level or two
+        // deeper) as pieces of constant length: stores, not a call to `memset`.
+        match self.depth {
+            0 => return Ok(()),
+            1 => return self.out.write_str(&SPACES[..2]),
+            2 => return self.out.write_str(&SPACES[..4]),
+            3 => return self.out.write_str(&SPACES[..6]),
+            4 => return self.out.write_str(&SPACES[..8]),
+            _ => {}
+        }
         let mut width = 2 * self.depth;
         while width > 0 {
             let piece = width.min(SPACES.len());
