@@ -100,7 +100,7 @@ pub fn disk_with_common_settings(
     }
     if let Some(id) = info.volume_id_or_serial()? {
         let field = if info.volume_id()?.is_some_and(|v| !v.is_empty()) { "data.volume_id" } else { "serial" };
-        disk.alias = Some(Box::new(Alias::new(format!("ua-{id}")).map_err(|e| Error::model(field, &e))?));
+        disk.alias = Some(Box::new(Alias::new(["ua-", id].concat()).map_err(|e| Error::model(field, &e))?));
     }
     disk.iotune = qos(info)?.map(Box::new);
     disk.readonly = access_mode(info)?;

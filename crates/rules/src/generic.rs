@@ -85,16 +85,13 @@ pub(crate) fn target(disk: &Disk, report: &mut Report) {
 
 pub(crate) fn iotune(disk: &Disk, report: &mut Report) {
     let Some(iotune) = effective_iotune(disk, report) else { return };
-    for suffix in Iotune::LIMITS.iter().filter_map(|l| l.strip_prefix("total_")) {
-        // `{prefix}_{suffix}`, when set (compared in place: this runs for every rendered disk).
-        let set = |prefix: &str| {
-            iotune
-                .limits()
-                .map(|(n, _)| n)
-                .find(|n| n.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')) == Some(suffix))
-        };
-        if let Some(total) = set("total") {
-            for pair in [set("read"), set("write")].into_iter().flatten() {
+    // Each `total_X` set, with a `read_X` or `write_X` set beside it (the limits set are a
+    // few, in libvirt's order: this runs for every rendered disk).
+    for (total, _) in iotune.limits() {
+        let Some(suffix) = total.strip_prefix("total_") else { continue };
+        for (pair, _) in iotune.limits() {
+            let paired = ["read_", "write_"].iter().any(|prefix| pair.strip_prefix(prefix) == Some(suffix));
+            if paired {
                 let message = format!("{pair} cannot be set together with {total}");
                 report.add(Rule::IotuneTotalWithPair, &[el("iotune"), el(pair)], message);
             }

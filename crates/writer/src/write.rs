@@ -327,8 +327,10 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
                         group(w)?;
                         group_written = true;
                     }
-                    w.indent()?;
-                    writeln!(w.out, "<{name}>{value}</{name}>")?;
+                    w.open(name)?;
+                    w.out.write_str(">")?;
+                    crate::number::write_decimal(w.out, value)?;
+                    w.end_tag(name)?;
                 }
                 if group_written { Ok(()) } else { group(w) }
             },
