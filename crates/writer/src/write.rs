@@ -24,27 +24,32 @@ macro_rules! unrolled {
     };
 }
 
-pub(crate) struct Writer<'a, W: Write + ?Sized> {
+/// The traversal that writes a disk; `DRY`, a dry run: the traversal alone, for the clash
+/// check, with nothing formatted. A parameter, not a field, so that the writing traversal
+/// has no dry-run branch left in it.
+pub(crate) struct Writer<'a, W: Write + ?Sized, const DRY: bool = false> {
     pub(crate) out: &'a mut W,
     depth: usize,
     /// The element and kept unknown attribute that clash, once one is met: writing stops.
     pub(crate) clash: Option<(&'static str, Name)>,
-    /// A dry run: the traversal alone, for the clash check; nothing is formatted.
-    pub(crate) dry: bool,
 }
 
 impl<'a, W: Write + ?Sized> Writer<'a, W> {
     pub(crate) const fn new(out: &'a mut W, depth: usize) -> Self {
-        Self { out, depth, clash: None, dry: false }
+        Self { out, depth, clash: None }
     }
+}
 
+impl<'a, W: Write + ?Sized> Writer<'a, W, true> {
     /// A dry run over `out` (which gets nothing): only the clash check runs.
     pub(crate) const fn dry_run(out: &'a mut W, depth: usize) -> Self {
-        Self { out, depth, clash: None, dry: true }
+        Self { out, depth, clash: None }
     }
+}
 
+impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
     pub(crate) fn indent(&mut self) -> fmt::Result {
-        if self.dry {
+        if DRY {
             return Ok(());
         }
         /// Enough for any depth the parser accepts in one piece; deeper ones take several.
@@ -78,7 +83,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 
     /// Writes the indentation and `<name`.
     pub(crate) fn open(&mut self, name: &str) -> fmt::Result {
-        if self.dry {
+        if DRY {
             return Ok(());
         }
         self.indent()?;
@@ -88,7 +93,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 
     /// ` name='value'` for a name known only now (an unknown attribute's, say).
     pub(crate) fn value(&mut self, name: &str, value: Value<'_>) -> fmt::Result {
-        if self.dry {
+        if DRY {
             return Ok(());
         }
         self.out.write_str(" ")?;
@@ -100,7 +105,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     /// The value after its lead ` name='`, and the closing quote.
     #[inline(always)]
     fn rest(&mut self, value: Value<'_>) -> fmt::Result {
-        if self.dry {
+        if DRY {
             return Ok(());
         }
         match value {
@@ -123,7 +128,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     /// kind folds away. The tables stay the one place that names the attributes.
     #[inline(always)]
     pub(crate) fn attrs<T>(&mut self, shape: &Shape<T>, item: &T) -> fmt::Result {
-        if self.dry {
+        if DRY {
             return Ok(());
         }
         unrolled!(shape.attrs, |attr| {
@@ -153,7 +158,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
             self.value(a.name.as_str(), Value::Text(a.value.as_str()))?;
         }
         let open = has_children || unknown.children().iter().any(has_content);
-        if !self.dry {
+        if !DRY {
             self.out.write_str(if open { ">\n" } else { "/>\n" })?;
         }
         Ok(open)
@@ -171,7 +176,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 
     /// `</name>` and a newline.
     pub(crate) fn end_tag(&mut self, name: &str) -> fmt::Result {
-        if self.dry {
+        if DRY {
             return Ok(());
         }
         self.out.write_str("</")?;
@@ -220,7 +225,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
         unrolled!(shape::DISK.children, |child| {
             match &child.kind {
                 // Flags and texts keep no unknown attributes: a dry run passes them by.
-                ChildKind::Flag { .. } | ChildKind::Text { .. } if self.dry => {}
+                ChildKind::Flag { .. } | ChildKind::Text { .. } if DRY => {}
                 ChildKind::Flag { get, .. } => self.flag(child.name, get(disk))?,
                 ChildKind::Text { get, .. } => self.text_element(child.name, get(disk).map(|t| t.as_str()))?,
                 ChildKind::Part(part) => self.disk_part(*part, disk)?,
@@ -258,7 +263,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     }
 
     fn flag(&mut self, name: &str, set: bool) -> fmt::Result {
-        if self.dry {
+        if DRY {
             return Ok(());
         }
         if !set {
@@ -271,7 +276,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     }
 
     pub(crate) fn text_element(&mut self, name: &str, text: Option<&str>) -> fmt::Result {
-        if self.dry {
+        if DRY {
             return Ok(());
         }
         let Some(text) = text else { return Ok(()) };
@@ -286,7 +291,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     fn driver(&mut self, d: &Driver) -> fmt::Result {
         let start = |w: &mut Self| w.attrs(&shape::DRIVER, d);
         self.element_with(&[&shape::DRIVER], start, &d.unknown, d.metadata_cache.is_some(), |w| {
-            let Some(cache) = d.metadata_cache.as_ref().filter(|_| !w.dry) else { return Ok(()) };
+            let Some(cache) = d.metadata_cache.as_ref().filter(|_| !DRY) else { return Ok(()) };
             w.open(shape::METADATA_CACHE.element)?;
             let Some(size) = cache.max_size else { return w.out.write_str("/>\n") };
             w.out.write_str(">\n")?;
@@ -317,7 +322,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
             &iotune.unknown,
             has_children,
             |w| {
-                if w.dry {
+                if DRY {
                     return Ok(());
                 }
                 let mut group_written = false;
@@ -362,7 +367,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
     /// (trimmed of XML whitespace, blank ones left out, adjacent ones joined by a newline),
     /// so that what is read back writes the same bytes again, whatever the model held.
     fn unknown_children(&mut self, children: &[Node]) -> fmt::Result {
-        if self.dry {
+        if DRY {
             return Ok(());
         }
         let mut in_text = false;
@@ -404,7 +409,7 @@ impl<'a, W: Write + ?Sized> Writer<'a, W> {
 
     /// An unknown element, written as kept: its texts carry its own whitespace.
     pub(crate) fn element(&mut self, element: &Element) -> fmt::Result {
-        if self.dry {
+        if DRY {
             return Ok(());
         }
         self.out.write_char('<')?;

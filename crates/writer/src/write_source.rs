@@ -26,7 +26,7 @@ fn writes_source(source: &Source) -> bool {
     }
 }
 
-impl<W: Write + ?Sized> Writer<'_, W> {
+impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
     pub(crate) fn source(&mut self, source: &Source) -> fmt::Result {
         if !writes_source(source) {
             return Ok(());
@@ -80,7 +80,7 @@ impl<W: Write + ?Sized> Writer<'_, W> {
     /// One of a network source's parts, in its table's order (every [`Part`], without a
     /// wildcard; a disk's own parts are none of a source's).
     fn network_part(&mut self, part: Part, net: &NetworkSource) -> fmt::Result {
-        let extras = net.extras.as_deref().filter(|_| !self.dry);
+        let extras = net.extras.as_deref().filter(|_| !DRY);
         match part {
             Part::Host => net.hosts().iter().try_for_each(|h| self.host(h)),
             Part::Auth => net.auth.as_ref().map_or(Ok(()), |a| self.auth(a)),
