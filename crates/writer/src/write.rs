@@ -144,7 +144,25 @@ impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
     /// children (known ones included, `has_children`), else `>` and a newline. An unknown
     /// attribute named like one the element's tables (`known`) write is a clash: it is
     /// recorded and writing stops, here, where every element's unknown attributes pass.
+    /// An element that kept nothing unknown (the usual one) takes the short way, inline.
+    #[inline(always)]
     fn finish_start(
+        &mut self,
+        known: &[&dyn Known],
+        unknown: &Unknown,
+        has_children: bool,
+    ) -> Result<bool, fmt::Error> {
+        if unknown.is_empty() {
+            if !DRY {
+                self.out.write_str(if has_children { ">\n" } else { "/>\n" })?;
+            }
+            return Ok(has_children);
+        }
+        self.finish_start_kept(known, unknown, has_children)
+    }
+
+    /// [`Self::finish_start`] for an element that kept unknown attributes or children.
+    fn finish_start_kept(
         &mut self,
         known: &[&dyn Known],
         unknown: &Unknown,
@@ -165,11 +183,14 @@ impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
     }
 
     /// Writes the unknown children one level deeper and the end tag, if the element is open.
+    #[inline(always)]
     fn finish(&mut self, name: &str, unknown: &Unknown, open: bool) -> fmt::Result {
         if !open {
             return Ok(());
         }
-        self.nested(|w| w.unknown_children(unknown.children()))?;
+        if !unknown.is_empty() {
+            self.nested(|w| w.unknown_children(unknown.children()))?;
+        }
         self.indent()?;
         self.end_tag(name)
     }
@@ -236,6 +257,7 @@ impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
 
     /// One of the disk's parts (every [`Part`], without a wildcard: a new part is a compile
     /// error until it is written).
+    #[inline(always)]
     fn disk_part(&mut self, part: Part, disk: &Disk) -> fmt::Result {
         match part {
             Part::Driver => disk.driver.as_ref().map_or(Ok(()), |d| self.driver(d)),
@@ -262,6 +284,7 @@ impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
         }
     }
 
+    #[inline(always)]
     fn flag(&mut self, name: &str, set: bool) -> fmt::Result {
         if DRY {
             return Ok(());
@@ -275,6 +298,7 @@ impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
         self.out.write_str("/>\n")
     }
 
+    #[inline(always)]
     pub(crate) fn text_element(&mut self, name: &str, text: Option<&str>) -> fmt::Result {
         if DRY {
             return Ok(());
