@@ -23,6 +23,7 @@ macro_rules! unrolled {
         )*
     };
 }
+pub(crate) use unrolled;
 
 /// The traversal that writes a disk; `DRY`, a dry run: the traversal alone, for the clash
 /// check, with nothing formatted. A parameter, not a field, so that the writing traversal

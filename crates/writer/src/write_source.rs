@@ -8,7 +8,7 @@ use diskxml_model::{
 use diskxml_schema::{self as shape, ChildKind, Part, Shape, Value};
 
 use crate::escape::escape;
-use crate::write::Writer;
+use crate::write::{Writer, unrolled};
 
 /// Whether `source` writes a `<source>` element at all: one rule for disks, backing layers
 /// and mirrors.
@@ -70,15 +70,18 @@ impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
             || net.extras.as_ref().is_some_and(|e| e.has_children());
         let start = |w: &mut Self| w.attrs(&shape::NETWORK_SOURCE, net);
         self.element_with(&[&shape::NETWORK_SOURCE], start, &net.unknown, children, |w| {
-            shape::NETWORK_SOURCE.children.iter().try_for_each(|child| match &child.kind {
-                ChildKind::Part(part) => w.network_part(*part, net),
-                ChildKind::Flag { .. } | ChildKind::Text { .. } => Ok(()),
-            })
+            unrolled!(shape::NETWORK_SOURCE.children, |child| {
+                if let ChildKind::Part(part) = &child.kind {
+                    w.network_part(*part, net)?;
+                }
+            });
+            Ok(())
         })
     }
 
     /// One of a network source's parts, in its table's order (every [`Part`], without a
     /// wildcard; a disk's own parts are none of a source's).
+    #[inline(always)]
     fn network_part(&mut self, part: Part, net: &NetworkSource) -> fmt::Result {
         let extras = net.extras.as_deref().filter(|_| !DRY);
         match part {
