@@ -5,7 +5,9 @@ use core::fmt::{self, Write};
 /// Writes `s` with markup characters escaped; in attribute values (`attr`) also tab and LF,
 /// and CR everywhere (a parser would normalise them away otherwise).
 /// Clean runs (the common case: no special byte at all) are copied whole; a 256-entry table
-/// finds the special bytes.
+/// finds the special bytes. The common case is inlined where a value is written; a value
+/// with something to escape goes out of line.
+#[inline(always)]
 pub(crate) fn escape<W: Write + ?Sized>(out: &mut W, s: &str, attr: bool) -> fmt::Result {
     let table = if attr { &SPECIAL_IN_ATTRIBUTE } else { &SPECIAL_IN_TEXT };
     let bytes = s.as_bytes();
@@ -13,6 +15,15 @@ pub(crate) fn escape<W: Write + ?Sized>(out: &mut W, s: &str, attr: bool) -> fmt
     if !bytes.iter().fold(false, |any, &b| any | table[usize::from(b)]) {
         return out.write_str(s);
     }
+    escape_found(out, s, table, attr)
+}
+
+/// [`escape`] of a value with a special byte: out of line, so that the common case keeps
+/// few registers to save.
+#[cold]
+#[inline(never)]
+fn escape_found<W: Write + ?Sized>(out: &mut W, s: &str, table: &[bool; 256], attr: bool) -> fmt::Result {
+    let bytes = s.as_bytes();
     let first = bytes.iter().position(|&b| table[usize::from(b)]).unwrap_or(bytes.len());
     let mut last = 0;
     for (i, &byte) in bytes.iter().enumerate().skip(first) {
