@@ -68,6 +68,25 @@ fn main() {
                 black_box(&out);
             }
         }
+        m if m.starts_with("strip:") => {
+            let mut disk = disk.clone();
+            for part in m["strip:".len()..].split(',') {
+                match part {
+                    "driver" => disk.driver = None,
+                    "serial" => disk.serial = None,
+                    "target" => disk.target = None,
+                    "device" => disk.device = None,
+                    "source" => disk.source = diskxml::model::Source::File(Default::default()),
+                    _ => {}
+                }
+            }
+            let mut out = String::with_capacity(1024);
+            for _ in 0..n {
+                out.clear();
+                diskxml::writer::write_disk_to_string(black_box(&disk), &mut out).expect("writes");
+                black_box(&out);
+            }
+        }
         // The `String` fast path, which `to_xml` takes.
         _ => {
             let mut out = String::with_capacity(1024);

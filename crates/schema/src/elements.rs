@@ -191,7 +191,11 @@ pub const HOST: Shape<Host> = Shape {
             name: "transport",
             lead: " transport='",
             get: |h| {
-                if h.is_unix() { Some(Value::Text("unix")) } else { h.transport().map(|t| Value::Text(t.as_str())) }
+                if h.is_unix() {
+                    Some(Value::Verbatim("unix"))
+                } else {
+                    h.transport().map(|t| t.spelling().map_or(Value::Text(t.as_str()), Value::Verbatim))
+                }
             },
             set: None,
         },
