@@ -7,6 +7,8 @@
 //! Modes: `write` (the Edge example into a `String` with capacity, the fast path that
 //! `to_xml` takes), `write-generic` (the same through `write_disk`, any `fmt::Write`),
 //! `xmlwriter` and `quick-xml` (the peers writing the same bytes, each into a new buffer),
+//! `strip:PART,..` (`write` of the Edge disk without the parts named: `driver`, `serial`,
+//! `target`, `device`, `source`; the difference to `write` is what those parts cost),
 //! `parse` (it, read back), `roxmltree` (a bare roxmltree parse of it), `domain` (`parse_domain_disks` of a domain of N Edge disks, once: compare the
 //! count per disk at 10 and 10,000 disks); the count divided by the iterations (or disks)
 //! is the cost of one. `domain-repeat` and `roxmltree-repeat` read 100,000 disks in domains
@@ -68,6 +70,7 @@ fn main() {
                 black_box(&out);
             }
         }
+        // The Edge disk without some parts: what each costs to write.
         m if m.starts_with("strip:") => {
             let mut disk = disk.clone();
             for part in m["strip:".len()..].split(',') {
