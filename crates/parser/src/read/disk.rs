@@ -28,6 +28,11 @@ impl<'i> Reader<'_, 'i> {
         self.rest(attrs, &mut disk.unknown)?;
         let mut source_node = None;
         for child in node.children() {
+            // Layout between the children (and comments): kept or passed by, no lookup.
+            if !child.is_element() {
+                self.keep(child, &mut disk.unknown)?;
+                continue;
+            }
             self.check_element_name(child)?;
             // An empty <source/> of a host-side disk says nothing the model can hold; it is
             // kept as unknown, so that a later <source> cannot take its place on a second read.

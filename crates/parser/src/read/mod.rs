@@ -232,7 +232,12 @@ impl<'i> Reader<'_, 'i> {
             // known elements (or comments) kept apart end up next to each other here, and XML
             // cannot keep two texts apart, so they are joined by a newline: the writer puts
             // the result on its own line, and reading that back gives the same text.
-            let text = node.text().unwrap_or_default().trim_matches(is_xml_space);
+            let text = node.text().unwrap_or_default();
+            // Layout (the usual text here) is passed by without a walk over characters.
+            if text.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+                return Ok(());
+            }
+            let text = text.trim_matches(is_xml_space);
             if !text.is_empty() {
                 self.push_text(unknown.children_mut(), text, "\n", node)?;
             }

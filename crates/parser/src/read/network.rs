@@ -19,6 +19,10 @@ impl<'i> Reader<'_, 'i> {
         // Sized once: an rbd source's monitors take one allocation, a single host none.
         source.reserve_hosts(node.children().filter(|c| is_named(*c, shape::HOST.element)).count());
         for child in node.children() {
+            if !child.is_element() {
+                self.keep(child, &mut source.unknown)?;
+                continue;
+            }
             if !self.network_child(child, &mut source)? {
                 self.check_element_name(child)?;
                 self.keep(child, &mut source.unknown)?;
