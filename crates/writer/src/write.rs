@@ -145,7 +145,7 @@ impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
     /// children (known ones included, `has_children`), else `>` and a newline. An unknown
     /// attribute named like one the element's tables (`known`) write is a clash: it is
     /// recorded and writing stops, here, where every element's unknown attributes pass.
-    /// An element that kept nothing unknown (the usual one) takes the short way, inline.
+    /// Inlined: an element that kept nothing unknown (the usual one) asks no more.
     #[inline(always)]
     fn finish_start(
         &mut self,
@@ -153,22 +153,20 @@ impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
         unknown: &Unknown,
         has_children: bool,
     ) -> Result<bool, fmt::Error> {
-        if unknown.is_empty() {
-            if !DRY {
-                self.out.write_str(if has_children { ">\n" } else { "/>\n" })?;
-            }
-            return Ok(has_children);
+        let open = if unknown.is_empty() {
+            has_children
+        } else {
+            self.unknown_attributes(known, unknown)?;
+            has_children || unknown.children().iter().any(has_content)
+        };
+        if !DRY {
+            self.out.write_str(if open { ">\n" } else { "/>\n" })?;
         }
-        self.finish_start_kept(known, unknown, has_children)
+        Ok(open)
     }
 
-    /// [`Self::finish_start`] for an element that kept unknown attributes or children.
-    fn finish_start_kept(
-        &mut self,
-        known: &[&dyn Known],
-        unknown: &Unknown,
-        has_children: bool,
-    ) -> Result<bool, fmt::Error> {
+    /// The kept unknown attributes of an element of the tables `known`, with the clash check.
+    fn unknown_attributes(&mut self, known: &[&dyn Known], unknown: &Unknown) -> fmt::Result {
         for a in unknown.attributes() {
             if known.iter().any(|k| k.knows(a.name.as_str())) {
                 self.clash = Some((known.first().map_or("", |k| k.element()), a.name.clone()));
@@ -176,11 +174,7 @@ impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
             }
             self.value(a.name.as_str(), Value::Text(a.value.as_str()))?;
         }
-        let open = has_children || unknown.children().iter().any(has_content);
-        if !DRY {
-            self.out.write_str(if open { ">\n" } else { "/>\n" })?;
-        }
-        Ok(open)
+        Ok(())
     }
 
     /// Writes the unknown children one level deeper and the end tag, if the element is open.
@@ -189,10 +183,20 @@ impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
         if !open {
             return Ok(());
         }
-        if !unknown.is_empty() {
+        if !unknown.children().is_empty() {
             self.nested(|w| w.unknown_children(unknown.children()))?;
         }
         self.indent()?;
+        self.end_tag(name)
+    }
+
+    /// Closes the start tag of `name`, then writes `n` as its content and its end tag.
+    fn number_content(&mut self, name: &str, n: u64) -> fmt::Result {
+        if DRY {
+            return Ok(());
+        }
+        self.out.write_str(">")?;
+        crate::number::write_decimal(self.out, n)?;
         self.end_tag(name)
     }
 
@@ -325,7 +329,7 @@ impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
                 if let Some(unit) = &cache.unit {
                     w.value("unit", Value::Text(unit))?;
                 }
-                writeln!(w.out, ">{size}</{}>", shape::MAX_SIZE)
+                w.number_content(shape::MAX_SIZE, size)
             })?;
             w.indent()?;
             w.end_tag(shape::METADATA_CACHE.element)
@@ -358,9 +362,7 @@ impl<W: Write + ?Sized, const DRY: bool> Writer<'_, W, DRY> {
                         group_written = true;
                     }
                     w.open(name)?;
-                    w.out.write_str(">")?;
-                    crate::number::write_decimal(w.out, value)?;
-                    w.end_tag(name)?;
+                    w.number_content(name, value)?;
                 }
                 if group_written { Ok(()) } else { group(w) }
             },

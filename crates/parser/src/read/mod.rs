@@ -233,13 +233,8 @@ impl<'i> Reader<'_, 'i> {
             // cannot keep two texts apart, so they are joined by a newline: the writer puts
             // the result on its own line, and reading that back gives the same text.
             let text = node.text().unwrap_or_default();
-            // Layout (the usual text here) is passed by without a walk over characters.
-            if text.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
-                return Ok(());
-            }
-            let text = text.trim_matches(is_xml_space);
-            if !text.is_empty() {
-                self.push_text(unknown.children_mut(), text, "\n", node)?;
+            if !is_layout(text) {
+                self.push_text(unknown.children_mut(), text.trim_matches(is_xml_space), "\n", node)?;
             }
         }
         Ok(())
@@ -387,7 +382,13 @@ pub(crate) fn is_noise(node: Node<'_, '_>) -> bool {
 
 /// A text node of XML whitespace only.
 pub(crate) fn is_blank(node: Node<'_, '_>) -> bool {
-    node.is_text() && node.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty())
+    node.is_text() && node.text().is_some_and(is_layout)
+}
+
+/// Whether `text` is XML whitespace only (layout), byte by byte: every other character,
+/// multi-byte ones included, has a byte outside these four.
+pub(crate) fn is_layout(text: &str) -> bool {
+    text.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// The text of an element: its text children joined (never a comment's or a child element's);

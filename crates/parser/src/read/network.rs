@@ -4,7 +4,7 @@ use diskxml_model::{Auth, Host, Identity, NetworkExtras, NetworkSource, Port, Pr
 use diskxml_schema::{self as shape, ChildKind, Part, decimal};
 use roxmltree::Node;
 
-use super::{Reader, element_name, is_blank, is_named, is_noise, is_xml_space, text_of};
+use super::{Reader, element_name, is_blank, is_layout, is_named, is_noise, text_of};
 use crate::{Error, ErrorKind};
 
 impl<'i> Reader<'_, 'i> {
@@ -198,5 +198,5 @@ fn only(node: Node<'_, '_>, allowed: &[&str]) -> bool {
 
 /// Whether every text child of `node` is XML whitespace.
 fn blank_texts(node: Node<'_, '_>) -> bool {
-    node.children().filter(|c| c.is_text()).all(|c| c.text().is_some_and(|t| t.trim_matches(is_xml_space).is_empty()))
+    node.children().filter(|c| c.is_text()).all(|c| c.text().is_some_and(is_layout))
 }
